@@ -1,0 +1,48 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { Client, Connection } from '@temporalio/client';
+import pino from 'pino';
+import { ConfigError, parseConfig } from '../common/config';
+import { createApp } from './app';
+
+const UI_DIR = path.resolve(__dirname, '..', 'ui');
+
+async function main(): Promise<void> {
+  const config = parseConfig(process.env);
+  const logger = pino({ level: config.logLevel, base: { service: 'api' } });
+  const address = config.temporal.address ?? `127.0.0.1:${config.temporal.devServerPort}`;
+  // Lazy: the API answers /healthz (and says what is missing on /readyz) even while Temporal is down.
+  const connection = Connection.lazy({ address });
+  const client = new Client({ connection, namespace: config.temporal.namespace });
+  const app = createApp({
+    temporal: { client, namespace: config.temporal.namespace, taskQueue: config.temporal.taskQueue },
+    logger,
+    uiDir: existsSync(UI_DIR) ? UI_DIR : undefined,
+  });
+
+  const server = app.listen(config.port, config.host);
+  server.on('listening', () => logger.info({ port: config.port, host: config.host }, 'api listening'));
+  server.on('error', (err: NodeJS.ErrnoException) => {
+    const reason = err.code === 'EADDRINUSE' ? 'is already in use' : err.code === 'EACCES' ? 'needs more privileges' : err.message;
+    process.stderr.write(`PORT=${config.port} ${reason} / 端口 ${config.port} 无法使用\n`);
+    process.exit(1);
+  });
+
+  const stop = () => {
+    server.close(() => {
+      void connection.close().finally(() => process.exit(0));
+    });
+    server.closeAllConnections();
+  };
+  process.on('SIGTERM', stop);
+  process.on('SIGINT', stop);
+  process.on('disconnect', stop);
+  // Listening for 'disconnect' must not keep the process alive on its own.
+  process.channel?.unref();
+}
+
+main().catch((err: unknown) => {
+  const message = err instanceof ConfigError ? err.message : `api failed: ${err instanceof Error ? err.message : String(err)}`;
+  process.stderr.write(`${message}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,151 @@
+import { z } from 'zod';
+import { DEFAULT_TASK_QUEUE } from './task-queues';
+
+/**
+ * Runtime configuration, parsed from the environment at every process boundary
+ * (supervisor, worker, API). Pure: takes the env as an argument so it can be tested
+ * and so that no module reads `process.env` behind the caller's back.
+ */
+
+const port = (name: string, fallback: number) =>
+  z
+    .string()
+    .optional()
+    .transform((raw, ctx) => {
+      if (raw === undefined || raw.trim() === '') return fallback;
+      const value = Number(raw);
+      if (!/^\d+$/.test(raw.trim()) || !Number.isInteger(value) || value < 1 || value > 65535) {
+        ctx.addIssue({ code: 'custom', message: `${name} must be a whole number from 1 to 65535 (got "${raw}")` });
+        return z.NEVER;
+      }
+      return value;
+    });
+
+const positiveInt = (name: string, fallback: number) =>
+  z
+    .string()
+    .optional()
+    .transform((raw, ctx) => {
+      if (raw === undefined || raw.trim() === '') return fallback;
+      const value = Number(raw);
+      if (!/^\d+$/.test(raw.trim()) || value < 1) {
+        ctx.addIssue({ code: 'custom', message: `${name} must be a positive whole number (got "${raw}")` });
+        return z.NEVER;
+      }
+      return value;
+    });
+
+const nonEmpty = (name: string, fallback: string) =>
+  z
+    .string()
+    .optional()
+    .transform((raw, ctx) => {
+      if (raw === undefined) return fallback;
+      if (raw.trim() === '') {
+        ctx.addIssue({ code: 'custom', message: `${name} must not be empty` });
+        return z.NEVER;
+      }
+      return raw.trim();
+    });
+
+const optionalText = z
+  .string()
+  .optional()
+  .transform((raw) => (raw === undefined || raw.trim() === '' ? undefined : raw.trim()));
+
+const hostPort = z
+  .string()
+  .optional()
+  .transform((raw, ctx) => {
+    if (raw === undefined || raw.trim() === '') return undefined;
+    if (!/^[A-Za-z0-9.\-[\]:]+:\d{1,5}$/.test(raw.trim())) {
+      ctx.addIssue({ code: 'custom', message: `TEMPORAL_ADDRESS must look like host:port (got "${raw}")` });
+      return z.NEVER;
+    }
+    return raw.trim();
+  });
+
+const oneOf = <T extends string>(name: string, values: readonly [T, ...T[]], fallback: T) =>
+  z
+    .string()
+    .optional()
+    .transform((raw, ctx): T => {
+      if (raw === undefined || raw.trim() === '') return fallback;
+      const found = values.find((v) => v === raw.trim());
+      if (found === undefined) {
+        ctx.addIssue({ code: 'custom', message: `${name} must be one of ${values.join(', ')} (got "${raw}")` });
+        return z.NEVER;
+      }
+      return found;
+    });
+
+export const EnvSchema = z.object({
+  NODE_ENV: oneOf('NODE_ENV', ['development', 'production', 'test'], 'development'),
+  LOG_LEVEL: oneOf('LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], 'info'),
+  HOST: nonEmpty('HOST', '0.0.0.0'),
+  PORT: port('PORT', 3000),
+  DATA_DIR: nonEmpty('DATA_DIR', './data'),
+  TEMPORAL_ADDRESS: hostPort,
+  TEMPORAL_NAMESPACE: nonEmpty('TEMPORAL_NAMESPACE', 'default'),
+  TEMPORAL_TASK_QUEUE: nonEmpty('TEMPORAL_TASK_QUEUE', DEFAULT_TASK_QUEUE),
+  TEMPORAL_PORT: port('TEMPORAL_PORT', 7233),
+  TEMPORAL_UI_PORT: port('TEMPORAL_UI_PORT', 8233),
+  TEMPORAL_CLI: optionalText,
+  TEMPORAL_READY_TIMEOUT_MS: positiveInt('TEMPORAL_READY_TIMEOUT_MS', 60_000),
+});
+
+export type Env = z.infer<typeof EnvSchema>;
+
+export interface Config {
+  nodeEnv: Env['NODE_ENV'];
+  logLevel: Env['LOG_LEVEL'];
+  host: string;
+  port: number;
+  dataDir: string;
+  temporal: {
+    /** Set: use that cluster and start no dev server. Unset: the embedded dev server. */
+    address: string | undefined;
+    namespace: string;
+    taskQueue: string;
+    devServerPort: number;
+    devServerUiPort: number;
+    cli: string | undefined;
+    readyTimeoutMs: number;
+  };
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration / 配置错误: ${problems.join('; ')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+export function parseConfig(env: Record<string, string | undefined>): Config {
+  const parsed = EnvSchema.safeParse(env);
+  if (!parsed.success) {
+    throw new ConfigError(
+      parsed.error.issues.map((issue) => {
+        const name = issue.path.join('.');
+        return issue.message.startsWith(name) ? issue.message : `${name}: ${issue.message}`;
+      }),
+    );
+  }
+  const e = parsed.data;
+  return {
+    nodeEnv: e.NODE_ENV,
+    logLevel: e.LOG_LEVEL,
+    host: e.HOST,
+    port: e.PORT,
+    dataDir: e.DATA_DIR,
+    temporal: {
+      address: e.TEMPORAL_ADDRESS,
+      namespace: e.TEMPORAL_NAMESPACE,
+      taskQueue: e.TEMPORAL_TASK_QUEUE,
+      devServerPort: e.TEMPORAL_PORT,
+      devServerUiPort: e.TEMPORAL_UI_PORT,
+      cli: e.TEMPORAL_CLI,
+      readyTimeoutMs: e.TEMPORAL_READY_TIMEOUT_MS,
+    },
+  };
+}

@@ -1,0 +1,19 @@
+import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
+
+/**
+ * The project's custom search attributes. They are registered on every start (the dev
+ * server ignores `--search-attribute` flags for an existing db file), so adding one here
+ * is enough for both a fresh and an existing data directory.
+ */
+export const MatterSearchAttributes = {
+  village: defineSearchAttributeKey('MatterVillage', SearchAttributeType.KEYWORD),
+  procedure: defineSearchAttributeKey('MatterProcedure', SearchAttributeType.KEYWORD),
+  status: defineSearchAttributeKey('MatterStatus', SearchAttributeType.KEYWORD),
+  activeSteps: defineSearchAttributeKey('MatterActiveSteps', SearchAttributeType.KEYWORD_LIST),
+  amount: defineSearchAttributeKey('MatterAmount', SearchAttributeType.DOUBLE),
+} as const;
+
+export const customSearchAttributes = Object.values(MatterSearchAttributes).map((key) => ({
+  name: key.name,
+  type: key.type,
+}));

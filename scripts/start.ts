@@ -1,0 +1,161 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { Connection } from '@temporalio/client';
+import { ConfigError, parseConfig, type Config } from '../common/config';
+import { DataDirError, prepareDataDir } from './data-dir';
+import { DevServerError, startDevServer, type DevServer } from './dev-server';
+import { isPortFree } from './ports';
+import { registerSearchAttributes } from './search-attributes';
+import { TemporalCliError, ensureTemporalCli } from './temporal-cli';
+
+/**
+ * `npm start`: one supervisor for the whole system. It owns every child (dev server,
+ * worker, API) and takes them all down on Ctrl-C / SIGTERM, or when any of them dies.
+ */
+
+const PROJECT_DIR = path.resolve(__dirname, '..', '..');
+const DIST_DIR = path.resolve(__dirname, '..');
+
+class StartError extends Error {}
+
+function say(line: string): void {
+  process.stdout.write(`${line}\n`);
+}
+
+function spawnNode(script: string, env: NodeJS.ProcessEnv): ChildProcess {
+  // The IPC channel lets the child notice if the supervisor vanishes without signalling.
+  return spawn(process.execPath, [path.join(DIST_DIR, script)], { env, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+}
+
+async function waitForReady(url: string, timeoutMs: number, stillAlive: () => boolean): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline && stillAlive()) {
+    try {
+      const res = await fetch(url, { signal: AbortSignal.timeout(4000) });
+      if (res.ok) return true;
+    } catch {
+      // not listening yet
+    }
+    await sleep(300);
+  }
+  return false;
+}
+
+function localUrl(config: Config): string {
+  const host = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
+  return `http://${host}:${config.port}`;
+}
+
+export async function main(): Promise<void> {
+  let config: Config;
+  let dataDir: string;
+  try {
+    config = parseConfig(process.env);
+    dataDir = prepareDataDir(config.dataDir);
+    if (!(await isPortFree(config.port, config.host))) {
+      throw new StartError(`PORT=${config.port} is already in use / 端口已被占用`);
+    }
+  } catch (err) {
+    if (err instanceof ConfigError || err instanceof DataDirError || err instanceof StartError) {
+      process.stderr.write(`${err.message}\n`);
+      process.exit(1);
+    }
+    throw err;
+  }
+
+  const children: ChildProcess[] = [];
+  let devServer: DevServer | undefined;
+  let stopping = false;
+
+  const shutdown = async (code: number, reason?: string): Promise<never> => {
+    if (!stopping) {
+      stopping = true;
+      if (reason) process.stderr.write(`${reason}\n`);
+      say('Stopping / 正在停止 …');
+      await Promise.all(
+        children.map(async (child) => {
+          if (child.exitCode !== null || child.signalCode !== null) return;
+          const exited = new Promise((resolve) => child.once('exit', resolve));
+          child.kill('SIGTERM');
+          const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
+          await exited;
+          clearTimeout(timer);
+        }),
+      );
+      // The server goes last: the worker finishes its tasks against it first.
+      await devServer?.stop();
+      say('Stopped / 已停止');
+    }
+    process.exit(code);
+  };
+  process.on('SIGINT', () => void shutdown(0));
+  process.on('SIGTERM', () => void shutdown(0));
+
+  let address = config.temporal.address;
+  let webUi: string | undefined;
+  try {
+    if (!address) {
+      const cli = ensureTemporalCli({ env: process.env, projectDir: PROJECT_DIR, log: say });
+      say(`Starting Temporal dev server / 启动 Temporal 开发服务器 (${path.join(dataDir, 'temporal.db')}) …`);
+      devServer = await startDevServer({
+        cli,
+        dbFile: path.join(dataDir, 'temporal.db'),
+        port: config.temporal.devServerPort,
+        uiPort: config.temporal.devServerUiPort,
+        namespace: config.temporal.namespace,
+        readyTimeoutMs: config.temporal.readyTimeoutMs,
+        logFile: path.join(dataDir, 'temporal.log'),
+      });
+      if (stopping) return;
+      address = devServer.address;
+      webUi = devServer.uiUrl;
+      void devServer.exited.then((code) => {
+        if (!stopping) void shutdown(1, `Temporal dev server exited unexpectedly (code ${code}); see ${path.join(dataDir, 'temporal.log')}`);
+      });
+    } else {
+      const connection = await Connection.connect({ address, connectTimeout: config.temporal.readyTimeoutMs });
+      try {
+        await registerSearchAttributes(connection, config.temporal.namespace);
+      } catch (err) {
+        say(`Warning: could not register search attributes on ${address}: ${err instanceof Error ? err.message : String(err)}`);
+      } finally {
+        await connection.close();
+      }
+    }
+  } catch (err) {
+    if (err instanceof TemporalCliError || err instanceof DevServerError) await shutdown(1, err.message);
+    await shutdown(1, `Could not reach Temporal at ${address}: ${err instanceof Error ? err.message : String(err)}`);
+  }
+
+  const env: NodeJS.ProcessEnv = { ...process.env, TEMPORAL_ADDRESS: address, DATA_DIR: dataDir };
+  for (const [name, script] of [
+    ['worker', 'worker/main.js'],
+    ['api', 'api/main.js'],
+  ] as const) {
+    const child = spawnNode(script, env);
+    children.push(child);
+    child.once('exit', (code, signal) => {
+      if (!stopping) void shutdown(1, `The ${name} process stopped unexpectedly (${signal ?? `code ${code}`})`);
+    });
+  }
+
+  const appUrl = localUrl(config);
+  const ready = await waitForReady(`http://127.0.0.1:${config.port}/readyz`, 60_000, () => !stopping);
+  if (stopping) return;
+  say('');
+  say(ready ? '小微权力 is ready / 系统已就绪' : 'Started, but /readyz is not yet 200 — see the logs above / 已启动，但尚未就绪');
+  say(`  App / 应用:                 ${appUrl}`);
+  say(`  Readiness / 就绪检查:       ${appUrl}/readyz`);
+  if (webUi) say(`  Temporal Web UI:            ${webUi}`);
+  say(`  Temporal gRPC:              ${address}`);
+  say(`  Data / 数据目录:            ${dataDir}`);
+  say('Press Ctrl-C to stop / 按 Ctrl-C 停止');
+}
+
+if (require.main === module) {
+  main().catch((err: unknown) => {
+    process.stderr.write(`start failed: ${err instanceof Error ? err.message : String(err)}\n`);
+    process.exit(1);
+  });
+}

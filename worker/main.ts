@@ -1,0 +1,41 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { NativeConnection, Runtime, makeTelemetryFilterString } from '@temporalio/worker';
+import pino from 'pino';
+import { ConfigError, parseConfig } from '../common/config';
+import { createWorker } from './create-worker';
+import { temporalLoggerFrom } from './logger';
+
+/** Where `npm run build` writes the workflow bundle (see scripts/build-assets.ts). */
+export const BUILT_BUNDLE = path.resolve(__dirname, '..', 'workflow-bundle.js');
+
+async function main(): Promise<void> {
+  const config = parseConfig(process.env);
+  const logger = pino({ level: config.logLevel, base: { service: 'worker' } });
+  const address = config.temporal.address ?? `127.0.0.1:${config.temporal.devServerPort}`;
+  Runtime.install({
+    logger: temporalLoggerFrom(logger),
+    telemetryOptions: { logging: { filter: makeTelemetryFilterString({ core: 'WARN' }) } },
+  });
+  const connection = await NativeConnection.connect({ address });
+  const worker = await createWorker({
+    connection,
+    namespace: config.temporal.namespace,
+    taskQueue: config.temporal.taskQueue,
+    workflowBundle: existsSync(BUILT_BUNDLE) ? { codePath: BUILT_BUNDLE } : undefined,
+  });
+  // A supervisor that dies without signalling still closes our IPC channel: stop with it
+  // rather than linger as an orphan.
+  process.on('disconnect', () => worker.shutdown());
+  process.channel?.unref();
+  logger.info({ address, taskQueue: config.temporal.taskQueue }, 'worker polling');
+  await worker.run();
+  await connection.close();
+  logger.info('worker stopped');
+}
+
+main().catch((err: unknown) => {
+  const message = err instanceof ConfigError ? err.message : `worker failed: ${err instanceof Error ? err.message : String(err)}`;
+  process.stderr.write(`${message}\n`);
+  process.exit(1);
+});
