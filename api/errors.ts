@@ -1,6 +1,6 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import type { Logger } from 'pino';
-import { z } from 'zod';
+import { type z } from 'zod';
 import { ErrorCode, type ErrorBody, type ErrorDetail } from '../common/errors';
 
 export class ApiError extends Error {
@@ -28,10 +28,26 @@ export function parseInput<S extends z.ZodType>(schema: S, value: unknown, where
 }
 
 const bodyParserErrors: Record<string, { status: number; code: ErrorCode; message: string }> = {
-  'entity.parse.failed': { status: 400, code: ErrorCode.MalformedJson, message: 'Request body is not valid JSON / 请求体不是有效的 JSON' },
-  'entity.too.large': { status: 413, code: ErrorCode.PayloadTooLarge, message: 'Request body is too large / 请求体过大' },
-  'encoding.unsupported': { status: 415, code: ErrorCode.UnsupportedMediaType, message: 'Unsupported content encoding / 不支持的编码' },
-  'charset.unsupported': { status: 415, code: ErrorCode.UnsupportedMediaType, message: 'Unsupported charset / 不支持的字符集' },
+  'entity.parse.failed': {
+    status: 400,
+    code: ErrorCode.MalformedJson,
+    message: 'Request body is not valid JSON / 请求体不是有效的 JSON',
+  },
+  'entity.too.large': {
+    status: 413,
+    code: ErrorCode.PayloadTooLarge,
+    message: 'Request body is too large / 请求体过大',
+  },
+  'encoding.unsupported': {
+    status: 415,
+    code: ErrorCode.UnsupportedMediaType,
+    message: 'Unsupported content encoding / 不支持的编码',
+  },
+  'charset.unsupported': {
+    status: 415,
+    code: ErrorCode.UnsupportedMediaType,
+    message: 'Unsupported charset / 不支持的字符集',
+  },
 };
 
 function bodyParserType(err: unknown): string | undefined {
@@ -55,14 +71,23 @@ export function toErrorResponse(err: unknown): { status: number; body: ErrorBody
   if (parserError) {
     return {
       status: parserError.status,
-      body: { error: { code: parserError.code, message: parserError.message, details: [{ field: 'body', message: parserError.message }] } },
+      body: {
+        error: {
+          code: parserError.code,
+          message: parserError.message,
+          details: [{ field: 'body', message: parserError.message }],
+        },
+      },
     };
   }
   if (isTemporalUnavailable(err)) {
     const message = 'The workflow service is not reachable; try again shortly / 流程服务暂时无法连接，请稍后重试';
     return { status: 503, body: { error: { code: ErrorCode.TemporalUnavailable, message, details: [] } } };
   }
-  return { status: 500, body: { error: { code: ErrorCode.Internal, message: 'Internal error / 内部错误', details: [] } } };
+  return {
+    status: 500,
+    body: { error: { code: ErrorCode.Internal, message: 'Internal error / 内部错误', details: [] } },
+  };
 }
 
 export function errorHandler(logger: Logger): ErrorRequestHandler {

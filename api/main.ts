@@ -23,7 +23,8 @@ async function main(): Promise<void> {
   const server = app.listen(config.port, config.host);
   server.on('listening', () => logger.info({ port: config.port, host: config.host }, 'api listening'));
   server.on('error', (err: NodeJS.ErrnoException) => {
-    const reason = err.code === 'EADDRINUSE' ? 'is already in use' : err.code === 'EACCES' ? 'needs more privileges' : err.message;
+    const reason =
+      err.code === 'EADDRINUSE' ? 'is already in use' : err.code === 'EACCES' ? 'needs more privileges' : err.message;
     process.stderr.write(`PORT=${config.port} ${reason} / 端口 ${config.port} 无法使用\n`);
     process.exit(1);
   });
@@ -42,7 +43,8 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
-  const message = err instanceof ConfigError ? err.message : `api failed: ${err instanceof Error ? err.message : String(err)}`;
+  const message =
+    err instanceof ConfigError ? err.message : `api failed: ${err instanceof Error ? err.message : String(err)}`;
   process.stderr.write(`${message}\n`);
   process.exit(1);
 });

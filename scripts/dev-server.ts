@@ -38,7 +38,16 @@ export class DevServerError extends Error {
 const SQLITE_PRAGMAS = ['journal_mode=WAL', 'synchronous=NORMAL', 'busy_timeout=5000'];
 
 function devServerArgs(options: DevServerOptions, freshDb: boolean): string[] {
-  const args = ['server', 'start-dev', '--ip', options.ip ?? '127.0.0.1', '--port', String(options.port), '--log-level', 'warn'];
+  const args = [
+    'server',
+    'start-dev',
+    '--ip',
+    options.ip ?? '127.0.0.1',
+    '--port',
+    String(options.port),
+    '--log-level',
+    'warn',
+  ];
   if (options.namespace !== 'default') args.push('--namespace', options.namespace);
   if (options.dbFile) {
     args.push('--db-filename', options.dbFile);
@@ -60,7 +69,12 @@ class OutputTail {
   private lines: string[] = [];
   constructor(private readonly max = 20) {}
   push(chunk: Buffer): void {
-    this.lines.push(...chunk.toString('utf8').split('\n').filter((l) => l.trim() !== ''));
+    this.lines.push(
+      ...chunk
+        .toString('utf8')
+        .split('\n')
+        .filter((l) => l.trim() !== ''),
+    );
     if (this.lines.length > this.max) this.lines = this.lines.slice(-this.max);
   }
   toString(): string {
@@ -90,7 +104,9 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
     ['TEMPORAL_UI_PORT', options.uiPort],
   ] as const) {
     if (port !== undefined && !(await isPortFree(port, ip))) {
-      throw new DevServerError(`${name}=${port} is already in use on ${ip}; stop what runs there or choose another port`);
+      throw new DevServerError(
+        `${name}=${port} is already in use on ${ip}; stop what runs there or choose another port`,
+      );
     }
   }
 
@@ -121,7 +137,9 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
   for (;;) {
     if (spawnError) throw new DevServerError(`Could not run ${options.cli}: ${spawnError.message}`);
     if (child.exitCode !== null || child.signalCode !== null) {
-      throw new DevServerError(`Temporal dev server exited (code ${child.exitCode ?? child.signalCode}) before it was ready:\n${tail.toString()}`);
+      throw new DevServerError(
+        `Temporal dev server exited (code ${child.exitCode ?? child.signalCode}) before it was ready:\n${tail.toString()}`,
+      );
     }
     if (Date.now() > deadline) {
       await server.stop();
@@ -143,7 +161,9 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
       return server;
     } catch (err) {
       await server.stop();
-      throw new DevServerError(`Could not register search attributes: ${err instanceof Error ? err.message : String(err)}`);
+      throw new DevServerError(
+        `Could not register search attributes: ${err instanceof Error ? err.message : String(err)}`,
+      );
     } finally {
       await connection.close();
     }

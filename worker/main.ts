@@ -35,7 +35,8 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
-  const message = err instanceof ConfigError ? err.message : `worker failed: ${err instanceof Error ? err.message : String(err)}`;
+  const message =
+    err instanceof ConfigError ? err.message : `worker failed: ${err instanceof Error ? err.message : String(err)}`;
   process.stderr.write(`${message}\n`);
   process.exit(1);
 });

@@ -46,7 +46,8 @@ export function getPing(deps: PingDeps): RequestHandler {
     }
     if (description.type !== PING_WORKFLOW) throw notFound;
     const status = description.status.name;
-    const result: PingResult | undefined = status === 'COMPLETED' ? PingResultSchema.parse(await handle.result()) : undefined;
+    const result: PingResult | undefined =
+      status === 'COMPLETED' ? PingResultSchema.parse(await handle.result()) : undefined;
     res.json({ id, status, startedAt: description.startTime.toISOString(), result });
   };
 }

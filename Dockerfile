@@ -1,0 +1,26 @@
+# syntax=docker/dockerfile:1
+# One image for both processes; docker-compose.yml picks the command:
+#   worker: node dist/worker/main.js      api: node dist/api/main.js (the default)
+
+ARG NODE_IMAGE=node:20-bookworm-slim
+
+# ---- build: needs the devDependencies (TypeScript, esbuild, the workflow bundler's toolchain) ----
+FROM ${NODE_IMAGE} AS build
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci --no-audit --no-fund
+COPY . .
+# tsc, then dist/workflow-bundle.js (so workers never bundle at start-up) and dist/ui.
+RUN npm run build
+
+# ---- runtime: production dependencies and dist/ only ----
+FROM ${NODE_IMAGE} AS runtime
+ENV NODE_ENV=production
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
+COPY --from=build /app/dist ./dist
+# Files stay owned by root: the app reads them and writes nothing next to them.
+USER node
+EXPOSE 3000
+CMD ["node", "dist/api/main.js"]

@@ -1,0 +1,60 @@
+import { ConfigError, parseConfig } from '../../common/config';
+
+function problemsOf(env: Record<string, string>): string[] {
+  try {
+    parseConfig(env);
+  } catch (err) {
+    if (err instanceof ConfigError) return err.problems;
+    throw err;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+describe('configuration from the environment', () => {
+  test('given nothing set, then the embedded defaults apply', () => {
+    const config = parseConfig({});
+
+    expect(config.port).toBe(3000);
+    expect(config.dataDir).toBe('./data');
+    expect(config.temporal).toMatchObject({
+      address: undefined,
+      namespace: 'default',
+      taskQueue: 'matters',
+      devServerPort: 7233,
+      devServerUiPort: 8233,
+    });
+  });
+
+  test('given TEMPORAL_ADDRESS and a namespace, then they are used as given', () => {
+    const config = parseConfig({ TEMPORAL_ADDRESS: 'temporal.example:7233', TEMPORAL_NAMESPACE: 'luojiang' });
+
+    expect(config.temporal.address).toBe('temporal.example:7233');
+    expect(config.temporal.namespace).toBe('luojiang');
+  });
+
+  test.each([
+    ['PORT', 'abc'],
+    ['PORT', '0'],
+    ['PORT', '70000'],
+    ['PORT', '80.5'],
+    ['TEMPORAL_PORT', '-1'],
+    ['TEMPORAL_UI_PORT', 'x'],
+  ])('given %s=%s, then the one problem names the variable and the value', (name, value) => {
+    const problems = problemsOf({ [name]: value });
+
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toMatch(new RegExp(`^${name} must be a whole number from 1 to 65535 \\(got "${value}"\\)$`));
+  });
+
+  test('given several bad values, then the message is one line naming each', () => {
+    let message = '';
+    try {
+      parseConfig({ PORT: 'x', DATA_DIR: '  ', LOG_LEVEL: 'loud', TEMPORAL_ADDRESS: 'no-port' });
+    } catch (err) {
+      message = err instanceof Error ? err.message : '';
+    }
+
+    expect(message).not.toContain('\n');
+    for (const name of ['PORT', 'DATA_DIR', 'LOG_LEVEL', 'TEMPORAL_ADDRESS']) expect(message).toContain(name);
+  });
+});
