@@ -94,6 +94,12 @@ export async function main(): Promise<void> {
   };
   process.on('SIGINT', () => void shutdown(0));
   process.on('SIGTERM', () => void shutdown(0));
+  // `npm start` may die without passing its signal on (npm does not forward every signal to
+  // its script): once our parent is gone, stop rather than leave the children orphaned.
+  const parent = process.ppid;
+  setInterval(() => {
+    if (process.ppid !== parent) void shutdown(0, 'The parent process went away; stopping.');
+  }, 1000).unref();
 
   let address = config.temporal.address;
   let webUi: string | undefined;
