@@ -1,4 +1,6 @@
 import type { PingResult } from '../common/ping';
+import type { Duration } from '../common/graph';
+import { dueAt } from './calendar';
 
 export interface ActivityDeps {
   /** Injected so tests and replays control time; the worker passes the real clock. */
@@ -9,6 +11,13 @@ export function createActivities(deps: ActivityDeps) {
   return {
     async composeGreeting(name: string): Promise<PingResult> {
       return { greeting: `你好，${name}！Hello, ${name}!`, greetedAt: deps.now().toISOString() };
+    },
+    async computeDueAt(input: { from: number; duration: Duration }): Promise<number> {
+      return dueAt(input.from, input.duration);
+    },
+    /** serviceTask actions; none of the shipped procedures uses one yet, so each is a recorded no-op. */
+    async runServiceAction(input: { matterId: string; action: string }): Promise<{ action: string; done: true }> {
+      return { action: input.action, done: true };
     },
   };
 }

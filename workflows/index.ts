@@ -1,1 +1,2 @@
+export { matter } from './matter';
 export { ping } from './ping';

@@ -1,0 +1,880 @@
+import { evaluate } from 'feelin';
+import { z } from 'zod';
+import { fieldsSchema } from './fields';
+import type { Duration, GraphNode, MeetingBody, NodeOfType, ProcedureGraph, Role, Step } from './graph';
+import { MeetingCountsSchema, MeetingRulesSchema, judgeMeeting, type MeetingResult } from './meeting';
+
+/**
+ * The procedure engine: a pure, deterministic function `(graph, state, event) → state`.
+ * It runs inside the workflow sandbox, so: no I/O, no clock (time comes in on the event),
+ * no randomness. Every decision about a matter is taken here and nowhere else.
+ */
+
+export const ActionErrorCode = {
+  StepNotActive: 'STEP_NOT_ACTIVE',
+  ActionNotAllowed: 'ACTION_NOT_ALLOWED',
+  RoleNotAllowed: 'ROLE_NOT_ALLOWED',
+  Recused: 'RECUSED',
+  InvalidData: 'INVALID_DATA',
+  ReasonRequired: 'REASON_REQUIRED',
+  Suspended: 'MATTER_SUSPENDED',
+  Ended: 'MATTER_ENDED',
+  NoSuchObjection: 'NO_SUCH_OBJECTION',
+} as const;
+export type ActionErrorCode = (typeof ActionErrorCode)[keyof typeof ActionErrorCode];
+
+export interface ActionProblem {
+  code: ActionErrorCode;
+  message: string;
+  details?: { field: string; message: string }[];
+}
+
+export class EngineError extends Error {
+  override name = 'EngineError';
+}
+
+export interface Actor {
+  userId: string;
+  /** The role the person acts in (they may hold several). */
+  role: Role;
+}
+
+export interface RecordEntry {
+  seq: number;
+  at: string;
+  userId: string;
+  role: Role | 'system';
+  step: string | null;
+  action: string;
+  decision?: string;
+  reason?: string;
+  data?: Record<string, unknown>;
+}
+
+export interface MeetingRecord {
+  step: string;
+  body: MeetingBody;
+  date: string;
+  counts: z.infer<typeof MeetingCountsSchema>;
+  minutesHash: string;
+  result: MeetingResult;
+  recordedBy: string;
+  witnessedBy?: string;
+  /** confirmed: stands; objected: the witness refused it, so it must be recorded again */
+  status: 'pending-witness' | 'confirmed' | 'objected';
+}
+
+export interface ActiveStep {
+  step: string;
+  since: string;
+  phase: 'open' | 'awaiting-witness';
+  /** index into state.meetings of the record awaiting a witness */
+  pendingMeeting?: number;
+  /** meeting: the step's own fields from the record awaiting a witness */
+  pendingFields?: Record<string, unknown>;
+  /** disclosure: the window has ended but open opinions hold the step */
+  windowEnded?: boolean;
+}
+
+export interface Timer {
+  id: string;
+  kind: 'catch' | 'boundary' | 'window' | 'deadline';
+  node: string;
+  duration: Duration;
+  from: number;
+  /** epoch ms; undefined until the workflow has computed it (working days need the calendar) */
+  dueAt?: number;
+}
+
+export interface Objection {
+  id: string;
+  raisedBy: string;
+  reason: string;
+  step: string | null;
+  at: string;
+  status: 'open' | 'answered' | 'resolved';
+  answer?: string;
+  resolution?: string;
+}
+
+export interface Notice {
+  step: string;
+  publishedAt: string;
+  endsAt?: string;
+}
+
+export type MatterStatus = 'running' | 'suspended' | 'ended';
+
+export interface MatterState {
+  matterId: string;
+  procedureId: string;
+  version: string;
+  village: string;
+  title: string;
+  initiator: string;
+  startedAt: string;
+  status: MatterStatus;
+  outcome?: string;
+  /** nodes holding a token that waits: user tasks, timers, service tasks */
+  tokens: string[];
+  active: Record<string, ActiveStep>;
+  joins: Record<string, string[]>;
+  timers: Timer[];
+  /** timers that fired while the matter was suspended; they take effect on resumption */
+  deferredTimers: string[];
+  pendingServiceTasks: string[];
+  completedSteps: string[];
+  takenFlows: string[];
+  variables: Record<string, Record<string, unknown>>;
+  meetings: MeetingRecord[];
+  objections: Objection[];
+  notices: Notice[];
+  openOpinions: Record<string, number>;
+  record: RecordEntry[];
+  seq: number;
+}
+
+export interface StartInput {
+  matterId: string;
+  village: string;
+  title: string;
+  initiator: Actor;
+}
+
+export type EngineEvent =
+  | { type: 'act'; at: number; actor: Actor; step: string | null; action: string; data?: unknown; comment?: string }
+  | { type: 'timer-fired'; at: number; timerId: string }
+  | { type: 'timer-scheduled'; at: number; timerId: string; dueAt: number }
+  | { type: 'service-done'; at: number; node: string };
+
+// ---------------------------------------------------------------- helpers
+
+/** FEEL names cannot contain `-` (it is subtraction): step `party-review` is `partyReview` there. */
+export function feelName(stepId: string): string {
+  return stepId.replace(/-([a-z0-9])/g, (_, c: string) => c.toUpperCase());
+}
+
+const UNIT_MS = { seconds: 1000, minutes: 60_000, hours: 3_600_000, days: 86_400_000 } as const;
+
+/** Calendar units are plain arithmetic; working days need the official calendar (an activity). */
+export function dueAtWithoutCalendar(from: number, duration: Duration): number | undefined {
+  if (duration.unit === 'workingDays') return undefined;
+  return from + duration.amount * UNIT_MS[duration.unit];
+}
+
+/** Secretary and director are members of the two committees; the chair is a supervisor. */
+export function roleSatisfies(held: Role, required: Role): boolean {
+  if (held === required) return true;
+  if (required === 'committee') return held === 'secretary' || held === 'director';
+  if (required === 'supervisor') return held === 'supervisor-chair';
+  return false;
+}
+
+function node(graph: ProcedureGraph, id: string): GraphNode {
+  const found = graph.nodes[id];
+  if (!found) throw new EngineError(`unknown node ${id}`);
+  return found;
+}
+
+function userTask(graph: ProcedureGraph, id: string): NodeOfType<'userTask'> | undefined {
+  const found = graph.nodes[id];
+  return found?.type === 'userTask' ? found : undefined;
+}
+
+function iso(at: number): string {
+  return new Date(at).toISOString();
+}
+
+function clone<T>(value: T): T {
+  return JSON.parse(JSON.stringify(value)) as T;
+}
+
+function addRecord(state: MatterState, at: number, entry: Omit<RecordEntry, 'seq' | 'at'>): void {
+  state.seq += 1;
+  state.record.push({ seq: state.seq, at: iso(at), ...entry });
+}
+
+function addTimer(state: MatterState, timer: Omit<Timer, 'dueAt'>): void {
+  const dueAt = dueAtWithoutCalendar(timer.from, timer.duration);
+  state.timers.push(dueAt === undefined ? { ...timer } : { ...timer, dueAt });
+}
+
+// ---------------------------------------------------------------- start
+
+export function startMatter(graph: ProcedureGraph, input: StartInput, at: number): MatterState {
+  const state: MatterState = {
+    matterId: input.matterId,
+    procedureId: graph.id,
+    version: graph.version,
+    village: input.village,
+    title: input.title,
+    initiator: input.initiator.userId,
+    startedAt: iso(at),
+    status: 'running',
+    tokens: [],
+    active: {},
+    joins: {},
+    timers: [],
+    deferredTimers: [],
+    pendingServiceTasks: [],
+    completedSteps: [],
+    takenFlows: [],
+    variables: {},
+    meetings: [],
+    objections: [],
+    notices: [],
+    openOpinions: {},
+    record: [],
+    seq: 0,
+  };
+  addRecord(state, at, {
+    userId: input.initiator.userId,
+    role: input.initiator.role,
+    step: null,
+    action: 'start',
+    data: { title: input.title, village: input.village, procedure: graph.id, version: graph.version },
+  });
+  leave(graph, state, graph.startEvent, at);
+  return state;
+}
+
+// ---------------------------------------------------------------- token movement
+
+function leave(graph: ProcedureGraph, state: MatterState, nodeId: string, at: number): void {
+  const from = node(graph, nodeId);
+  if (from.type === 'exclusiveGateway') {
+    take(graph, state, chooseFlow(graph, state, from), at);
+    return;
+  }
+  for (const flowId of from.outgoing) take(graph, state, flowId, at);
+}
+
+function take(graph: ProcedureGraph, state: MatterState, flowId: string, at: number): void {
+  const flow = graph.flows[flowId];
+  if (!flow) throw new EngineError(`unknown flow ${flowId}`);
+  state.takenFlows.push(flowId);
+  enter(graph, state, flow.target, flowId, at);
+}
+
+function enter(graph: ProcedureGraph, state: MatterState, nodeId: string, viaFlow: string, at: number): void {
+  const target = node(graph, nodeId);
+  switch (target.type) {
+    case 'startEvent':
+      throw new EngineError(`flow ${viaFlow} enters the start event`);
+    case 'endEvent':
+      state.outcome = target.outcome;
+      if (state.tokens.length === 0) endMatter(state, target.outcome, at);
+      return;
+    case 'userTask':
+      activate(graph, state, target, at);
+      return;
+    case 'serviceTask':
+      state.tokens.push(target.id);
+      state.pendingServiceTasks.push(target.id);
+      return;
+    case 'exclusiveGateway':
+      leave(graph, state, target.id, at);
+      return;
+    case 'parallelGateway': {
+      if (target.incoming.length <= 1) {
+        leave(graph, state, target.id, at);
+        return;
+      }
+      const arrived = new Set([...(state.joins[target.id] ?? []), viaFlow]);
+      if (target.incoming.every((f) => arrived.has(f))) {
+        delete state.joins[target.id];
+        leave(graph, state, target.id, at);
+      } else {
+        state.joins[target.id] = [...arrived];
+      }
+      return;
+    }
+    case 'timerCatchEvent':
+      state.tokens.push(target.id);
+      addTimer(state, {
+        id: `${target.id}#${state.seq}-${state.takenFlows.length}`,
+        kind: 'catch',
+        node: target.id,
+        duration: target.duration,
+        from: at,
+      });
+      return;
+    case 'boundaryTimerEvent':
+      throw new EngineError(`flow ${viaFlow} enters boundary event ${target.id}`);
+  }
+}
+
+function endMatter(state: MatterState, outcome: string, at: number): void {
+  state.status = 'ended';
+  state.outcome = outcome;
+  state.active = {};
+  state.timers = [];
+  state.tokens = [];
+  addRecord(state, at, { userId: 'system', role: 'system', step: null, action: 'end', decision: outcome });
+}
+
+function feelContext(graph: ProcedureGraph, state: MatterState): Record<string, unknown> {
+  const steps: Record<string, unknown> = {};
+  for (const [stepId, vars] of Object.entries(state.variables)) steps[feelName(stepId)] = vars;
+  return { ...steps, policy: graph.policy, matter: { village: state.village, procedure: state.procedureId } };
+}
+
+function chooseFlow(graph: ProcedureGraph, state: MatterState, gateway: NodeOfType<'exclusiveGateway'>): string {
+  const context = feelContext(graph, state);
+  for (const flowId of gateway.outgoing) {
+    if (flowId === gateway.default) continue;
+    const condition = graph.flows[flowId]?.condition;
+    if (condition === undefined) continue;
+    // feelin returns null for a comparison with a missing value: that is "not taken".
+    if (evaluate(condition, context).value === true) return flowId;
+  }
+  if (gateway.default) return gateway.default;
+  throw new EngineError(`gateway ${gateway.id}: no condition holds and there is no default flow`);
+}
+
+function activate(graph: ProcedureGraph, state: MatterState, task: NodeOfType<'userTask'>, at: number): void {
+  state.tokens.push(task.id);
+  state.active[task.id] = { step: task.id, since: iso(at), phase: 'open' };
+  const step = task.step;
+  if (step.deadline)
+    addTimer(state, {
+      id: `${task.id}#deadline-${state.seq}`,
+      kind: 'deadline',
+      node: task.id,
+      duration: step.deadline,
+      from: at,
+    });
+  if (step.kind === 'disclosure' && step.window) {
+    // 一事一公开: the notice goes up the moment the step starts.
+    state.notices.push({ step: task.id, publishedAt: iso(at) });
+    addTimer(state, {
+      id: `${task.id}#window-${state.seq}`,
+      kind: 'window',
+      node: task.id,
+      duration: step.window,
+      from: at,
+    });
+  }
+  for (const boundary of Object.values(graph.nodes)) {
+    if (boundary.type === 'boundaryTimerEvent' && boundary.attachedTo === task.id) {
+      addTimer(state, {
+        id: `${boundary.id}#${state.seq}`,
+        kind: 'boundary',
+        node: boundary.id,
+        duration: boundary.duration,
+        from: at,
+      });
+    }
+  }
+}
+
+function removeToken(state: MatterState, nodeId: string): void {
+  const index = state.tokens.indexOf(nodeId);
+  if (index >= 0) state.tokens.splice(index, 1);
+}
+
+function deactivate(graph: ProcedureGraph, state: MatterState, taskId: string): void {
+  delete state.active[taskId];
+  removeToken(state, taskId);
+  state.timers = state.timers.filter((t) => {
+    if (t.node === taskId) return false;
+    const n = graph.nodes[t.node];
+    return !(n?.type === 'boundaryTimerEvent' && n.attachedTo === taskId);
+  });
+}
+
+function completeStep(
+  graph: ProcedureGraph,
+  state: MatterState,
+  taskId: string,
+  vars: Record<string, unknown>,
+  at: number,
+): void {
+  deactivate(graph, state, taskId);
+  state.variables[taskId] = vars;
+  state.completedSteps.push(taskId);
+  leave(graph, state, taskId, at);
+}
+
+// ---------------------------------------------------------------- actions
+
+const MeetingRecordDataBase = z.object({
+  date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'date must be YYYY-MM-DD'),
+  minutesHash: z.string().regex(/^[0-9a-f]{64}$/, 'minutesHash must be the sha256 hex digest of the minutes file'),
+  body: z.string().optional(),
+});
+
+/** Which actions a step kind takes, in which phase, and who may take them. */
+export function actionsFor(step: Step, phase: ActiveStep['phase']): Record<string, Role[]> {
+  switch (step.kind) {
+    case 'submit':
+    case 'record':
+      return { submit: step.roles };
+    case 'review':
+      return { approve: step.roles, object: step.roles };
+    case 'approval':
+      return { approve: step.roles, reject: step.roles };
+    case 'meeting':
+      return phase === 'open' ? { record: step.roles } : { confirm: ['supervisor'], 'object-record': ['supervisor'] };
+    case 'disclosure':
+      return {};
+  }
+}
+
+const MATTER_ACTIONS: Record<string, Role[]> = {
+  'raise-objection': ['supervisor'],
+  'answer-objection': ['committee'],
+  'accept-answer': ['supervisor'],
+  'rule-objection': ['town-official'],
+};
+
+function problem(code: ActionErrorCode, message: string, details?: ActionProblem['details']): ActionProblem {
+  return details ? { code, message, details } : { code, message };
+}
+
+function zodDetails(error: z.ZodError, prefix = 'data'): { field: string; message: string }[] {
+  return error.issues.map((issue) => ({
+    field: [prefix, ...issue.path.map(String)].join('.'),
+    message: issue.message,
+  }));
+}
+
+const ObjectionIdSchema = z.object({ objectionId: z.string().min(1) });
+const AnswerSchema = ObjectionIdSchema.extend({
+  answer: z.string().trim().min(1, 'answer must not be empty').max(5000),
+});
+const RulingSchema = ObjectionIdSchema.extend({
+  ruling: z.enum(['uphold', 'dismiss']),
+  /** uphold: the step to go back to, or omitted to stop the matter */
+  backTo: z.string().optional(),
+});
+
+/**
+ * The synchronous validator of an action. Returns the first problem, or undefined when the
+ * action may be applied. Never mutates.
+ */
+export function validateAction(
+  graph: ProcedureGraph,
+  state: MatterState,
+  event: Extract<EngineEvent, { type: 'act' }>,
+): ActionProblem | undefined {
+  const { actor, action } = event;
+  if (state.status === 'ended') return problem(ActionErrorCode.Ended, `the matter has ended (${state.outcome ?? ''})`);
+
+  const matterRoles = MATTER_ACTIONS[action];
+  if (matterRoles) return validateMatterAction(graph, state, event, matterRoles);
+
+  if (state.status === 'suspended') {
+    return problem(
+      ActionErrorCode.Suspended,
+      'the matter is suspended by an objection; no step may complete until it is resolved',
+    );
+  }
+  const stepId = event.step;
+  const task = stepId ? userTask(graph, stepId) : undefined;
+  const active = stepId ? state.active[stepId] : undefined;
+  if (!stepId || !task || !active) {
+    const open = Object.keys(state.active).join(', ') || 'none';
+    return problem(ActionErrorCode.StepNotActive, `step ${stepId ?? '(none)'} is not active (active: ${open})`);
+  }
+  const allowed = actionsFor(task.step, active.phase);
+  const roles = allowed[action];
+  if (!roles) {
+    const names = Object.keys(allowed);
+    return problem(
+      ActionErrorCode.ActionNotAllowed,
+      names.length > 0
+        ? `step ${stepId} takes ${names.join(' or ')} now, not ${action}`
+        : `step ${stepId} completes by itself when its window ends`,
+    );
+  }
+  if (!roles.some((r) => roleSatisfies(actor.role, r))) {
+    return problem(
+      ActionErrorCode.RoleNotAllowed,
+      `role ${actor.role} may not ${action} at step ${stepId} (allowed: ${roles.join(', ')})`,
+    );
+  }
+
+  const reason = event.comment?.trim();
+  switch (action) {
+    case 'object':
+    case 'reject':
+    case 'object-record':
+      if (!reason)
+        return problem(ActionErrorCode.ReasonRequired, `${action} needs a reason (comment)`, [
+          { field: 'comment', message: 'a reason is required' },
+        ]);
+      break;
+  }
+  // 回避: whoever started the matter does not review, approve or witness it.
+  if (
+    (task.step.kind === 'review' ||
+      task.step.kind === 'approval' ||
+      action === 'confirm' ||
+      action === 'object-record') &&
+    actor.userId === state.initiator
+  ) {
+    return problem(ActionErrorCode.Recused, `${actor.userId} started this matter and must recuse from ${stepId}`);
+  }
+  if (action === 'confirm' || action === 'object-record') {
+    const pending = active.pendingMeeting === undefined ? undefined : state.meetings[active.pendingMeeting];
+    if (pending?.recordedBy === actor.userId) {
+      return problem(ActionErrorCode.Recused, `${actor.userId} recorded this meeting and may not witness it`);
+    }
+  }
+  const dataProblem = validateStepData(graph, task.step, action, event.data);
+  return dataProblem;
+}
+
+function validateStepData(graph: ProcedureGraph, step: Step, action: string, data: unknown): ActionProblem | undefined {
+  const invalid = (error: z.ZodError) =>
+    problem(
+      ActionErrorCode.InvalidData,
+      `invalid data: ${zodDetails(error)
+        .map((d) => `${d.field}: ${d.message}`)
+        .join('; ')}`,
+      zodDetails(error),
+    );
+  if (action === 'submit') {
+    const parsed = fieldsSchema(step.fields).safeParse(data ?? {});
+    return parsed.success ? undefined : invalid(parsed.error);
+  }
+  if (action === 'record') {
+    const fieldNames = new Set(step.fields.map((f) => f.name));
+    const raw = (typeof data === 'object' && data !== null ? data : {}) as Record<string, unknown>;
+    const own: Record<string, unknown> = {};
+    const rest: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(raw)) (fieldNames.has(k) ? own : rest)[k] = v;
+    const meta = MeetingRecordDataBase.and(MeetingCountsSchema).safeParse(rest);
+    if (!meta.success) return invalid(meta.error);
+    const bodies = step.bodies ?? [];
+    const body = meta.data.body ?? (bodies.length === 1 ? bodies[0] : undefined);
+    if (!body || !bodies.includes(body as MeetingBody)) {
+      return problem(ActionErrorCode.InvalidData, `body must be one of ${bodies.join(', ')}`, [
+        { field: 'data.body', message: `must be one of ${bodies.join(', ')}` },
+      ]);
+    }
+    const rules = MeetingRulesSchema.safeParse(graph.policy.meetingRules);
+    if (!rules.success || !rules.data[body as MeetingBody])
+      throw new EngineError(`policy has no meeting rule for ${body}`);
+    if (body === 'villagers' && meta.data.households !== undefined && meta.data.householdsRepresented === undefined) {
+      return problem(ActionErrorCode.InvalidData, 'householdsRepresented is needed with households', [
+        { field: 'data.householdsRepresented', message: 'required with households' },
+      ]);
+    }
+    const fields = fieldsSchema(step.fields).safeParse(own);
+    return fields.success ? undefined : invalid(fields.error);
+  }
+  return undefined;
+}
+
+function validateMatterAction(
+  graph: ProcedureGraph,
+  state: MatterState,
+  event: Extract<EngineEvent, { type: 'act' }>,
+  roles: Role[],
+): ActionProblem | undefined {
+  const { actor, action } = event;
+  if (!roles.some((r) => roleSatisfies(actor.role, r))) {
+    return problem(
+      ActionErrorCode.RoleNotAllowed,
+      `role ${actor.role} may not ${action} (allowed: ${roles.join(', ')})`,
+    );
+  }
+  if (action === 'raise-objection') {
+    if (!event.comment?.trim())
+      return problem(ActionErrorCode.ReasonRequired, 'an objection needs a reason (comment)', [
+        { field: 'comment', message: 'a reason is required' },
+      ]);
+    if (event.step !== null && !graph.nodes[event.step])
+      return problem(ActionErrorCode.InvalidData, `unknown step ${event.step}`);
+    return undefined;
+  }
+  const schema =
+    action === 'answer-objection' ? AnswerSchema : action === 'rule-objection' ? RulingSchema : ObjectionIdSchema;
+  const parsed = schema.safeParse(event.data ?? {});
+  if (!parsed.success) return problem(ActionErrorCode.InvalidData, 'invalid data', zodDetails(parsed.error));
+  const objection = state.objections.find((o) => o.id === parsed.data.objectionId);
+  if (!objection || objection.status === 'resolved')
+    return problem(ActionErrorCode.NoSuchObjection, `no open objection ${parsed.data.objectionId}`);
+  if (action === 'accept-answer' && objection.status !== 'answered') {
+    return problem(ActionErrorCode.ActionNotAllowed, `objection ${objection.id} has not been answered yet`);
+  }
+  if (action === 'rule-objection') {
+    const ruling = RulingSchema.parse(event.data);
+    if (ruling.ruling === 'uphold' && ruling.backTo !== undefined && !userTask(graph, ruling.backTo)) {
+      return problem(ActionErrorCode.InvalidData, `backTo must be a step of this procedure`, [
+        { field: 'data.backTo', message: 'unknown step' },
+      ]);
+    }
+  }
+  return undefined;
+}
+
+// ---------------------------------------------------------------- apply
+
+export function applyEvent(graph: ProcedureGraph, current: MatterState, event: EngineEvent): MatterState {
+  const state = clone(current);
+  switch (event.type) {
+    case 'act': {
+      const p = validateAction(graph, state, event);
+      if (p) throw new EngineError(`${p.code}: ${p.message}`);
+      applyAction(graph, state, event);
+      break;
+    }
+    case 'timer-scheduled': {
+      const timer = state.timers.find((t) => t.id === event.timerId);
+      if (timer) timer.dueAt = event.dueAt;
+      break;
+    }
+    case 'timer-fired':
+      fireTimer(graph, state, event.timerId, event.at);
+      break;
+    case 'service-done':
+      if (!state.pendingServiceTasks.includes(event.node)) break;
+      state.pendingServiceTasks = state.pendingServiceTasks.filter((n) => n !== event.node);
+      removeToken(state, event.node);
+      addRecord(state, event.at, { userId: 'system', role: 'system', step: event.node, action: 'service-done' });
+      leave(graph, state, event.node, event.at);
+      break;
+  }
+  return state;
+}
+
+function applyAction(graph: ProcedureGraph, state: MatterState, event: Extract<EngineEvent, { type: 'act' }>): void {
+  const { actor, action, at } = event;
+  const reason = event.comment?.trim() || undefined;
+  const base = { userId: actor.userId, role: actor.role, step: event.step, action };
+
+  if (action in MATTER_ACTIONS) {
+    applyMatterAction(graph, state, event);
+    return;
+  }
+  const stepId = event.step ?? '';
+  const task = userTask(graph, stepId);
+  const active = state.active[stepId];
+  if (!task || !active) throw new EngineError(`step ${stepId} not active`);
+  const data = (event.data ?? {}) as Record<string, unknown>;
+
+  switch (action) {
+    case 'submit': {
+      const parsed = fieldsSchema(task.step.fields).parse(data);
+      addRecord(state, at, { ...base, data: parsed, ...(reason ? { reason } : {}) });
+      completeStep(graph, state, stepId, parsed, at);
+      return;
+    }
+    case 'approve':
+    case 'object':
+    case 'reject': {
+      const decision = action === 'approve' ? 'approved' : action === 'object' ? 'objected' : 'rejected';
+      addRecord(state, at, { ...base, decision, ...(reason ? { reason } : {}) });
+      completeStep(graph, state, stepId, { decision, ...(reason ? { reason } : {}) }, at);
+      return;
+    }
+    case 'record': {
+      const fieldNames = new Set(task.step.fields.map((f) => f.name));
+      const own: Record<string, unknown> = {};
+      const rest: Record<string, unknown> = {};
+      for (const [k, v] of Object.entries(data)) (fieldNames.has(k) ? own : rest)[k] = v;
+      const meta = MeetingRecordDataBase.and(MeetingCountsSchema).parse(rest);
+      const bodies = task.step.bodies ?? [];
+      const body = (meta.body ?? bodies[0]) as MeetingBody;
+      const rules = MeetingRulesSchema.parse(graph.policy.meetingRules);
+      const counts = MeetingCountsSchema.parse(rest);
+      const result = judgeMeeting(body, counts, rules);
+      state.meetings.push({
+        step: stepId,
+        body,
+        date: meta.date,
+        counts,
+        minutesHash: meta.minutesHash,
+        result,
+        recordedBy: actor.userId,
+        status: 'pending-witness',
+      });
+      active.phase = 'awaiting-witness';
+      active.pendingMeeting = state.meetings.length - 1;
+      active.pendingFields = own;
+      addRecord(state, at, {
+        ...base,
+        decision: result,
+        data: { body, date: meta.date, ...counts, minutesHash: meta.minutesHash, ...own },
+      });
+      return;
+    }
+    case 'confirm':
+    case 'object-record': {
+      const meeting = state.meetings[active.pendingMeeting ?? -1];
+      if (!meeting) throw new EngineError(`no meeting awaits a witness at ${stepId}`);
+      const own = active.pendingFields ?? {};
+      delete active.pendingFields;
+      meeting.witnessedBy = actor.userId;
+      active.phase = 'open';
+      delete active.pendingMeeting;
+      if (action === 'object-record') {
+        meeting.status = 'objected';
+        addRecord(state, at, { ...base, decision: 'objected', ...(reason ? { reason } : {}) });
+        return;
+      }
+      meeting.status = 'confirmed';
+      addRecord(state, at, { ...base, decision: 'confirmed', ...(reason ? { reason } : {}) });
+      // An inquorate meeting is recorded as such and held again; it is not a rejection.
+      if (meeting.result === 'inquorate') return;
+      completeStep(graph, state, stepId, { outcome: meeting.result, body: meeting.body, ...own }, at);
+      return;
+    }
+  }
+  throw new EngineError(`unknown action ${action}`);
+}
+
+function applyMatterAction(
+  graph: ProcedureGraph,
+  state: MatterState,
+  event: Extract<EngineEvent, { type: 'act' }>,
+): void {
+  const { actor, action, at } = event;
+  const reason = event.comment?.trim() || undefined;
+  const base = { userId: actor.userId, role: actor.role, step: event.step, action };
+  if (action === 'raise-objection') {
+    const id = `objection-${state.objections.length + 1}`;
+    state.objections.push({
+      id,
+      raisedBy: actor.userId,
+      reason: reason ?? '',
+      step: event.step,
+      at: iso(at),
+      status: 'open',
+    });
+    state.status = 'suspended';
+    addRecord(state, at, { ...base, decision: 'objected', reason, data: { objectionId: id } });
+    return;
+  }
+  const { objectionId } = ObjectionIdSchema.parse(event.data);
+  const objection = state.objections.find((o) => o.id === objectionId);
+  if (!objection) throw new EngineError(`no objection ${objectionId}`);
+  if (action === 'answer-objection') {
+    const { answer } = AnswerSchema.parse(event.data);
+    objection.answer = answer;
+    objection.status = 'answered';
+    addRecord(state, at, { ...base, data: { objectionId, answer } });
+    return;
+  }
+  if (action === 'accept-answer') {
+    objection.status = 'resolved';
+    objection.resolution = 'answer accepted';
+    addRecord(state, at, { ...base, decision: 'accepted', ...(reason ? { reason } : {}), data: { objectionId } });
+    resumeIfClear(graph, state, at);
+    return;
+  }
+  const ruling = RulingSchema.parse(event.data);
+  objection.status = 'resolved';
+  addRecord(state, at, {
+    ...base,
+    decision: ruling.ruling,
+    ...(reason ? { reason } : {}),
+    data: { objectionId, ...(ruling.backTo ? { backTo: ruling.backTo } : {}) },
+  });
+  if (ruling.ruling === 'dismiss') {
+    objection.resolution = 'dismissed by the town';
+    resumeIfClear(graph, state, at);
+    return;
+  }
+  if (ruling.backTo === undefined) {
+    objection.resolution = 'upheld: matter stopped';
+    endMatter(state, 'stopped', at);
+    return;
+  }
+  objection.resolution = `upheld: back to ${ruling.backTo}`;
+  // Back to a named step: every running branch is abandoned and the matter resumes there.
+  for (const id of Object.keys(state.active)) deactivate(graph, state, id);
+  state.tokens = [];
+  state.timers = [];
+  state.joins = {};
+  state.deferredTimers = [];
+  state.pendingServiceTasks = [];
+  const target = userTask(graph, ruling.backTo);
+  if (!target) throw new EngineError(`unknown step ${ruling.backTo}`);
+  if (state.objections.every((o) => o.status === 'resolved')) state.status = 'running';
+  activate(graph, state, target, at);
+}
+
+function resumeIfClear(graph: ProcedureGraph, state: MatterState, at: number): void {
+  if (state.status !== 'suspended' || state.objections.some((o) => o.status !== 'resolved')) return;
+  state.status = 'running';
+  const deferred = state.deferredTimers;
+  state.deferredTimers = [];
+  for (const timerId of deferred) fireTimer(graph, state, timerId, at);
+  for (const [stepId, active] of Object.entries(state.active)) {
+    if (active.windowEnded && (state.openOpinions[stepId] ?? 0) === 0) completeDisclosure(graph, state, stepId, at);
+  }
+}
+
+function completeDisclosure(graph: ProcedureGraph, state: MatterState, stepId: string, at: number): void {
+  addRecord(state, at, { userId: 'system', role: 'system', step: stepId, action: 'disclosure-ended' });
+  completeStep(graph, state, stepId, { opinions: state.openOpinions[stepId] ?? 0 }, at);
+}
+
+function fireTimer(graph: ProcedureGraph, state: MatterState, timerId: string, at: number): void {
+  const timer = state.timers.find((t) => t.id === timerId);
+  if (!timer || state.status === 'ended') return;
+  if (timer.kind === 'deadline') {
+    // A time limit is reported (overdue), never enforced: the step stays where it is.
+    state.timers = state.timers.filter((t) => t.id !== timerId);
+    addRecord(state, at, { userId: 'system', role: 'system', step: timer.node, action: 'deadline-passed' });
+    return;
+  }
+  if (state.status === 'suspended') {
+    if (!state.deferredTimers.includes(timerId)) state.deferredTimers.push(timerId);
+    return;
+  }
+  state.timers = state.timers.filter((t) => t.id !== timerId);
+  switch (timer.kind) {
+    case 'window': {
+      const active = state.active[timer.node];
+      if (!active) return;
+      const notice = state.notices.find((n) => n.step === timer.node && n.endsAt === undefined);
+      if (notice) notice.endsAt = iso(at);
+      if ((state.openOpinions[timer.node] ?? 0) > 0) {
+        active.windowEnded = true;
+        return;
+      }
+      completeDisclosure(graph, state, timer.node, at);
+      return;
+    }
+    case 'catch':
+      removeToken(state, timer.node);
+      addRecord(state, at, { userId: 'system', role: 'system', step: timer.node, action: 'timer' });
+      leave(graph, state, timer.node, at);
+      return;
+    case 'boundary': {
+      const boundary = node(graph, timer.node);
+      if (boundary.type !== 'boundaryTimerEvent') return;
+      addRecord(state, at, {
+        userId: 'system',
+        role: 'system',
+        step: boundary.attachedTo,
+        action: boundary.interrupting ? 'timeout' : 'reminder',
+      });
+      if (boundary.interrupting) deactivate(graph, state, boundary.attachedTo);
+      leave(graph, state, boundary.id, at);
+      return;
+    }
+  }
+}
+
+// ---------------------------------------------------------------- views
+
+/** Timers the workflow must still date (working days) or wait for. */
+export function timersToSchedule(state: MatterState): Timer[] {
+  return state.timers.filter((t) => t.dueAt === undefined);
+}
+
+export function nextDueTimer(state: MatterState): Timer | undefined {
+  let next: Timer | undefined;
+  for (const t of state.timers) {
+    if (t.dueAt === undefined) continue;
+    if (state.deferredTimers.includes(t.id)) continue;
+    if (!next || t.dueAt < (next.dueAt ?? Infinity)) next = t;
+  }
+  return next;
+}

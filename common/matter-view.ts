@@ -1,0 +1,42 @@
+import { actionsFor, type MatterState } from './engine';
+import type { ProcedureGraph } from './graph';
+import type { ActiveStepView, MatterView } from './matter';
+
+/** What the `state` query returns: the state, in the words of the procedure. */
+export function viewOf(graph: ProcedureGraph, state: MatterState): MatterView {
+  const activeSteps: ActiveStepView[] = [];
+  for (const active of Object.values(state.active)) {
+    const node = graph.nodes[active.step];
+    if (node?.type !== 'userTask') continue;
+    const deadline = state.timers.find((t) => t.kind === 'deadline' && t.node === active.step)?.dueAt;
+    const allowed = actionsFor(node.step, active.phase);
+    const actions = Object.keys(allowed);
+    activeSteps.push({
+      id: active.step,
+      name: node.name,
+      kind: node.step.kind,
+      roles: [...new Set(Object.values(allowed).flat())],
+      phase: active.phase,
+      since: active.since,
+      ...(deadline !== undefined ? { deadline: new Date(deadline).toISOString() } : {}),
+      actions,
+    });
+  }
+  return {
+    matterId: state.matterId,
+    procedure: { id: state.procedureId, version: state.version, name: graph.name },
+    village: state.village,
+    title: state.title,
+    initiator: state.initiator,
+    startedAt: state.startedAt,
+    status: state.status,
+    ...(state.outcome !== undefined && state.status === 'ended' ? { outcome: state.outcome } : {}),
+    activeSteps,
+    completedSteps: state.completedSteps,
+    takenFlows: state.takenFlows,
+    meetings: state.meetings,
+    objections: state.objections,
+    notices: state.notices,
+    record: state.record,
+  };
+}

@@ -1,0 +1,71 @@
+import { defineQuery, defineUpdate } from '@temporalio/workflow';
+import { z } from 'zod';
+import type { Actor, MatterState, MeetingRecord, Notice, Objection, RecordEntry } from './engine';
+import { RoleSchema, type ProcedureGraph, type Role, type StepKind } from './graph';
+
+/** Contract of the `matter` workflow: input, the `act` update, the `state` query. */
+
+export const MATTER_WORKFLOW = 'matter';
+
+export interface MatterInput {
+  graph: ProcedureGraph;
+  matterId: string;
+  village: string;
+  title: string;
+  initiator: Actor;
+  /** continue-as-new carries the state; a fresh run has none */
+  carried?: MatterState;
+}
+
+export const ActorSchema = z.object({
+  userId: z.string().trim().min(1, 'userId must not be empty').max(100),
+  role: RoleSchema,
+});
+
+export const ActRequestSchema = z.object({
+  /** null for actions on the whole matter (objections) */
+  step: z.string().min(1).max(100).nullable(),
+  action: z.string().min(1).max(50),
+  data: z.record(z.string(), z.unknown()).optional(),
+  comment: z.string().max(5000).optional(),
+  actor: ActorSchema,
+});
+export type ActRequest = z.infer<typeof ActRequestSchema>;
+
+export interface ActResult {
+  seq: number;
+  status: MatterState['status'];
+  activeSteps: string[];
+}
+
+export interface ActiveStepView {
+  id: string;
+  name: { zh: string; en: string };
+  kind: StepKind;
+  roles: Role[];
+  phase: 'open' | 'awaiting-witness';
+  since: string;
+  deadline?: string;
+  actions: string[];
+}
+
+export interface MatterView {
+  matterId: string;
+  procedure: { id: string; version: string; name: { zh: string; en: string } };
+  village: string;
+  title: string;
+  initiator: string;
+  startedAt: string;
+  status: MatterState['status'];
+  outcome?: string;
+  activeSteps: ActiveStepView[];
+  completedSteps: string[];
+  takenFlows: string[];
+  meetings: MeetingRecord[];
+  objections: Objection[];
+  notices: Notice[];
+  record: RecordEntry[];
+}
+
+export const actUpdate = defineUpdate<ActResult, [ActRequest]>('act');
+export const stateQuery = defineQuery<MatterView>('state');

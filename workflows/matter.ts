@@ -1,0 +1,143 @@
+import {
+  ApplicationFailure,
+  allHandlersFinished,
+  condition,
+  continueAsNew,
+  proxyActivities,
+  setHandler,
+  upsertSearchAttributes,
+  workflowInfo,
+} from '@temporalio/workflow';
+import type { Activities } from '../activities';
+import {
+  applyEvent,
+  nextDueTimer,
+  startMatter,
+  timersToSchedule,
+  validateAction,
+  type MatterState,
+} from '../common/engine';
+import {
+  ActRequestSchema,
+  actUpdate,
+  stateQuery,
+  type ActRequest,
+  type ActResult,
+  type MatterInput,
+} from '../common/matter';
+import { viewOf } from '../common/matter-view';
+import { MatterSearchAttributes } from '../common/search-attributes';
+
+const { computeDueAt, runServiceAction } = proxyActivities<Activities>({
+  startToCloseTimeout: '30 seconds',
+  retry: { maximumAttempts: 10 },
+});
+
+/** Well below the server's 2,000 updates per run and its history limits. */
+const MAX_UPDATES_PER_RUN = 500;
+const MAX_HISTORY_EVENTS = 10_000;
+
+/**
+ * One matter: any procedure graph, interpreted by the pure engine. Human actions arrive as
+ * the `act` update; the validator refuses, without writing to history, what the engine
+ * refuses. Timers are workflow timers, so they survive restarts of everything.
+ */
+export async function matter(input: MatterInput): Promise<{ outcome: string | undefined }> {
+  const { graph } = input;
+  let state: MatterState =
+    input.carried ??
+    startMatter(
+      graph,
+      { matterId: input.matterId, village: input.village, title: input.title, initiator: input.initiator },
+      Date.now(),
+    );
+  let updatesThisRun = 0;
+
+  setHandler(stateQuery, () => viewOf(graph, state));
+  setHandler(
+    actUpdate,
+    (request): ActResult => {
+      state = applyEvent(graph, state, { type: 'act', at: Date.now(), ...request, data: request.data ?? {} });
+      updatesThisRun += 1;
+      return { seq: state.seq, status: state.status, activeSteps: Object.keys(state.active) };
+    },
+    {
+      validator: (request: ActRequest) => {
+        const shape = ActRequestSchema.safeParse(request);
+        if (!shape.success) {
+          throw ApplicationFailure.create({
+            message: `malformed action: ${shape.error.message}`,
+            type: 'INVALID_DATA',
+            nonRetryable: true,
+          });
+        }
+        const problem = validateAction(graph, state, {
+          type: 'act',
+          at: Date.now(),
+          ...request,
+          data: request.data ?? {},
+        });
+        // Non-retryable with a stable code (the type): the API maps it to 403/409/422.
+        if (problem)
+          throw ApplicationFailure.create({
+            message: problem.message,
+            type: problem.code,
+            nonRetryable: true,
+            details: problem.details ?? [],
+          });
+      },
+    },
+  );
+
+  const publish = () =>
+    upsertSearchAttributes([
+      { key: MatterSearchAttributes.village, value: state.village },
+      { key: MatterSearchAttributes.procedure, value: state.procedureId },
+      {
+        key: MatterSearchAttributes.status,
+        value: state.status === 'ended' ? `ended:${state.outcome ?? ''}` : state.status,
+      },
+      { key: MatterSearchAttributes.activeSteps, value: Object.keys(state.active) },
+    ]);
+
+  while (state.status !== 'ended') {
+    for (const timer of timersToSchedule(state)) {
+      const dueAt = await computeDueAt({ from: timer.from, duration: timer.duration });
+      state = applyEvent(graph, state, { type: 'timer-scheduled', at: Date.now(), timerId: timer.id, dueAt });
+    }
+    for (const nodeId of state.pendingServiceTasks) {
+      const node = graph.nodes[nodeId];
+      if (node?.type === 'serviceTask') await runServiceAction({ matterId: state.matterId, action: node.action });
+      state = applyEvent(graph, state, { type: 'service-done', at: Date.now(), node: nodeId });
+    }
+    publish();
+    if (state.status === 'ended') break;
+
+    if (
+      workflowInfo().continueAsNewSuggested ||
+      updatesThisRun >= MAX_UPDATES_PER_RUN ||
+      workflowInfo().historyLength > MAX_HISTORY_EVENTS
+    ) {
+      await condition(allHandlersFinished);
+      await continueAsNew<typeof matter>({ ...input, carried: state });
+    }
+
+    const seenSeq = state.seq;
+    const seenTimers = state.timers.length;
+    const changed = () =>
+      state.seq !== seenSeq ||
+      state.timers.length !== seenTimers ||
+      timersToSchedule(state).length > 0 ||
+      state.pendingServiceTasks.length > 0 ||
+      state.status === 'ended';
+    const next = nextDueTimer(state);
+    if (next?.dueAt === undefined) {
+      await condition(changed);
+    } else if (!(await condition(changed, Math.max(1, next.dueAt - Date.now())))) {
+      state = applyEvent(graph, state, { type: 'timer-fired', at: Date.now(), timerId: next.id });
+    }
+  }
+  publish();
+  await condition(allHandlersFinished);
+  return { outcome: state.outcome };
+}
