@@ -20,6 +20,9 @@ WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
 COPY --from=build /app/dist ./dist
+# The BPMN files and policies are read at run time: the flowchart is the program.
+COPY procedures ./procedures
+RUN mkdir -p /app/data && chown node:node /app/data
 # Files stay owned by root: the app reads them and writes nothing next to them.
 USER node
 EXPOSE 3000

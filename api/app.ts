@@ -3,14 +3,19 @@ import express, { type Express } from 'express';
 import helmet from 'helmet';
 import type { Logger } from 'pino';
 import { pinoHttp } from 'pino-http';
+import type { CatalogPort } from './catalog-port';
 import { errorHandler, notFoundHandler } from './errors';
 import { checkReadiness, type Readiness } from './readiness';
 import { healthRouter } from './routes/health/router';
+import { mattersRouter } from './routes/matters/router';
 import { pingsRouter } from './routes/pings/router';
+import { proceduresRouter } from './routes/procedures/router';
 
 export interface AppDeps {
   temporal: { client: Client; namespace: string; taskQueue: string };
+  catalog: CatalogPort;
   logger: Logger;
+  now?: () => Date;
   /** Built UI (dist/ui). Absent in API-only tests. */
   uiDir?: string;
   readiness?: () => Promise<Readiness>;
@@ -40,7 +45,10 @@ export function createApp(deps: AppDeps): Express {
 
   const api = express.Router();
   api.use(express.json({ limit: '100kb' }));
-  api.use('/pings', pingsRouter({ client: deps.temporal.client, taskQueue: deps.temporal.taskQueue }));
+  const { client, taskQueue } = deps.temporal;
+  api.use('/pings', pingsRouter({ client, taskQueue }));
+  api.use('/procedures', proceduresRouter(deps.catalog));
+  api.use('/matters', mattersRouter({ client, taskQueue, catalog: deps.catalog, now: deps.now ?? (() => new Date()) }));
   api.use(notFoundHandler);
   app.use('/api', api);
 

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import pino from 'pino';
 import { ConfigError, parseConfig } from '../common/config';
+import { createCatalog } from '../procedures/catalog';
 import { createApp } from './app';
 
 const UI_DIR = path.resolve(__dirname, '..', 'ui');
@@ -14,8 +15,15 @@ async function main(): Promise<void> {
   // Lazy: the API answers /healthz (and says what is missing on /readyz) even while Temporal is down.
   const connection = Connection.lazy({ address });
   const client = new Client({ connection, namespace: config.temporal.namespace });
+  const catalog = createCatalog({
+    proceduresDir: path.resolve(config.proceduresDir),
+    policyFile: path.resolve(config.policyFile),
+    // Every version any matter started with stays here, servable after the files change.
+    storeDir: path.resolve(config.dataDir, 'procedures'),
+  });
   const app = createApp({
     temporal: { client, namespace: config.temporal.namespace, taskQueue: config.temporal.taskQueue },
+    catalog,
     logger,
     uiDir: existsSync(UI_DIR) ? UI_DIR : undefined,
   });

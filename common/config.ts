@@ -85,6 +85,8 @@ export const EnvSchema = z.object({
   HOST: nonEmpty('HOST', '0.0.0.0'),
   PORT: port('PORT', 3000),
   DATA_DIR: nonEmpty('DATA_DIR', './data'),
+  PROCEDURES_DIR: nonEmpty('PROCEDURES_DIR', './procedures'),
+  POLICY_FILE: nonEmpty('POLICY_FILE', './procedures/policies/luojiang.json'),
   TEMPORAL_ADDRESS: hostPort,
   TEMPORAL_NAMESPACE: nonEmpty('TEMPORAL_NAMESPACE', 'default'),
   TEMPORAL_TASK_QUEUE: nonEmpty('TEMPORAL_TASK_QUEUE', DEFAULT_TASK_QUEUE),
@@ -102,6 +104,9 @@ export interface Config {
   host: string;
   port: number;
   dataDir: string;
+  /** The BPMN files of the list, and the policy file (thresholds, durations, effective dates). */
+  proceduresDir: string;
+  policyFile: string;
   temporal: {
     /** Set: use that cluster and start no dev server. Unset: the embedded dev server. */
     address: string | undefined;
@@ -138,6 +143,8 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     host: e.HOST,
     port: e.PORT,
     dataDir: e.DATA_DIR,
+    proceduresDir: e.PROCEDURES_DIR,
+    policyFile: e.POLICY_FILE,
     temporal: {
       address: e.TEMPORAL_ADDRESS,
       namespace: e.TEMPORAL_NAMESPACE,

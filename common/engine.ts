@@ -115,6 +115,8 @@ export interface MatterState {
   startedAt: string;
   status: MatterStatus;
   outcome?: string;
+  /** The matter's money: the latest value of an `amount` field submitted at any step (yuan). */
+  amount?: number;
   /** nodes holding a token that waits: user tasks, timers, service tasks */
   tokens: string[];
   active: Record<string, ActiveStep>;

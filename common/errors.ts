@@ -11,6 +11,17 @@ export const ErrorCode = {
   Conflict: 'CONFLICT',
   TemporalUnavailable: 'TEMPORAL_UNAVAILABLE',
   Internal: 'INTERNAL',
+  UnknownProcedure: 'UNKNOWN_PROCEDURE',
+  // refusals of an action by the workflow's validator (common/engine.ts ActionErrorCode)
+  StepNotActive: 'STEP_NOT_ACTIVE',
+  ActionNotAllowed: 'ACTION_NOT_ALLOWED',
+  RoleNotAllowed: 'ROLE_NOT_ALLOWED',
+  Recused: 'RECUSED',
+  InvalidData: 'INVALID_DATA',
+  ReasonRequired: 'REASON_REQUIRED',
+  Suspended: 'MATTER_SUSPENDED',
+  Ended: 'MATTER_ENDED',
+  NoSuchObjection: 'NO_SUCH_OBJECTION',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 

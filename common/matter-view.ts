@@ -31,6 +31,7 @@ export function viewOf(graph: ProcedureGraph, state: MatterState): MatterView {
     startedAt: state.startedAt,
     status: state.status,
     ...(state.outcome !== undefined && state.status === 'ended' ? { outcome: state.outcome } : {}),
+    ...(state.amount !== undefined ? { amount: state.amount } : {}),
     activeSteps,
     completedSteps: state.completedSteps,
     takenFlows: state.takenFlows,

@@ -15,6 +15,8 @@ export interface MatterInput {
   initiator: Actor;
   /** continue-as-new carries the state; a fresh run has none */
   carried?: MatterState;
+  /** When to continue-as-new; tests lower them to exercise it. */
+  limits?: { updatesPerRun?: number; historyEvents?: number };
 }
 
 export const ActorSchema = z.object({
@@ -58,6 +60,7 @@ export interface MatterView {
   startedAt: string;
   status: MatterState['status'];
   outcome?: string;
+  amount?: number;
   activeSteps: ActiveStepView[];
   completedSteps: string[];
   takenFlows: string[];

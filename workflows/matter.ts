@@ -34,8 +34,7 @@ const { computeDueAt, runServiceAction } = proxyActivities<Activities>({
 });
 
 /** Well below the server's 2,000 updates per run and its history limits. */
-const MAX_UPDATES_PER_RUN = 500;
-const MAX_HISTORY_EVENTS = 10_000;
+const DEFAULT_LIMITS = { updatesPerRun: 500, historyEvents: 10_000 };
 
 /**
  * One matter: any procedure graph, interpreted by the pure engine. Human actions arrive as
@@ -52,6 +51,7 @@ export async function matter(input: MatterInput): Promise<{ outcome: string | un
       Date.now(),
     );
   let updatesThisRun = 0;
+  const limits = { ...DEFAULT_LIMITS, ...input.limits };
 
   setHandler(stateQuery, () => viewOf(graph, state));
   setHandler(
@@ -98,6 +98,7 @@ export async function matter(input: MatterInput): Promise<{ outcome: string | un
         value: state.status === 'ended' ? `ended:${state.outcome ?? ''}` : state.status,
       },
       { key: MatterSearchAttributes.activeSteps, value: Object.keys(state.active) },
+      ...(state.amount !== undefined ? [{ key: MatterSearchAttributes.amount, value: state.amount }] : []),
     ]);
 
   while (state.status !== 'ended') {
@@ -115,8 +116,8 @@ export async function matter(input: MatterInput): Promise<{ outcome: string | un
 
     if (
       workflowInfo().continueAsNewSuggested ||
-      updatesThisRun >= MAX_UPDATES_PER_RUN ||
-      workflowInfo().historyLength > MAX_HISTORY_EVENTS
+      updatesThisRun >= limits.updatesPerRun ||
+      workflowInfo().historyLength > limits.historyEvents
     ) {
       await condition(allHandlersFinished);
       await continueAsNew<typeof matter>({ ...input, carried: state });

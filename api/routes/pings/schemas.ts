@@ -6,7 +6,4 @@ export const PingIdParamsSchema = z.object({
   id: z.string().regex(/^ping-[A-Za-z0-9._:-]{1,128}$/, 'id must be a ping id as returned by POST /api/pings'),
 });
 
-export const IdempotencyKeySchema = z
-  .string()
-  .regex(/^[A-Za-z0-9._:-]{1,128}$/, 'Idempotency-Key must be 1–128 letters, digits or . _ : -')
-  .optional();
+export { IdempotencyKeySchema } from '../../headers';

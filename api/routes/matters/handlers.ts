@@ -1,0 +1,154 @@
+import { randomUUID } from 'node:crypto';
+import {
+  WorkflowExecutionAlreadyStartedError,
+  WorkflowNotFoundError,
+  WorkflowUpdateFailedError,
+  type Client,
+} from '@temporalio/client';
+import { ApplicationFailure } from '@temporalio/common';
+import type { RequestHandler } from 'express';
+import { ErrorCode } from '../../../common/errors';
+import { MATTER_WORKFLOW, actUpdate, stateQuery, type MatterInput } from '../../../common/matter';
+import { MatterSearchAttributes } from '../../../common/search-attributes';
+import type { CatalogPort } from '../../catalog-port';
+import { ApiError, parseInput } from '../../errors';
+import { ActionBodySchema, IdempotencyKeySchema, MatterParamsSchema, StartMatterSchema } from './schemas';
+
+export interface MatterDeps {
+  client: Client;
+  taskQueue: string;
+  catalog: CatalogPort;
+  now: () => Date;
+}
+
+/** Policies take effect by calendar day in China. */
+function chinaDate(at: Date): string {
+  return new Date(at.getTime() + 8 * 3_600_000).toISOString().slice(0, 10);
+}
+
+const REFUSAL_STATUS: Record<string, number> = {
+  [ErrorCode.StepNotActive]: 409,
+  [ErrorCode.ActionNotAllowed]: 409,
+  [ErrorCode.Suspended]: 409,
+  [ErrorCode.Ended]: 409,
+  [ErrorCode.RoleNotAllowed]: 403,
+  [ErrorCode.Recused]: 403,
+  [ErrorCode.InvalidData]: 422,
+  [ErrorCode.ReasonRequired]: 422,
+  [ErrorCode.NoSuchObjection]: 422,
+};
+
+function isErrorCode(value: string): value is ErrorCode {
+  return (Object.values(ErrorCode) as string[]).includes(value);
+}
+
+function detailsOf(failure: ApplicationFailure): { field?: string; message: string }[] {
+  const [first] = failure.details ?? [];
+  if (!Array.isArray(first)) return [];
+  return first.filter(
+    (d): d is { field?: string; message: string } =>
+      typeof d === 'object' && d !== null && 'message' in d && typeof d.message === 'string',
+  );
+}
+
+function notFound(id: string): ApiError {
+  return new ApiError(404, ErrorCode.NotFound, `No matter ${id} / 未找到该事项`);
+}
+
+export function startMatter(deps: MatterDeps): RequestHandler {
+  return async (req, res) => {
+    const body = parseInput(StartMatterSchema, req.body, 'body');
+    const key = parseInput(IdempotencyKeySchema, req.get('Idempotency-Key'), 'header.Idempotency-Key');
+    const procedure = await deps.catalog.current(body.procedureId, chinaDate(deps.now()));
+    if (!procedure) {
+      throw new ApiError(404, ErrorCode.UnknownProcedure, `No procedure ${body.procedureId} / 没有该流程`, [
+        { field: 'body.procedureId', message: 'unknown procedure' },
+      ]);
+    }
+    const matterId = `matter-${key ?? randomUUID()}`;
+    const input: MatterInput = {
+      graph: procedure.graph,
+      matterId,
+      village: body.village,
+      title: body.title,
+      initiator: body.actor,
+    };
+    try {
+      await deps.client.workflow.start(MATTER_WORKFLOW, {
+        taskQueue: deps.taskQueue,
+        workflowId: matterId,
+        args: [input],
+        // The key is the workflow id: a retried request finds the matter it already started.
+        workflowIdConflictPolicy: 'USE_EXISTING',
+        workflowIdReusePolicy: 'REJECT_DUPLICATE',
+        typedSearchAttributes: [
+          { key: MatterSearchAttributes.village, value: body.village },
+          { key: MatterSearchAttributes.procedure, value: procedure.graph.id },
+          { key: MatterSearchAttributes.status, value: 'running' },
+        ],
+      });
+    } catch (err) {
+      if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+    }
+    res
+      .status(201)
+      .location(`/api/matters/${matterId}`)
+      .json({ id: matterId, procedure: { id: procedure.graph.id, version: procedure.graph.version } });
+  };
+}
+
+export function getMatter(deps: MatterDeps): RequestHandler {
+  return async (req, res) => {
+    const { id } = parseInput(MatterParamsSchema, req.params, 'params');
+    try {
+      res.json(await deps.client.workflow.getHandle(id).query(stateQuery));
+    } catch (err) {
+      if (err instanceof WorkflowNotFoundError) throw notFound(id);
+      throw err;
+    }
+  };
+}
+
+export function getMatterBpmn(deps: MatterDeps): RequestHandler {
+  return async (req, res) => {
+    const { id } = parseInput(MatterParamsSchema, req.params, 'params');
+    let view;
+    try {
+      view = await deps.client.workflow.getHandle(id).query(stateQuery);
+    } catch (err) {
+      if (err instanceof WorkflowNotFoundError) throw notFound(id);
+      throw err;
+    }
+    const pinned = await deps.catalog.get(view.procedure.id, view.procedure.version);
+    if (!pinned)
+      throw new ApiError(
+        404,
+        ErrorCode.NotFound,
+        `Version ${view.procedure.version} of ${view.procedure.id} is not in the catalog`,
+      );
+    res.type('application/xml').send(pinned.bpmn);
+  };
+}
+
+export function actOnMatter(deps: MatterDeps): RequestHandler {
+  return async (req, res) => {
+    const { id } = parseInput(MatterParamsSchema, req.params, 'params');
+    const body = parseInput(ActionBodySchema, req.body, 'body');
+    const key = parseInput(IdempotencyKeySchema, req.get('Idempotency-Key'), 'header.Idempotency-Key');
+    const handle = deps.client.workflow.getHandle(id);
+    try {
+      // The update id is the idempotency key: the same request sent twice is applied once.
+      const result = await handle.executeUpdate(actUpdate, { args: [body], updateId: key ?? randomUUID() });
+      res.json(result);
+    } catch (err) {
+      if (err instanceof WorkflowNotFoundError) throw notFound(id);
+      if (err instanceof WorkflowUpdateFailedError && err.cause instanceof ApplicationFailure) {
+        const code = err.cause.type ?? '';
+        if (isErrorCode(code) && REFUSAL_STATUS[code] !== undefined) {
+          throw new ApiError(REFUSAL_STATUS[code], code, err.cause.message, detailsOf(err.cause));
+        }
+      }
+      throw err;
+    }
+  };
+}

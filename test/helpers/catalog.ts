@@ -1,0 +1,18 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { CatalogPort } from '../../api/catalog-port';
+import { createCatalog } from '../../procedures/catalog';
+
+const ROOT = path.resolve(__dirname, '..', '..');
+
+/** The real catalog over the shipped BPMN files, with the short test policy and a temporary store. */
+export function testCatalog(): { catalog: CatalogPort; cleanup: () => void } {
+  const storeDir = mkdtempSync(path.join(os.tmpdir(), 'xwql-catalog-'));
+  const catalog = createCatalog({
+    proceduresDir: path.join(ROOT, 'procedures'),
+    policyFile: path.join(ROOT, 'test', 'fixtures', 'policies', 'short.json'),
+    storeDir,
+  });
+  return { catalog, cleanup: () => rmSync(storeDir, { recursive: true, force: true }) };
+}

@@ -1,0 +1,341 @@
+import { Worker, type Worker as WorkerType } from '@temporalio/worker';
+import pino from 'pino';
+import request from 'supertest';
+import { createApp } from '../../api/app';
+import type { Actor } from '../../common/engine';
+import { MATTER_WORKFLOW, type MatterView } from '../../common/matter';
+import { testCatalog } from '../helpers/catalog';
+import { connectTestTemporal, createTestWorker, uniqueName, type TestTemporal } from '../helpers/temporal';
+
+/**
+ * 四议两公开 on the real dev server, through the HTTP API, branch by branch. The short test
+ * policy makes the 5-working-day and 7-day disclosures last seconds.
+ */
+
+const HASH = 'b'.repeat(64);
+const secretary: Actor = { userId: 'li-secretary', role: 'secretary' };
+const director: Actor = { userId: 'wang-director', role: 'director' };
+const supervisor: Actor = { userId: 'zhao-supervisor', role: 'supervisor' };
+const town: Actor = { userId: 'sun-town', role: 'town-official' };
+
+let temporal: TestTemporal;
+let worker: WorkerType;
+let running: Promise<void>;
+let cleanupCatalog: () => void;
+let app: ReturnType<typeof createApp>;
+const taskQueue = uniqueName('major-decision');
+const startedIds: string[] = [];
+
+beforeAll(async () => {
+  temporal = await connectTestTemporal();
+  const { catalog, cleanup } = testCatalog();
+  cleanupCatalog = cleanup;
+  app = createApp({
+    temporal: { client: temporal.client, namespace: temporal.namespace, taskQueue },
+    catalog,
+    logger: pino({ level: 'silent' }),
+  });
+  worker = await createTestWorker(temporal, taskQueue);
+  running = worker.run();
+});
+
+afterAll(async () => {
+  worker.shutdown();
+  await running;
+  await temporal.close();
+  cleanupCatalog();
+});
+
+async function startMatter(title = '村道硬化'): Promise<string> {
+  const res = await request(app)
+    .post('/api/matters')
+    .send({ procedureId: 'major-decision', village: 'xinglong', title, actor: secretary });
+  expect(res.status).toBe(201);
+  startedIds.push(res.body.id);
+  return res.body.id as string;
+}
+
+function act(id: string, body: Record<string, unknown>, key?: string) {
+  const req = request(app).post(`/api/matters/${id}/actions`);
+  return (key ? req.set('Idempotency-Key', key) : req).send(body);
+}
+
+async function ok(id: string, body: Record<string, unknown>) {
+  const res = await act(id, body);
+  if (res.status !== 200) throw new Error(`${JSON.stringify(body)} → ${res.status} ${JSON.stringify(res.body)}`);
+  return res;
+}
+
+async function view(id: string): Promise<MatterView> {
+  const res = await request(app).get(`/api/matters/${id}`);
+  expect(res.status).toBe(200);
+  return res.body as MatterView;
+}
+
+async function waitFor(id: string, what: string, done: (v: MatterView) => boolean): Promise<MatterView> {
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    const v = await view(id);
+    if (done(v)) return v;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}: ${JSON.stringify(v.activeSteps)}`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
+
+const proposal = {
+  title: '村道硬化',
+  description: '硬化三组至五组村道 1.2 公里',
+  category: 'infrastructure',
+  estimatedAmount: 180000,
+};
+
+function meeting(
+  body: string,
+  members: number,
+  present: number,
+  inFavour: number,
+  extra: Record<string, unknown> = {},
+) {
+  return {
+    body,
+    date: '2026-03-10',
+    minutesHash: HASH,
+    members,
+    present,
+    inFavour,
+    against: present - inFavour,
+    abstain: 0,
+    ...extra,
+  };
+}
+
+async function holdMeeting(id: string, step: string, data: Record<string, unknown>) {
+  await ok(id, { step, action: 'record', data, actor: director });
+  await ok(id, { step, action: 'confirm', actor: supervisor });
+}
+
+async function throughPartyReview(id: string) {
+  await ok(id, { step: 'propose', action: 'submit', data: proposal, actor: secretary });
+  await holdMeeting(id, 'deliberate', meeting('two-committees', 7, 6, 5));
+  await holdMeeting(id, 'party-review', meeting('party-members', 45, 40, 30));
+}
+
+describe('major decision (四议两公开) on a real Temporal server', () => {
+  test('given every meeting passes, then both disclosures run their windows and the matter completes', async () => {
+    const id = await startMatter();
+    await throughPartyReview(id);
+    await holdMeeting(id, 'resolve', meeting('representatives', 30, 25, 20));
+
+    const disclosing = await view(id);
+    expect(disclosing.activeSteps.map((s) => s.id)).toEqual(['disclose-resolution']);
+    expect(disclosing.notices).toHaveLength(1);
+
+    await waitFor(id, 'implement', (v) => v.activeSteps.some((s) => s.id === 'implement'));
+    await ok(id, {
+      step: 'implement',
+      action: 'submit',
+      data: { progress: '已完工', completedOn: '2026-06-30', finalAmount: 176500 },
+      actor: director,
+    });
+    const done = await waitFor(id, 'the end', (v) => v.status === 'ended');
+
+    expect(done.outcome).toBe('completed');
+    expect(done.completedSteps).toEqual([
+      'propose',
+      'deliberate',
+      'party-review',
+      'resolve',
+      'disclose-resolution',
+      'implement',
+      'disclose-result',
+    ]);
+    expect(done.meetings.map((m) => [m.step, m.result, m.witnessedBy])).toEqual([
+      ['deliberate', 'passed', 'zhao-supervisor'],
+      ['party-review', 'passed', 'zhao-supervisor'],
+      ['resolve', 'passed', 'zhao-supervisor'],
+    ]);
+    expect(done.notices.every((n) => n.endsAt !== undefined)).toBe(true);
+    expect(done.record.map((r) => r.seq)).toEqual(done.record.map((_, i) => i + 1));
+  });
+
+  test('given the assembly rejects, then the matter ends rejected', async () => {
+    const id = await startMatter();
+    await throughPartyReview(id);
+    await holdMeeting(
+      id,
+      'resolve',
+      meeting('villagers', 900, 480, 200, { households: 300, householdsRepresented: 210 }),
+    );
+
+    const done = await view(id);
+    expect(done.status).toBe('ended');
+    expect(done.outcome).toBe('rejected');
+  });
+
+  test('given an inquorate party meeting, then it is recorded and held again', async () => {
+    const id = await startMatter();
+    await ok(id, { step: 'propose', action: 'submit', data: proposal, actor: secretary });
+    await holdMeeting(id, 'deliberate', meeting('two-committees', 7, 6, 5));
+    await holdMeeting(id, 'party-review', meeting('party-members', 45, 29, 29));
+
+    const again = await view(id);
+    expect(again.activeSteps.map((s) => [s.id, s.phase])).toEqual([['party-review', 'open']]);
+    expect(again.meetings.at(-1)).toMatchObject({ step: 'party-review', result: 'inquorate', status: 'confirmed' });
+
+    await holdMeeting(id, 'party-review', meeting('party-members', 45, 31, 25));
+    expect((await view(id)).activeSteps.map((s) => s.id)).toEqual(['resolve']);
+  });
+
+  test('given the joint meeting rejects and asks for a revision, then the matter goes back to the proposal', async () => {
+    const id = await startMatter();
+    await ok(id, { step: 'propose', action: 'submit', data: proposal, actor: secretary });
+    await holdMeeting(id, 'deliberate', meeting('two-committees', 7, 6, 2, { followUp: 'revise' }));
+
+    const back = await view(id);
+    expect(back.activeSteps.map((s) => s.id)).toEqual(['propose']);
+    expect(back.takenFlows.slice(-2)).toEqual(['flow-deliberate-result', 'flow-deliberate-revise']);
+    expect(back.meetings[0]?.result).toBe('rejected');
+  });
+
+  test('given a supervisor objection, then the matter is suspended until the answer is accepted', async () => {
+    const id = await startMatter();
+    await ok(id, { step: 'propose', action: 'submit', data: proposal, actor: secretary });
+    await ok(id, { step: 'deliberate', action: 'raise-objection', comment: '未公示会议通知', actor: supervisor });
+
+    const blocked = await act(id, {
+      step: 'deliberate',
+      action: 'record',
+      data: meeting('two-committees', 7, 6, 5),
+      actor: director,
+    });
+    expect(blocked.status).toBe(409);
+    expect(blocked.body.error.code).toBe('MATTER_SUSPENDED');
+    expect((await view(id)).status).toBe('suspended');
+
+    await ok(id, {
+      step: null,
+      action: 'answer-objection',
+      data: { objectionId: 'objection-1', answer: '已补发通知' },
+      actor: director,
+    });
+    await ok(id, { step: null, action: 'accept-answer', data: { objectionId: 'objection-1' }, actor: supervisor });
+    expect((await view(id)).status).toBe('running');
+    await holdMeeting(id, 'deliberate', meeting('two-committees', 7, 6, 5));
+    expect((await view(id)).activeSteps.map((s) => s.id)).toEqual(['party-review']);
+  });
+
+  test('given the same action twice with one Idempotency-Key, then it is applied once', async () => {
+    const id = await startMatter();
+    await ok(id, { step: 'propose', action: 'submit', data: proposal, actor: secretary });
+    const record = { step: 'deliberate', action: 'record', data: meeting('two-committees', 7, 6, 5), actor: director };
+    const key = uniqueName('record');
+
+    const first = await act(id, record, key);
+    const second = await act(id, record, key);
+
+    expect(first.status).toBe(200);
+    expect(second.status).toBe(200);
+    expect(second.body.seq).toBe(first.body.seq);
+    expect((await view(id)).meetings).toHaveLength(1);
+  });
+
+  test('given actions the rules refuse, then 409, 403 and 422 name the rule and nothing is recorded', async () => {
+    const id = await startMatter();
+    const before = (await view(id)).record.length;
+
+    const inactive = await act(id, {
+      step: 'resolve',
+      action: 'record',
+      data: meeting('representatives', 30, 25, 20),
+      actor: director,
+    });
+    const wrongRole = await act(id, { step: 'propose', action: 'submit', data: proposal, actor: town });
+    const badData = await act(id, {
+      step: 'propose',
+      action: 'submit',
+      data: { ...proposal, estimatedAmount: -5 },
+      actor: secretary,
+    });
+    const noReason = await act(id, { step: null, action: 'raise-objection', actor: supervisor });
+    const missing = await request(app).get('/api/matters/matter-nobody-here');
+
+    expect([inactive.status, inactive.body.error.code]).toEqual([409, 'STEP_NOT_ACTIVE']);
+    expect([wrongRole.status, wrongRole.body.error.code]).toEqual([403, 'ROLE_NOT_ALLOWED']);
+    expect([badData.status, badData.body.error.code]).toEqual([422, 'INVALID_DATA']);
+    expect(badData.body.error.details).toEqual([
+      { field: 'data.estimatedAmount', message: 'estimatedAmount must be at least 0' },
+    ]);
+    expect([noReason.status, noReason.body.error.code]).toEqual([422, 'REASON_REQUIRED']);
+    expect(missing.status).toBe(404);
+    expect((await view(id)).record).toHaveLength(before);
+  });
+
+  test('the pinned BPMN and the catalog serve the version the matter started with', async () => {
+    const id = await startMatter();
+    const v = await view(id);
+
+    const bpmn = await request(app).get(`/api/matters/${id}/bpmn`);
+    const byVersion = await request(app).get(`/api/procedures/major-decision/versions/${v.procedure.version}/bpmn`);
+    const listed = await request(app).get('/api/procedures');
+
+    expect(bpmn.status).toBe(200);
+    expect(bpmn.text).toContain('id="major-decision"');
+    expect(byVersion.text).toBe(bpmn.text);
+    expect(listed.body.procedures.find((p: { id: string }) => p.id === 'major-decision').versions).toContain(
+      v.procedure.version,
+    );
+  });
+
+  test('given a low update limit, then the matter continues as new and carries its whole state', async () => {
+    const { catalog } = testCatalog();
+    const procedure = await catalog.current('major-decision', '2026-11-27');
+    if (!procedure) throw new Error('major-decision missing from the catalog');
+    const id = uniqueName('matter-can');
+    const handle = await temporal.client.workflow.start(MATTER_WORKFLOW, {
+      taskQueue,
+      workflowId: id,
+      args: [
+        {
+          graph: procedure.graph,
+          matterId: id,
+          village: 'xinglong',
+          title: '续跑',
+          initiator: secretary,
+          limits: { updatesPerRun: 2 },
+        },
+      ],
+    });
+    startedIds.push(id);
+    const firstRun = handle.firstExecutionRunId;
+
+    await ok(id, { step: 'propose', action: 'submit', data: proposal, actor: secretary });
+    await ok(id, { step: 'deliberate', action: 'record', data: meeting('two-committees', 7, 6, 5), actor: director });
+    const deadline = Date.now() + 20_000;
+    while ((await handle.describe()).runId === firstRun) {
+      if (Date.now() > deadline) throw new Error('the matter did not continue as new');
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    await ok(id, { step: 'deliberate', action: 'confirm', actor: supervisor });
+
+    const carried = await view(id);
+    expect(carried.completedSteps).toEqual(['propose', 'deliberate']);
+    expect(carried.record.map((r) => r.action)).toEqual(['start', 'submit', 'record', 'confirm']);
+    expect(carried.amount).toBe(proposal.estimatedAmount);
+  });
+
+  test('replaying the recorded histories of these matters with today’s code is deterministic', async () => {
+    const histories = await Promise.all(
+      startedIds.map(async (workflowId) => ({
+        workflowId,
+        history: await temporal.client.workflow.getHandle(workflowId).fetchHistory(),
+      })),
+    );
+    const results = Worker.runReplayHistories({ workflowsPath: require.resolve('../../workflows') }, histories);
+    let count = 0;
+    for await (const result of results) {
+      expect(result.error).toBeUndefined();
+      count++;
+    }
+    expect(count).toBe(startedIds.length);
+  }, 120_000);
+});
