@@ -662,6 +662,8 @@ function applyAction(graph: ProcedureGraph, state: MatterState, event: Extract<E
     case 'submit': {
       const parsed = fieldsSchema(task.step.fields).parse(data);
       addRecord(state, at, { ...base, data: parsed, ...(reason ? { reason } : {}) });
+      const amountField = task.step.fields.find((f) => f.type === 'amount' && typeof parsed[f.name] === 'number');
+      if (amountField) state.amount = parsed[amountField.name] as number;
       completeStep(graph, state, stepId, parsed, at);
       return;
     }

@@ -83,7 +83,7 @@ export async function matter(input: MatterInput): Promise<{ outcome: string | un
             message: problem.message,
             type: problem.code,
             nonRetryable: true,
-            details: problem.details ?? [],
+            details: [problem.details ?? []],
           });
       },
     },

@@ -4,6 +4,7 @@ import request from 'supertest';
 import { createApp } from '../../api/app';
 import { temporal as proto } from '@temporalio/proto';
 import { customSearchAttributes } from '../../common/search-attributes';
+import { testCatalog } from '../helpers/catalog';
 import { connectTestTemporal, createTestWorker, uniqueName, type TestTemporal } from '../helpers/temporal';
 
 /** Through the HTTP API into a real workflow on the real dev server, and back. */
@@ -13,9 +14,14 @@ let worker: Worker;
 let running: Promise<void>;
 const taskQueue = uniqueName('ping-it');
 const logger = pino({ level: 'silent' });
+const { catalog, cleanup } = testCatalog();
 
 function appFor(queue: string) {
-  return createApp({ temporal: { client: temporal.client, namespace: temporal.namespace, taskQueue: queue }, logger });
+  return createApp({
+    temporal: { client: temporal.client, namespace: temporal.namespace, taskQueue: queue },
+    catalog,
+    logger,
+  });
 }
 
 async function waitForStatus(app: ReturnType<typeof appFor>, id: string, status: string) {
@@ -37,6 +43,7 @@ afterAll(async () => {
   worker.shutdown();
   await running;
   await temporal.close();
+  cleanup();
 });
 
 describe('ping through the API', () => {

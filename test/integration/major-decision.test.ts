@@ -5,6 +5,7 @@ import { createApp } from '../../api/app';
 import type { Actor } from '../../common/engine';
 import { MATTER_WORKFLOW, type MatterView } from '../../common/matter';
 import { testCatalog } from '../helpers/catalog';
+import { testEnv } from '../helpers/test-env';
 import { connectTestTemporal, createTestWorker, uniqueName, type TestTemporal } from '../helpers/temporal';
 
 /**
@@ -33,7 +34,7 @@ beforeAll(async () => {
   app = createApp({
     temporal: { client: temporal.client, namespace: temporal.namespace, taskQueue },
     catalog,
-    logger: pino({ level: 'silent' }),
+    logger: pino({ level: 'error' }),
   });
   worker = await createTestWorker(temporal, taskQueue);
   running = worker.run();
@@ -109,15 +110,15 @@ function meeting(
   };
 }
 
-async function holdMeeting(id: string, step: string, data: Record<string, unknown>) {
-  await ok(id, { step, action: 'record', data, actor: director });
+async function holdMeeting(id: string, step: string, data: Record<string, unknown>, recorder: Actor = director) {
+  await ok(id, { step, action: 'record', data, actor: recorder });
   await ok(id, { step, action: 'confirm', actor: supervisor });
 }
 
 async function throughPartyReview(id: string) {
   await ok(id, { step: 'propose', action: 'submit', data: proposal, actor: secretary });
   await holdMeeting(id, 'deliberate', meeting('two-committees', 7, 6, 5));
-  await holdMeeting(id, 'party-review', meeting('party-members', 45, 40, 30));
+  await holdMeeting(id, 'party-review', meeting('party-members', 45, 40, 30), secretary);
 }
 
 describe('major decision (四议两公开) on a real Temporal server', () => {
@@ -176,13 +177,13 @@ describe('major decision (四议两公开) on a real Temporal server', () => {
     const id = await startMatter();
     await ok(id, { step: 'propose', action: 'submit', data: proposal, actor: secretary });
     await holdMeeting(id, 'deliberate', meeting('two-committees', 7, 6, 5));
-    await holdMeeting(id, 'party-review', meeting('party-members', 45, 29, 29));
+    await holdMeeting(id, 'party-review', meeting('party-members', 45, 29, 29), secretary);
 
     const again = await view(id);
     expect(again.activeSteps.map((s) => [s.id, s.phase])).toEqual([['party-review', 'open']]);
     expect(again.meetings.at(-1)).toMatchObject({ step: 'party-review', result: 'inquorate', status: 'confirmed' });
 
-    await holdMeeting(id, 'party-review', meeting('party-members', 45, 31, 25));
+    await holdMeeting(id, 'party-review', meeting('party-members', 45, 31, 25), secretary);
     expect((await view(id)).activeSteps.map((s) => s.id)).toEqual(['resolve']);
   });
 
@@ -330,7 +331,7 @@ describe('major decision (四议两公开) on a real Temporal server', () => {
         history: await temporal.client.workflow.getHandle(workflowId).fetchHistory(),
       })),
     );
-    const results = Worker.runReplayHistories({ workflowsPath: require.resolve('../../workflows') }, histories);
+    const results = Worker.runReplayHistories({ workflowBundle: { codePath: testEnv('bundle') } }, histories);
     let count = 0;
     for await (const result of results) {
       expect(result.error).toBeUndefined();

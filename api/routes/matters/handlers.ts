@@ -10,6 +10,7 @@ import type { RequestHandler } from 'express';
 import { ErrorCode } from '../../../common/errors';
 import { MATTER_WORKFLOW, actUpdate, stateQuery, type MatterInput } from '../../../common/matter';
 import { MatterSearchAttributes } from '../../../common/search-attributes';
+import { chinaToday } from '../../../procedures/catalog';
 import type { CatalogPort } from '../../catalog-port';
 import { ApiError, parseInput } from '../../errors';
 import { ActionBodySchema, IdempotencyKeySchema, MatterParamsSchema, StartMatterSchema } from './schemas';
@@ -19,11 +20,6 @@ export interface MatterDeps {
   taskQueue: string;
   catalog: CatalogPort;
   now: () => Date;
-}
-
-/** Policies take effect by calendar day in China. */
-function chinaDate(at: Date): string {
-  return new Date(at.getTime() + 8 * 3_600_000).toISOString().slice(0, 10);
 }
 
 const REFUSAL_STATUS: Record<string, number> = {
@@ -59,7 +55,7 @@ export function startMatter(deps: MatterDeps): RequestHandler {
   return async (req, res) => {
     const body = parseInput(StartMatterSchema, req.body, 'body');
     const key = parseInput(IdempotencyKeySchema, req.get('Idempotency-Key'), 'header.Idempotency-Key');
-    const procedure = await deps.catalog.current(body.procedureId, chinaDate(deps.now()));
+    const procedure = await deps.catalog.current(body.procedureId, chinaToday(deps.now()));
     if (!procedure) {
       throw new ApiError(404, ErrorCode.UnknownProcedure, `No procedure ${body.procedureId} / 没有该流程`, [
         { field: 'body.procedureId', message: 'unknown procedure' },
