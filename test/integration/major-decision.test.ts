@@ -1,3 +1,6 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import { Worker, type Worker as WorkerType } from '@temporalio/worker';
 import pino from 'pino';
 import request from 'supertest';
@@ -26,6 +29,12 @@ let cleanupCatalog: () => void;
 let app: ReturnType<typeof createApp>;
 const taskQueue = uniqueName('major-decision');
 const startedIds: string[] = [];
+const scenarioOf = new Map<string, string>();
+
+function remember(id: string): void {
+  startedIds.push(id);
+  scenarioOf.set(id, expect.getState().currentTestName ?? id);
+}
 
 beforeAll(async () => {
   temporal = await connectTestTemporal();
@@ -52,7 +61,7 @@ async function startMatter(title = '村道硬化'): Promise<string> {
     .post('/api/matters')
     .send({ procedureId: 'major-decision', village: 'xinglong', title, actor: secretary });
   expect(res.status).toBe(201);
-  startedIds.push(res.body.id);
+  remember(res.body.id as string);
   return res.body.id as string;
 }
 
@@ -306,7 +315,7 @@ describe('major decision (四议两公开) on a real Temporal server', () => {
         },
       ],
     });
-    startedIds.push(id);
+    remember(id);
     const firstRun = handle.firstExecutionRunId;
 
     await ok(id, { step: 'propose', action: 'submit', data: proposal, actor: secretary });
@@ -338,5 +347,21 @@ describe('major decision (四议两公开) on a real Temporal server', () => {
       count++;
     }
     expect(count).toBe(startedIds.length);
+
+    // `RECORD_HISTORIES=1 npx jest test/integration/major-decision` refreshes the fixtures that
+    // test/integration/replay-fixtures.test.ts replays against every later version of the code.
+    if (process.env.RECORD_HISTORIES === '1') {
+      const dir = path.join(__dirname, '..', 'fixtures', 'histories');
+      mkdirSync(dir, { recursive: true });
+      for (const { workflowId, history } of histories) {
+        const slug = (scenarioOf.get(workflowId) ?? workflowId)
+          .replace(/^major decision.*?server\s*/, '')
+          .replace(/[^a-z0-9]+/gi, '-')
+          .replace(/^-|-$/g, '')
+          .slice(0, 80)
+          .toLowerCase();
+        writeFileSync(path.join(dir, `major-decision--${slug}.json`), historyToJSON(history));
+      }
+    }
   }, 120_000);
 });
