@@ -106,8 +106,9 @@ export function createCatalog(options: CatalogOptions): Catalog {
 
   async function current(id: string, date: string, town?: string): Promise<PublishedProcedure | undefined> {
     if (!PROCEDURE_ID.test(id)) return undefined;
-    const file = path.join(proceduresDir, `${id}.bpmn`);
-    const bpmn = await readIfPresent(file);
+    // Messages name the file as the district knows it, never a server path (list() shows them publicly).
+    const file = `${id}.bpmn`;
+    const bpmn = await readIfPresent(path.join(proceduresDir, file));
     if (bpmn === undefined) return undefined;
     // Read on every call: a new policy file takes effect without a restart, and the old versions stay stored.
     const policyValues = policyValuesAt(loadPolicyFile(policyFile), date, town);

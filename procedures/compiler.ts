@@ -404,7 +404,10 @@ interface Compiled {
   policyKeys: string[];
 }
 
-type NodeBody = GraphNode extends infer N ? (N extends GraphNode ? Omit<N, 'incoming' | 'outgoing'> : never) : never;
+/** Omit applied to each member of a union, so each node type keeps its own properties. */
+type OmitEach<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
+/** A node before its flows are known. */
+type NodeBody = OmitEach<GraphNode, 'incoming' | 'outgoing'>;
 
 class ProcessCompiler {
   private readonly elements: El[] = [];
@@ -932,19 +935,20 @@ class ProcessCompiler {
       this.problems.at(el, 'condition-language', `conditions are FEEL, not ${language}`);
       return flow;
     }
-    this.conditionTests.set(id, this.checkFeel(el, condition));
+    const checked = this.checkFeel(el, condition);
+    if (checked.ok) this.conditionTests.set(id, checked.test);
     return { ...flow, condition };
   }
 
-  /** Lints a FEEL condition; returns its `x = "lit"` shape when it has one (for the exhaustiveness proof). */
-  private checkFeel(flow: El, source: string): ConditionTest | undefined {
+  /** Lints a FEEL condition; when clean, also returns its `x = "lit"` shape if it has one (for the exhaustiveness proof). */
+  private checkFeel(flow: El, source: string): { ok: boolean; test?: ConditionTest } {
     const context = this.feelContext();
     let tree: ReturnType<typeof parseExpression>;
     try {
       tree = parseExpression(source, context, undefined);
     } catch (error) {
       this.problems.at(flow, 'feel-syntax', `FEEL condition "${source}" does not parse: ${String(error)}`);
-      return undefined;
+      return { ok: false };
     }
     const nodes: SyntaxNode[] = [];
     tree.iterate({ enter: (ref) => void nodes.push(ref.node) });
@@ -957,17 +961,17 @@ class ProcessCompiler {
         'feel-syntax',
         `FEEL condition "${source}" does not parse: ${what} at position ${broken.from + 1}`,
       );
-      return undefined;
+      return { ok: false };
     }
     const locals = localNames(nodes, source);
-    const before = this.problems.list.length;
+    let ok = true;
     for (const node of nodes) {
       if (node.name !== 'VariableName' || insideType(node)) continue;
       const name = source.slice(node.from, node.to);
-      if (isCallee(node)) this.checkFunction(flow, name);
-      else if (!locals.has(name)) this.checkVariable(flow, source, name, pathOf(node, source));
+      if (isCallee(node)) ok = this.checkFunction(flow, name) && ok;
+      else if (!locals.has(name)) ok = this.checkVariable(flow, source, name, pathOf(node, source)) && ok;
     }
-    return this.problems.list.length === before ? equalityTest(tree.topNode, source) : undefined;
+    return ok ? { ok, test: equalityTest(tree.topNode, source) } : { ok };
   }
 
   private feelContext(): Record<string, unknown> {
@@ -981,70 +985,59 @@ class ProcessCompiler {
     return context;
   }
 
-  private checkFunction(flow: El, name: string): void {
+  /** false when the call is refused. */
+  private checkFunction(flow: El, name: string): boolean {
     if (name === 'now' || name === 'today') {
-      this.problems.at(
-        flow,
-        'feel-nondeterministic',
-        `${name}() is refused: a condition must give the same answer on replay`,
-      );
-      return;
+      const message = `${name}() is refused: a condition must give the same answer on replay`;
+      this.problems.at(flow, 'feel-nondeterministic', message);
+      return false;
     }
-    if (!isBuiltin(name)) {
-      this.problems.at(flow, 'feel-unknown-function', `FEEL condition calls unknown function ${name}()`);
-    }
+    if (isBuiltin(name)) return true;
+    this.problems.at(flow, 'feel-unknown-function', `FEEL condition calls unknown function ${name}()`);
+    return false;
   }
 
-  private checkVariable(flow: El, source: string, name: string, path: string[]): void {
-    if (name === 'policy') {
-      this.checkPolicyRead(flow, path);
-      return;
-    }
+  /** false when the read is refused, or reads a step that is itself broken (already reported). */
+  private checkVariable(flow: El, source: string, name: string, path: string[]): boolean {
+    const [first] = path;
+    if (name === 'policy') return this.checkPolicyRead(flow, path);
     if (name === 'matter') {
-      const [property] = path;
-      if (property !== undefined && property !== 'village' && property !== 'procedure') {
-        this.problems.at(
-          flow,
-          'feel-unknown-variable',
-          `FEEL condition reads matter.${property}; matter has village, procedure`,
-        );
-      }
-      return;
+      if (first === undefined || first === 'village' || first === 'procedure') return true;
+      const message = `FEEL condition reads matter.${first}; matter has village, procedure`;
+      this.problems.at(flow, 'feel-unknown-variable', message);
+      return false;
     }
+    if (this.brokenSteps.has(name)) return false;
     const step = this.steps.get(name);
-    if (this.brokenSteps.has(name)) return;
     if (!step) {
       const hyphenated = [...this.steps.values()].find((s) => s.id.includes('-') && source.includes(s.id));
       const hint = hyphenated ? ` (step ${hyphenated.id} is ${feelName(hyphenated.id)} in FEEL)` : '';
       this.problems.at(flow, 'feel-unknown-variable', `FEEL condition reads unknown variable ${name}${hint}`);
-      return;
+      return false;
     }
-    const [output] = path;
-    if (output !== undefined && !step.outputs.has(output)) {
-      const known = [...step.outputs.keys()].join(', ') || 'none';
-      this.problems.at(
-        flow,
-        'feel-unknown-variable',
-        `FEEL condition reads ${name}.${output}, but step ${step.id} (${step.kind}) has no output ${output} (outputs: ${known})`,
-      );
-    }
+    if (first === undefined || step.outputs.has(first)) return true;
+    const known = [...step.outputs.keys()].join(', ') || 'none';
+    const message = `FEEL condition reads ${name}.${first}, but step ${step.id} (${step.kind}) has no output ${first} (outputs: ${known})`;
+    this.problems.at(flow, 'feel-unknown-variable', message);
+    return false;
   }
 
-  private checkPolicyRead(flow: El, path: string[]): void {
+  private checkPolicyRead(flow: El, path: string[]): boolean {
     // Keys are flat and may contain dots: `policy.a.b.c` reads the longest key among a, a.b, a.b.c.
     for (let length = path.length; length > 0; length -= 1) {
       const key = path.slice(0, length).join('.');
       if (Object.hasOwn(this.policyValues, key)) {
         this.usedPolicy.add(key);
-        return;
+        return true;
       }
     }
-    const read = ['policy', ...path].join('.');
     if (path.length === 0) {
       this.problems.at(flow, 'feel-unknown-variable', 'FEEL condition reads policy as a whole: read policy.<key>');
     } else {
+      const read = ['policy', ...path].join('.');
       this.problems.at(flow, 'unknown-policy-key', `FEEL condition reads ${read}, which the policy does not define`);
     }
+    return false;
   }
 
   private checkGateway(gateway: El, nodes: Record<string, GraphNode>): void {

@@ -46,7 +46,7 @@ export function buildGraph(
     graphNodes[id] =
       spec.type === 'userTask'
         ? { ...common, type: 'userTask', step: { fields: [], ...spec.step } }
-        : ({ ...common, ...spec } as GraphNode);
+        : { ...common, ...spec };
   }
   const graphFlows: Record<string, Flow> = {};
   for (const [id, source, target, condition] of flows) {

@@ -280,6 +280,27 @@ describe('major decision (四议两公开) on a real Temporal server', () => {
     expect((await view(id)).record).toHaveLength(before);
   });
 
+  test('given a matter moves, then its search attributes follow: village, procedure, status, active steps, amount', async () => {
+    const village = uniqueName('village');
+    const res = await request(app)
+      .post('/api/matters')
+      .send({ procedureId: 'major-decision', village, title: '搜索', actor: secretary });
+    const id = res.body.id as string;
+    remember(id);
+    await ok(id, { step: 'propose', action: 'submit', data: proposal, actor: secretary });
+
+    const query = `MatterVillage = '${village}' AND MatterProcedure = 'major-decision' AND MatterStatus = 'running' AND MatterActiveSteps = 'deliberate' AND MatterAmount = 180000`;
+    const deadline = Date.now() + 15_000;
+    let found: string[] = [];
+    while (found.length === 0 && Date.now() < deadline) {
+      found = [];
+      for await (const wf of temporal.client.workflow.list({ query })) found.push(wf.workflowId);
+      if (found.length === 0) await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+
+    expect(found).toEqual([id]);
+  });
+
   test('the pinned BPMN and the catalog serve the version the matter started with', async () => {
     const id = await startMatter();
     const v = await view(id);
@@ -291,9 +312,8 @@ describe('major decision (四议两公开) on a real Temporal server', () => {
     expect(bpmn.status).toBe(200);
     expect(bpmn.text).toContain('id="major-decision"');
     expect(byVersion.text).toBe(bpmn.text);
-    expect(listed.body.procedures.find((p: { id: string }) => p.id === 'major-decision').versions).toContain(
-      v.procedure.version,
-    );
+    const procedures = listed.body.procedures as { id: string; versions: string[] }[];
+    expect(procedures.find((p) => p.id === 'major-decision')?.versions).toContain(v.procedure.version);
   });
 
   test('given a low update limit, then the matter continues as new and carries its whole state', async () => {

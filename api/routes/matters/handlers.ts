@@ -7,6 +7,7 @@ import {
 } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import type { RequestHandler } from 'express';
+import { z } from 'zod';
 import { ErrorCode } from '../../../common/errors';
 import { MATTER_WORKFLOW, actUpdate, stateQuery, type MatterInput } from '../../../common/matter';
 import { MatterSearchAttributes } from '../../../common/search-attributes';
@@ -40,11 +41,8 @@ function isErrorCode(value: string): value is ErrorCode {
 
 function detailsOf(failure: ApplicationFailure): { field?: string; message: string }[] {
   const [first] = failure.details ?? [];
-  if (!Array.isArray(first)) return [];
-  return first.filter(
-    (d): d is { field?: string; message: string } =>
-      typeof d === 'object' && d !== null && 'message' in d && typeof d.message === 'string',
-  );
+  const parsed = z.array(z.object({ field: z.string().optional(), message: z.string() })).safeParse(first);
+  return parsed.success ? parsed.data : [];
 }
 
 function notFound(id: string): ApiError {
