@@ -1,5 +1,6 @@
 import { evaluate } from 'feelin';
 import { z } from 'zod';
+import { ErrorCode } from './errors';
 import { fieldsSchema } from './fields';
 import type { Duration, GraphNode, MeetingBody, NodeOfType, ProcedureGraph, Role, Step } from './graph';
 import { MeetingCountsSchema, MeetingRulesSchema, judgeMeeting, type MeetingResult } from './meeting';
@@ -10,16 +11,17 @@ import { MeetingCountsSchema, MeetingRulesSchema, judgeMeeting, type MeetingResu
  * no randomness. Every decision about a matter is taken here and nowhere else.
  */
 
+/** The refusals an action can meet; their codes live with every other code in common/errors.ts. */
 export const ActionErrorCode = {
-  StepNotActive: 'STEP_NOT_ACTIVE',
-  ActionNotAllowed: 'ACTION_NOT_ALLOWED',
-  RoleNotAllowed: 'ROLE_NOT_ALLOWED',
-  Recused: 'RECUSED',
-  InvalidData: 'INVALID_DATA',
-  ReasonRequired: 'REASON_REQUIRED',
-  Suspended: 'MATTER_SUSPENDED',
-  Ended: 'MATTER_ENDED',
-  NoSuchObjection: 'NO_SUCH_OBJECTION',
+  StepNotActive: ErrorCode.StepNotActive,
+  ActionNotAllowed: ErrorCode.ActionNotAllowed,
+  RoleNotAllowed: ErrorCode.RoleNotAllowed,
+  Recused: ErrorCode.Recused,
+  InvalidData: ErrorCode.InvalidData,
+  ReasonRequired: ErrorCode.ReasonRequired,
+  Suspended: ErrorCode.Suspended,
+  Ended: ErrorCode.Ended,
+  NoSuchObjection: ErrorCode.NoSuchObjection,
 } as const;
 export type ActionErrorCode = (typeof ActionErrorCode)[keyof typeof ActionErrorCode];
 

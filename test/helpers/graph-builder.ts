@@ -1,27 +1,17 @@
 import type { Duration, Flow, GraphNode, ProcedureGraph, Step } from '../../common/graph';
-import type { MeetingRules } from '../../common/meeting';
+import path from 'node:path';
+import { MeetingRulesSchema, type MeetingRules } from '../../common/meeting';
+import { loadPolicyFile, policyValuesAt } from '../../procedures/policy';
 
 /** Hand-built graphs for engine tests, so the engine is tested apart from the compiler. */
 
-export const LEGAL_MEETING_RULES: MeetingRules = {
-  villagers: {
-    attendance: { compare: 'gt', num: 1, den: 2 },
-    householdsAttendance: { compare: 'gte', num: 2, den: 3 },
-    passing: { of: 'present', compare: 'gt', num: 1, den: 2 },
-  },
-  representatives: {
-    attendance: { compare: 'gte', num: 2, den: 3 },
-    passing: { of: 'present', compare: 'gt', num: 1, den: 2 },
-  },
-  'party-members': {
-    attendance: { compare: 'gte', num: 2, den: 3 },
-    passing: { of: 'members', compare: 'gt', num: 1, den: 2 },
-  },
-  'two-committees': {
-    attendance: { compare: 'gt', num: 1, den: 2 },
-    passing: { of: 'present', compare: 'gt', num: 1, den: 2 },
-  },
-};
+/** The district's own rules (procedures/policies/luojiang.json), so engine tests follow the policy text. */
+export const LEGAL_MEETING_RULES: MeetingRules = MeetingRulesSchema.parse(
+  policyValuesAt(
+    loadPolicyFile(path.join(__dirname, '..', '..', 'procedures', 'policies', 'luojiang.json')),
+    '2026-01-01',
+  ).meetingRules,
+);
 
 type NodeSpec =
   | { type: 'startEvent' }

@@ -268,6 +268,12 @@ describe('major decision (四议两公开) on a real Temporal server', () => {
     });
     const noReason = await act(id, { step: null, action: 'raise-objection', actor: supervisor });
     const missing = await request(app).get('/api/matters/matter-nobody-here');
+    const unknownProcedure = await request(app)
+      .post('/api/matters')
+      .send({ procedureId: 'no-such-list', village: 'xinglong', title: 'x', actor: secretary });
+    const badRole = await request(app)
+      .post('/api/matters')
+      .send({ procedureId: 'major-decision', village: 'xinglong', title: 'x', actor: { userId: 'a', role: 'mayor' } });
 
     expect([inactive.status, inactive.body.error.code]).toEqual([409, 'STEP_NOT_ACTIVE']);
     expect([wrongRole.status, wrongRole.body.error.code]).toEqual([403, 'ROLE_NOT_ALLOWED']);
@@ -277,6 +283,8 @@ describe('major decision (四议两公开) on a real Temporal server', () => {
     ]);
     expect([noReason.status, noReason.body.error.code]).toEqual([422, 'REASON_REQUIRED']);
     expect(missing.status).toBe(404);
+    expect([unknownProcedure.status, unknownProcedure.body.error.code]).toEqual([404, 'UNKNOWN_PROCEDURE']);
+    expect([badRole.status, badRole.body.error.details[0].field]).toEqual([400, 'body.actor.role']);
     expect((await view(id)).record).toHaveLength(before);
   });
 
