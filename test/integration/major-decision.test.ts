@@ -1,96 +1,35 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils';
-import { Worker, type Worker as WorkerType } from '@temporalio/worker';
-import pino from 'pino';
+import { Worker } from '@temporalio/worker';
 import request from 'supertest';
-import { createApp } from '../../api/app';
-import type { Actor } from '../../common/engine';
-import { MATTER_WORKFLOW, type MatterView } from '../../common/matter';
+import { MATTER_WORKFLOW } from '../../common/matter';
+import { MatterHarness, meetingRecord as meeting, people } from '../helpers/matter-harness';
 import { testCatalog } from '../helpers/catalog';
 import { testEnv } from '../helpers/test-env';
-import { connectTestTemporal, createTestWorker, uniqueName, type TestTemporal } from '../helpers/temporal';
+import { uniqueName } from '../helpers/temporal';
 
 /**
  * 四议两公开 on the real dev server, through the HTTP API, branch by branch. The short test
  * policy makes the 5-working-day and 7-day disclosures last seconds.
  */
 
-const HASH = 'b'.repeat(64);
-const secretary: Actor = { userId: 'li-secretary', role: 'secretary' };
-const director: Actor = { userId: 'wang-director', role: 'director' };
-const supervisor: Actor = { userId: 'zhao-supervisor', role: 'supervisor' };
-const town: Actor = { userId: 'sun-town', role: 'town-official' };
+const { secretary, director, supervisor, town } = people;
+const h = new MatterHarness('major-decision');
+const taskQueue = h.taskQueue;
 
-let temporal: TestTemporal;
-let worker: WorkerType;
-let running: Promise<void>;
-let cleanupCatalog: () => void;
-let app: ReturnType<typeof createApp>;
-const taskQueue = uniqueName('major-decision');
-const startedIds: string[] = [];
-const scenarioOf = new Map<string, string>();
+beforeAll(() => h.setUp());
+afterAll(() => h.tearDown());
 
-function remember(id: string): void {
-  startedIds.push(id);
-  scenarioOf.set(id, expect.getState().currentTestName ?? id);
+function startMatter(title = '村道硬化'): Promise<string> {
+  return h.start({ procedureId: 'major-decision', village: 'xinglong', title, actor: secretary });
 }
 
-beforeAll(async () => {
-  temporal = await connectTestTemporal();
-  const { catalog, cleanup } = testCatalog();
-  cleanupCatalog = cleanup;
-  app = createApp({
-    temporal: { client: temporal.client, namespace: temporal.namespace, taskQueue },
-    catalog,
-    logger: pino({ level: 'error' }),
-  });
-  worker = await createTestWorker(temporal, taskQueue);
-  running = worker.run();
-});
-
-afterAll(async () => {
-  worker.shutdown();
-  await running;
-  await temporal.close();
-  cleanupCatalog();
-});
-
-async function startMatter(title = '村道硬化'): Promise<string> {
-  const res = await request(app)
-    .post('/api/matters')
-    .send({ procedureId: 'major-decision', village: 'xinglong', title, actor: secretary });
-  expect(res.status).toBe(201);
-  remember(res.body.id as string);
-  return res.body.id as string;
-}
-
-function act(id: string, body: Record<string, unknown>, key?: string) {
-  const req = request(app).post(`/api/matters/${id}/actions`);
-  return (key ? req.set('Idempotency-Key', key) : req).send(body);
-}
-
-async function ok(id: string, body: Record<string, unknown>) {
-  const res = await act(id, body);
-  if (res.status !== 200) throw new Error(`${JSON.stringify(body)} → ${res.status} ${JSON.stringify(res.body)}`);
-  return res;
-}
-
-async function view(id: string): Promise<MatterView> {
-  const res = await request(app).get(`/api/matters/${id}`);
-  expect(res.status).toBe(200);
-  return res.body as MatterView;
-}
-
-async function waitFor(id: string, what: string, done: (v: MatterView) => boolean): Promise<MatterView> {
-  const deadline = Date.now() + 30_000;
-  for (;;) {
-    const v = await view(id);
-    if (done(v)) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}: ${JSON.stringify(v.activeSteps)}`);
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-}
+const act = h.act.bind(h);
+const ok = h.ok.bind(h);
+const view = h.view.bind(h);
+const waitFor = h.waitFor.bind(h);
+const holdMeeting = h.holdMeeting.bind(h);
 
 const proposal = {
   title: '村道硬化',
@@ -98,31 +37,6 @@ const proposal = {
   category: 'infrastructure',
   estimatedAmount: 180000,
 };
-
-function meeting(
-  body: string,
-  members: number,
-  present: number,
-  inFavour: number,
-  extra: Record<string, unknown> = {},
-) {
-  return {
-    body,
-    date: '2026-03-10',
-    minutesHash: HASH,
-    members,
-    present,
-    inFavour,
-    against: present - inFavour,
-    abstain: 0,
-    ...extra,
-  };
-}
-
-async function holdMeeting(id: string, step: string, data: Record<string, unknown>, recorder: Actor = director) {
-  await ok(id, { step, action: 'record', data, actor: recorder });
-  await ok(id, { step, action: 'confirm', actor: supervisor });
-}
 
 async function throughPartyReview(id: string) {
   await ok(id, { step: 'propose', action: 'submit', data: proposal, actor: secretary });
@@ -207,6 +121,30 @@ describe('major decision (四议两公开) on a real Temporal server', () => {
     expect(back.meetings[0]?.result).toBe('rejected');
   });
 
+  test('given the joint meeting rejects with no revision asked, then the matter is withdrawn', async () => {
+    const id = await startMatter();
+    await ok(id, { step: 'propose', action: 'submit', data: proposal, actor: secretary });
+    await holdMeeting(id, 'deliberate', meeting('two-committees', 7, 6, 1));
+
+    const done = await view(id);
+    expect([done.status, done.outcome]).toEqual(['ended', 'withdrawn']);
+    expect(done.takenFlows.at(-1)).toBe('flow-deliberate-withdraw');
+  });
+
+  test.each([
+    ['revise', 'flow-party-review-revise', 'running'],
+    ['withdraw', 'flow-party-review-withdraw', 'ended'],
+  ])('given the party assembly rejects and the follow-up is %s, then %s is taken', async (followUp, flow, status) => {
+    const id = await startMatter();
+    await ok(id, { step: 'propose', action: 'submit', data: proposal, actor: secretary });
+    await holdMeeting(id, 'deliberate', meeting('two-committees', 7, 6, 5));
+    await holdMeeting(id, 'party-review', meeting('party-members', 45, 40, 10, { followUp }), secretary);
+
+    const after = await view(id);
+    expect(after.status).toBe(status);
+    expect(after.takenFlows.at(-1)).toBe(flow);
+  });
+
   test('given a supervisor objection, then the matter is suspended until the answer is accepted', async () => {
     const id = await startMatter();
     await ok(id, { step: 'propose', action: 'submit', data: proposal, actor: secretary });
@@ -267,11 +205,11 @@ describe('major decision (四议两公开) on a real Temporal server', () => {
       actor: secretary,
     });
     const noReason = await act(id, { step: null, action: 'raise-objection', actor: supervisor });
-    const missing = await request(app).get('/api/matters/matter-nobody-here');
-    const unknownProcedure = await request(app)
+    const missing = await request(h.app).get('/api/matters/matter-nobody-here');
+    const unknownProcedure = await request(h.app)
       .post('/api/matters')
       .send({ procedureId: 'no-such-list', village: 'xinglong', title: 'x', actor: secretary });
-    const badRole = await request(app)
+    const badRole = await request(h.app)
       .post('/api/matters')
       .send({ procedureId: 'major-decision', village: 'xinglong', title: 'x', actor: { userId: 'a', role: 'mayor' } });
 
@@ -290,11 +228,11 @@ describe('major decision (四议两公开) on a real Temporal server', () => {
 
   test('given a matter moves, then its search attributes follow: village, procedure, status, active steps, amount', async () => {
     const village = uniqueName('village');
-    const res = await request(app)
+    const res = await request(h.app)
       .post('/api/matters')
       .send({ procedureId: 'major-decision', village, title: '搜索', actor: secretary });
     const id = res.body.id as string;
-    remember(id);
+    h.remember(id);
     await ok(id, { step: 'propose', action: 'submit', data: proposal, actor: secretary });
 
     const query = `MatterVillage = '${village}' AND MatterProcedure = 'major-decision' AND MatterStatus = 'running' AND MatterActiveSteps = 'deliberate' AND MatterAmount = 180000`;
@@ -302,7 +240,7 @@ describe('major decision (四议两公开) on a real Temporal server', () => {
     let found: string[] = [];
     while (found.length === 0 && Date.now() < deadline) {
       found = [];
-      for await (const wf of temporal.client.workflow.list({ query })) found.push(wf.workflowId);
+      for await (const wf of h.temporal.client.workflow.list({ query })) found.push(wf.workflowId);
       if (found.length === 0) await new Promise((resolve) => setTimeout(resolve, 200));
     }
 
@@ -313,9 +251,9 @@ describe('major decision (四议两公开) on a real Temporal server', () => {
     const id = await startMatter();
     const v = await view(id);
 
-    const bpmn = await request(app).get(`/api/matters/${id}/bpmn`);
-    const byVersion = await request(app).get(`/api/procedures/major-decision/versions/${v.procedure.version}/bpmn`);
-    const listed = await request(app).get('/api/procedures');
+    const bpmn = await request(h.app).get(`/api/matters/${id}/bpmn`);
+    const byVersion = await request(h.app).get(`/api/procedures/major-decision/versions/${v.procedure.version}/bpmn`);
+    const listed = await request(h.app).get('/api/procedures');
 
     expect(bpmn.status).toBe(200);
     expect(bpmn.text).toContain('id="major-decision"');
@@ -329,7 +267,7 @@ describe('major decision (四议两公开) on a real Temporal server', () => {
     const procedure = await catalog.current('major-decision', '2026-11-27');
     if (!procedure) throw new Error('major-decision missing from the catalog');
     const id = uniqueName('matter-can');
-    const handle = await temporal.client.workflow.start(MATTER_WORKFLOW, {
+    const handle = await h.temporal.client.workflow.start(MATTER_WORKFLOW, {
       taskQueue,
       workflowId: id,
       args: [
@@ -343,7 +281,7 @@ describe('major decision (四议两公开) on a real Temporal server', () => {
         },
       ],
     });
-    remember(id);
+    h.remember(id);
     const firstRun = handle.firstExecutionRunId;
 
     await ok(id, { step: 'propose', action: 'submit', data: proposal, actor: secretary });
@@ -361,11 +299,18 @@ describe('major decision (四议两公开) on a real Temporal server', () => {
     expect(carried.amount).toBe(proposal.estimatedAmount);
   });
 
+  test('together these scenarios take every sequence flow of major-decision.bpmn', async () => {
+    const { untaken, total } = await h.untakenFlows('major-decision');
+
+    expect(total).toBeGreaterThan(10);
+    expect(untaken).toEqual([]);
+  });
+
   test('replaying the recorded histories of these matters with today’s code is deterministic', async () => {
     const histories = await Promise.all(
-      startedIds.map(async (workflowId) => ({
+      [...h.started.keys()].map(async (workflowId) => ({
         workflowId,
-        history: await temporal.client.workflow.getHandle(workflowId).fetchHistory(),
+        history: await h.temporal.client.workflow.getHandle(workflowId).fetchHistory(),
       })),
     );
     const results = Worker.runReplayHistories({ workflowBundle: { codePath: testEnv('bundle') } }, histories);
@@ -374,7 +319,7 @@ describe('major decision (四议两公开) on a real Temporal server', () => {
       expect(result.error).toBeUndefined();
       count++;
     }
-    expect(count).toBe(startedIds.length);
+    expect(count).toBe(h.started.size);
 
     // `RECORD_HISTORIES=1 npx jest test/integration/major-decision` refreshes the fixtures that
     // test/integration/replay-fixtures.test.ts replays against every later version of the code.
@@ -382,7 +327,7 @@ describe('major decision (四议两公开) on a real Temporal server', () => {
       const dir = path.join(__dirname, '..', 'fixtures', 'histories');
       mkdirSync(dir, { recursive: true });
       for (const { workflowId, history } of histories) {
-        const slug = (scenarioOf.get(workflowId) ?? workflowId)
+        const slug = (h.started.get(workflowId) ?? workflowId)
           .replace(/^major decision.*?server\s*/, '')
           .replace(/[^a-z0-9]+/gi, '-')
           .replace(/^-|-$/g, '')

@@ -1,0 +1,148 @@
+import type { Worker } from '@temporalio/worker';
+import pino from 'pino';
+import request from 'supertest';
+import { createApp } from '../../api/app';
+import type { CatalogPort } from '../../api/catalog-port';
+import type { Actor } from '../../common/engine';
+import type { MatterView } from '../../common/matter';
+import { testCatalog } from './catalog';
+import { connectTestTemporal, createTestWorker, uniqueName, type TestTemporal } from './temporal';
+
+/**
+ * Scenario tests of a procedure: the real app over the real dev server and a real worker, with
+ * the short test policy. Call `setUp()` in beforeAll and `tearDown()` in afterAll.
+ */
+
+export const HASH = 'b'.repeat(64);
+
+export const people = {
+  secretary: { userId: 'li-secretary', role: 'secretary' },
+  director: { userId: 'wang-director', role: 'director' },
+  committee: { userId: 'chen-committee', role: 'committee' },
+  accountant: { userId: 'he-accountant', role: 'accountant' },
+  supervisor: { userId: 'zhao-supervisor', role: 'supervisor' },
+  chair: { userId: 'qian-chair', role: 'supervisor-chair' },
+  town: { userId: 'sun-town', role: 'town-official' },
+  auditor: { userId: 'zhou-auditor', role: 'district-auditor' },
+} as const satisfies Record<string, Actor>;
+
+export function meetingRecord(
+  body: string,
+  members: number,
+  present: number,
+  inFavour: number,
+  extra: Record<string, unknown> = {},
+) {
+  return {
+    body,
+    date: '2026-03-10',
+    minutesHash: HASH,
+    members,
+    present,
+    inFavour,
+    against: present - inFavour,
+    abstain: 0,
+    ...extra,
+  };
+}
+
+export class MatterHarness {
+  temporal!: TestTemporal;
+  catalog!: CatalogPort;
+  app!: ReturnType<typeof createApp>;
+  readonly taskQueue: string;
+  /** every matter a test started, with the name of the test that started it */
+  readonly started = new Map<string, string>();
+  private worker!: Worker;
+  private running!: Promise<void>;
+  private cleanupCatalog!: () => void;
+
+  constructor(name: string) {
+    this.taskQueue = uniqueName(name);
+  }
+
+  async setUp(): Promise<void> {
+    this.temporal = await connectTestTemporal();
+    const { catalog, cleanup } = testCatalog();
+    this.catalog = catalog;
+    this.cleanupCatalog = cleanup;
+    this.app = createApp({
+      temporal: { client: this.temporal.client, namespace: this.temporal.namespace, taskQueue: this.taskQueue },
+      catalog,
+      // errors only: an unexpected 500 shows up in the test output
+      logger: pino({ level: 'error' }),
+    });
+    this.worker = await createTestWorker(this.temporal, this.taskQueue);
+    this.running = this.worker.run();
+  }
+
+  async tearDown(): Promise<void> {
+    this.worker.shutdown();
+    await this.running;
+    await this.temporal.close();
+    this.cleanupCatalog();
+  }
+
+  remember(id: string): void {
+    this.started.set(id, expect.getState().currentTestName ?? id);
+  }
+
+  async start(body: Record<string, unknown>): Promise<string> {
+    const res = await request(this.app).post('/api/matters').send(body);
+    if (res.status !== 201)
+      throw new Error(`start ${JSON.stringify(body)} → ${res.status} ${JSON.stringify(res.body)}`);
+    this.remember(res.body.id as string);
+    return res.body.id as string;
+  }
+
+  act(id: string, body: Record<string, unknown>, key?: string) {
+    const req = request(this.app).post(`/api/matters/${id}/actions`);
+    return (key ? req.set('Idempotency-Key', key) : req).send(body);
+  }
+
+  /** An action that must succeed; otherwise the error says what was refused and why. */
+  async ok(id: string, body: Record<string, unknown>) {
+    const res = await this.act(id, body);
+    if (res.status !== 200) throw new Error(`${JSON.stringify(body)} → ${res.status} ${JSON.stringify(res.body)}`);
+    return res;
+  }
+
+  async view(id: string): Promise<MatterView> {
+    const res = await request(this.app).get(`/api/matters/${id}`);
+    if (res.status !== 200) throw new Error(`GET ${id} → ${res.status} ${JSON.stringify(res.body)}`);
+    return res.body as MatterView;
+  }
+
+  async waitFor(id: string, what: string, done: (v: MatterView) => boolean, timeoutMs = 30_000): Promise<MatterView> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const v = await this.view(id);
+      if (done(v)) return v;
+      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}: ${JSON.stringify(v.activeSteps)}`);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+  }
+
+  /** A meeting recorded by `recorder` and witnessed by a supervisor. */
+  async holdMeeting(id: string, step: string, data: Record<string, unknown>, recorder: Actor = people.director) {
+    await this.ok(id, { step, action: 'record', data, actor: recorder });
+    await this.ok(id, { step, action: 'confirm', actor: people.supervisor });
+  }
+
+  /** Sequence flows of the procedure that none of the matters started here has taken. */
+  async untakenFlows(procedureId: string): Promise<{ untaken: string[]; total: number }> {
+    const taken = new Set<string>();
+    let version: string | undefined;
+    for (const id of this.started.keys()) {
+      const v = await this.view(id);
+      if (v.procedure.id !== procedureId) continue;
+      version = v.procedure.version;
+      for (const flow of v.takenFlows) taken.add(flow);
+    }
+    if (!version) throw new Error(`no matter of ${procedureId} was started`);
+    const pinned = await this.catalog.get(procedureId, version);
+    if (!pinned) throw new Error(`version ${version} of ${procedureId} is not in the catalog`);
+    const all = Object.keys(pinned.graph.flows);
+    return { untaken: all.filter((f) => !taken.has(f)).sort(), total: all.length };
+  }
+}
