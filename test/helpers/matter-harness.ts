@@ -1,4 +1,7 @@
-import type { Worker } from '@temporalio/worker';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { historyToJSON } from '@temporalio/common/lib/proto-utils';
+import { Worker } from '@temporalio/worker';
 import pino from 'pino';
 import request from 'supertest';
 import { createApp } from '../../api/app';
@@ -6,6 +9,7 @@ import type { CatalogPort } from '../../api/catalog-port';
 import type { Actor } from '../../common/engine';
 import type { MatterView } from '../../common/matter';
 import { testCatalog } from './catalog';
+import { testEnv } from './test-env';
 import { connectTestTemporal, createTestWorker, uniqueName, type TestTemporal } from './temporal';
 
 /**
@@ -127,6 +131,43 @@ export class MatterHarness {
   async holdMeeting(id: string, step: string, data: Record<string, unknown>, recorder: Actor = people.director) {
     await this.ok(id, { step, action: 'record', data, actor: recorder });
     await this.ok(id, { step, action: 'confirm', actor: people.supervisor });
+  }
+
+  /**
+   * Replays the history of every matter started here with today's code (expects no error) and
+   * returns how many were replayed. With RECORD_HISTORIES=1 it also writes them to
+   * test/fixtures/histories/<prefix>--<test name>.json, which replay-fixtures.test.ts replays
+   * against every later version of the code.
+   */
+  async replayAll(prefix: string): Promise<number> {
+    const histories = await Promise.all(
+      [...this.started.keys()].map(async (workflowId) => ({
+        workflowId,
+        history: await this.temporal.client.workflow.getHandle(workflowId).fetchHistory(),
+      })),
+    );
+    let count = 0;
+    for await (const result of Worker.runReplayHistories(
+      { workflowBundle: { codePath: testEnv('bundle') } },
+      histories,
+    )) {
+      expect(result.error).toBeUndefined();
+      count++;
+    }
+    if (process.env.RECORD_HISTORIES === '1') {
+      const dir = path.join(__dirname, '..', 'fixtures', 'histories');
+      mkdirSync(dir, { recursive: true });
+      for (const { workflowId, history } of histories) {
+        const slug = (this.started.get(workflowId) ?? workflowId)
+          .replace(/^.*?server\s*/, '')
+          .replace(/[^a-z0-9]+/gi, '-')
+          .replace(/^-|-$/g, '')
+          .slice(0, 80)
+          .toLowerCase();
+        writeFileSync(path.join(dir, `${prefix}--${slug}.json`), historyToJSON(history));
+      }
+    }
+    return count;
   }
 
   /** Sequence flows of the procedure that none of the matters started here has taken. */

@@ -1,12 +1,7 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
-import path from 'node:path';
-import { historyToJSON } from '@temporalio/common/lib/proto-utils';
-import { Worker } from '@temporalio/worker';
 import request from 'supertest';
 import { MATTER_WORKFLOW } from '../../common/matter';
 import { MatterHarness, meetingRecord as meeting, people } from '../helpers/matter-harness';
 import { testCatalog } from '../helpers/catalog';
-import { testEnv } from '../helpers/test-env';
 import { uniqueName } from '../helpers/temporal';
 
 /**
@@ -307,34 +302,6 @@ describe('major decision (四议两公开) on a real Temporal server', () => {
   });
 
   test('replaying the recorded histories of these matters with today’s code is deterministic', async () => {
-    const histories = await Promise.all(
-      [...h.started.keys()].map(async (workflowId) => ({
-        workflowId,
-        history: await h.temporal.client.workflow.getHandle(workflowId).fetchHistory(),
-      })),
-    );
-    const results = Worker.runReplayHistories({ workflowBundle: { codePath: testEnv('bundle') } }, histories);
-    let count = 0;
-    for await (const result of results) {
-      expect(result.error).toBeUndefined();
-      count++;
-    }
-    expect(count).toBe(h.started.size);
-
-    // `RECORD_HISTORIES=1 npx jest test/integration/major-decision` refreshes the fixtures that
-    // test/integration/replay-fixtures.test.ts replays against every later version of the code.
-    if (process.env.RECORD_HISTORIES === '1') {
-      const dir = path.join(__dirname, '..', 'fixtures', 'histories');
-      mkdirSync(dir, { recursive: true });
-      for (const { workflowId, history } of histories) {
-        const slug = (h.started.get(workflowId) ?? workflowId)
-          .replace(/^major decision.*?server\s*/, '')
-          .replace(/[^a-z0-9]+/gi, '-')
-          .replace(/^-|-$/g, '')
-          .slice(0, 80)
-          .toLowerCase();
-        writeFileSync(path.join(dir, `major-decision--${slug}.json`), historyToJSON(history));
-      }
-    }
+    expect(await h.replayAll('major-decision')).toBe(h.started.size);
   }, 120_000);
 });
