@@ -15,6 +15,8 @@ export interface MatterInput {
   initiator: Actor;
   /** continue-as-new carries the state; a fresh run has none */
   carried?: MatterState;
+  /** Results of recent update ids, carried across continue-as-new (idempotency). */
+  appliedUpdates?: Record<string, ActResult>;
   /** When to continue-as-new; tests lower them to exercise it. */
   limits?: { updatesPerRun?: number; historyEvents?: number };
 }

@@ -3,6 +3,7 @@ import {
   allHandlersFinished,
   condition,
   continueAsNew,
+  currentUpdateInfo,
   proxyActivities,
   setHandler,
   upsertSearchAttributes,
@@ -33,6 +34,14 @@ const { computeDueAt, runServiceAction } = proxyActivities<Activities>({
   retry: { maximumAttempts: 10 },
 });
 
+/** How many update ids (with their results) a matter remembers across continue-as-new. */
+const REMEMBERED_UPDATES = 1000;
+
+function recent(applied: Record<string, ActResult>): Record<string, ActResult> {
+  // insertion order = order applied: keep the newest
+  return Object.fromEntries(Object.entries(applied).slice(-REMEMBERED_UPDATES));
+}
+
 /** Well below the server's 2,000 updates per run and its history limits. */
 const DEFAULT_LIMITS = { updatesPerRun: 500, historyEvents: 10_000 };
 
@@ -52,17 +61,30 @@ export async function matter(input: MatterInput): Promise<{ outcome: string | un
     );
   let updatesThisRun = 0;
   const limits = { ...DEFAULT_LIMITS, ...input.limits };
+  // The server dedupes update ids within one run only; results of recent ids travel across
+  // continue-as-new so that a retried Idempotency-Key is still applied once.
+  const applied: Record<string, ActResult> = { ...input.appliedUpdates };
+  const seen = (): ActResult | undefined => {
+    const id = currentUpdateInfo()?.id;
+    return id === undefined ? undefined : applied[id];
+  };
 
   setHandler(stateQuery, () => viewOf(graph, state));
   setHandler(
     actUpdate,
     (request): ActResult => {
+      const earlier = seen();
+      if (earlier) return earlier;
       state = applyEvent(graph, state, { type: 'act', at: Date.now(), ...request, data: request.data ?? {} });
       updatesThisRun += 1;
-      return { seq: state.seq, status: state.status, activeSteps: Object.keys(state.active) };
+      const result = { seq: state.seq, status: state.status, activeSteps: Object.keys(state.active) };
+      const id = currentUpdateInfo()?.id;
+      if (id !== undefined) applied[id] = result;
+      return result;
     },
     {
       validator: (request: ActRequest) => {
+        if (seen()) return;
         const shape = ActRequestSchema.safeParse(request);
         if (!shape.success) {
           throw ApplicationFailure.create({
@@ -120,7 +142,7 @@ export async function matter(input: MatterInput): Promise<{ outcome: string | un
       workflowInfo().historyLength > limits.historyEvents
     ) {
       await condition(allHandlersFinished);
-      await continueAsNew<typeof matter>({ ...input, carried: state });
+      await continueAsNew<typeof matter>({ ...input, carried: state, appliedUpdates: recent(applied) });
     }
 
     const seenSeq = state.seq;

@@ -257,7 +257,7 @@ describe('major decision (四议两公开) on a real Temporal server', () => {
     expect(procedures.find((p) => p.id === 'major-decision')?.versions).toContain(v.procedure.version);
   });
 
-  test('given a low update limit, then the matter continues as new and carries its whole state', async () => {
+  test('given a low update limit, then the matter continues as new and carries its whole state, idempotency keys included', async () => {
     const { catalog } = testCatalog();
     const procedure = await catalog.current('major-decision', '2026-11-27');
     if (!procedure) throw new Error('major-decision missing from the catalog');
@@ -280,12 +280,16 @@ describe('major decision (四议两公开) on a real Temporal server', () => {
     const firstRun = handle.firstExecutionRunId;
 
     await ok(id, { step: 'propose', action: 'submit', data: proposal, actor: secretary });
-    await ok(id, { step: 'deliberate', action: 'record', data: meeting('two-committees', 7, 6, 5), actor: director });
+    const record = { step: 'deliberate', action: 'record', data: meeting('two-committees', 7, 6, 5), actor: director };
+    const key = uniqueName('before-can');
+    const first = await act(id, record, key);
     const deadline = Date.now() + 20_000;
     while ((await handle.describe()).runId === firstRun) {
       if (Date.now() > deadline) throw new Error('the matter did not continue as new');
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
+    const retried = await act(id, record, key);
+    expect([retried.status, retried.body.seq]).toEqual([200, first.body.seq]);
     await ok(id, { step: 'deliberate', action: 'confirm', actor: supervisor });
 
     const carried = await view(id);
