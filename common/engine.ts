@@ -265,10 +265,14 @@ function enter(graph: ProcedureGraph, state: MatterState, nodeId: string, viaFlo
   switch (target.type) {
     case 'startEvent':
       throw new EngineError(`flow ${viaFlow} enters the start event`);
-    case 'endEvent':
-      state.outcome = target.outcome;
-      if (state.tokens.length === 0) endMatter(state, target.outcome, at);
+    case 'endEvent': {
+      // A path that only a non-interrupting timer opens (a reminder, an escalation) does not
+      // decide how the matter ended: the main path does, whichever finishes first.
+      const sidePath = !reachableFromStart(graph).has(target.id);
+      if (!sidePath || state.outcome === undefined) state.outcome = target.outcome;
+      if (state.tokens.length === 0) endMatter(state, state.outcome ?? target.outcome, at);
       return;
+    }
     case 'userTask':
       activate(graph, state, target, at);
       return;
@@ -306,6 +310,27 @@ function enter(graph: ProcedureGraph, state: MatterState, nodeId: string, viaFlo
     case 'boundaryTimerEvent':
       throw new EngineError(`flow ${viaFlow} enters boundary event ${target.id}`);
   }
+}
+
+const reachableCache = new WeakMap<ProcedureGraph, Set<string>>();
+
+/** Nodes reachable from the start event along sequence flows (boundary events are not). */
+function reachableFromStart(graph: ProcedureGraph): Set<string> {
+  const cached = reachableCache.get(graph);
+  if (cached) return cached;
+  const seen = new Set<string>([graph.startEvent]);
+  const queue = [graph.startEvent];
+  for (let id = queue.pop(); id !== undefined; id = queue.pop()) {
+    for (const flowId of graph.nodes[id]?.outgoing ?? []) {
+      const target = graph.flows[flowId]?.target;
+      if (target !== undefined && !seen.has(target)) {
+        seen.add(target);
+        queue.push(target);
+      }
+    }
+  }
+  reachableCache.set(graph, seen);
+  return seen;
 }
 
 function endMatter(state: MatterState, outcome: string, at: number): void {

@@ -327,6 +327,27 @@ describe('timers', () => {
     expect(Object.keys(fired.active).sort()).toEqual(['escalate', 'sign']);
   });
 
+  test('given a non-interrupting escalation ends before or after the main path, then the main path decides the outcome', () => {
+    const graph = boundaryGraph(false);
+    let state = start(graph);
+    const timer = state.timers.find((t) => t.kind === 'boundary');
+    state = apply(graph, state, { type: 'timer-fired', at: timer?.dueAt ?? 0, timerId: timer?.id ?? '' });
+
+    const escalationFirst = apply(
+      graph,
+      apply(graph, state, act(town, 'escalate', 'approve')),
+      act(director, 'sign', 'submit'),
+    );
+    const mainFirst = apply(
+      graph,
+      apply(graph, state, act(director, 'sign', 'submit')),
+      act(town, 'escalate', 'approve'),
+    );
+
+    expect([escalationFirst.status, escalationFirst.outcome]).toEqual(['ended', 'completed']);
+    expect([mainFirst.status, mainFirst.outcome]).toEqual(['ended', 'completed']);
+  });
+
   test('given the task completes first, then its boundary timer is cancelled', () => {
     const graph = boundaryGraph(true);
     const state = apply(graph, start(graph), act(director, 'sign', 'submit'));
