@@ -22,6 +22,7 @@ export const ActionErrorCode = {
   Suspended: ErrorCode.Suspended,
   Ended: ErrorCode.Ended,
   NoSuchObjection: ErrorCode.NoSuchObjection,
+  LinkRequired: ErrorCode.LinkRequired,
 } as const;
 export type ActionErrorCode = (typeof ActionErrorCode)[keyof typeof ActionErrorCode];
 
@@ -117,6 +118,8 @@ export interface MatterState {
   startedAt: string;
   status: MatterStatus;
   outcome?: string;
+  /** Matters this one links to (verified by the API when the matter started). */
+  links: string[];
   /** The matter's money: the latest value of an `amount` field submitted at any step (yuan). */
   amount?: number;
   /** nodes holding a token that waits: user tasks, timers, service tasks */
@@ -143,6 +146,7 @@ export interface StartInput {
   village: string;
   title: string;
   initiator: Actor;
+  links?: string[];
 }
 
 export type EngineEvent =
@@ -215,6 +219,7 @@ export function startMatter(graph: ProcedureGraph, input: StartInput, at: number
     initiator: input.initiator.userId,
     startedAt: iso(at),
     status: 'running',
+    links: input.links ?? [],
     tokens: [],
     active: {},
     joins: {},
@@ -552,7 +557,25 @@ export function validateAction(
     }
   }
   const dataProblem = validateStepData(graph, task.step, action, event.data);
-  return dataProblem;
+  return dataProblem ?? linkProblem(graph, state, stepId, event.data);
+}
+
+/** Above the procedure's threshold, the amount needs a linked decision (checked by the API at start). */
+function linkProblem(
+  graph: ProcedureGraph,
+  state: MatterState,
+  stepId: string,
+  data: unknown,
+): ActionProblem | undefined {
+  const link = graph.link;
+  if (!link || link.step !== stepId || (state.links ?? []).length > 0) return undefined;
+  const value = typeof data === 'object' && data !== null ? (data as Record<string, unknown>)[link.field] : undefined;
+  if (typeof value !== 'number' || value <= link.above) return undefined;
+  return problem(
+    ActionErrorCode.LinkRequired,
+    `${link.field} ${value} is above ${link.above}: start the matter linked to a completed ${link.procedure} of this village`,
+    [{ field: `data.${link.field}`, message: `above ${link.above} needs a linked ${link.procedure}` }],
+  );
 }
 
 function validateStepData(graph: ProcedureGraph, step: Step, action: string, data: unknown): ActionProblem | undefined {

@@ -22,6 +22,8 @@ export const ErrorCode = {
   Suspended: 'MATTER_SUSPENDED',
   Ended: 'MATTER_ENDED',
   NoSuchObjection: 'NO_SUCH_OBJECTION',
+  LinkRequired: 'LINK_REQUIRED',
+  LinkInvalid: 'LINK_INVALID',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 

@@ -124,6 +124,13 @@ export const ProcedureGraphSchema = z.object({
   policy: z.record(z.string(), z.unknown()),
   /** Variables a FEEL condition may read: `<stepId>.<field>` and `input.<field>` come from steps and the start form. */
   startEvent: z.string(),
+  /**
+   * A matter whose amount (`step`.`field`) is above `above` must link a completed matter of
+   * `procedure` (a major decision) of the same village.
+   */
+  link: z
+    .object({ procedure: z.string(), above: z.number().nonnegative(), step: z.string(), field: z.string() })
+    .optional(),
   nodes: z.record(z.string(), NodeSchema),
   flows: z.record(z.string(), FlowSchema),
 });

@@ -32,6 +32,7 @@ export function viewOf(graph: ProcedureGraph, state: MatterState): MatterView {
     status: state.status,
     ...(state.outcome !== undefined && state.status === 'ended' ? { outcome: state.outcome } : {}),
     ...(state.amount !== undefined ? { amount: state.amount } : {}),
+    links: state.links ?? [],
     activeSteps,
     completedSteps: state.completedSteps,
     takenFlows: state.takenFlows,

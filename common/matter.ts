@@ -13,6 +13,8 @@ export interface MatterInput {
   village: string;
   title: string;
   initiator: Actor;
+  /** verified links (e.g. to the completed major decision) */
+  links?: string[];
   /** continue-as-new carries the state; a fresh run has none */
   carried?: MatterState;
   /** Results of recent update ids, carried across continue-as-new (idempotency). */
@@ -63,6 +65,8 @@ export interface MatterView {
   status: MatterState['status'];
   outcome?: string;
   amount?: number;
+  /** matters this one links to */
+  links: string[];
   activeSteps: ActiveStepView[];
   completedSteps: string[];
   takenFlows: string[];

@@ -11,6 +11,8 @@ export const MatterSearchAttributes = {
   status: defineSearchAttributeKey('MatterStatus', SearchAttributeType.KEYWORD),
   activeSteps: defineSearchAttributeKey('MatterActiveSteps', SearchAttributeType.KEYWORD_LIST),
   amount: defineSearchAttributeKey('MatterAmount', SearchAttributeType.DOUBLE),
+  /** the matters this one links to (a bidding or payment → its major decision) */
+  links: defineSearchAttributeKey('MatterLinks', SearchAttributeType.KEYWORD_LIST),
 } as const;
 
 export const customSearchAttributes = Object.values(MatterSearchAttributes).map((key) => ({

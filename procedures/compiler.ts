@@ -77,6 +77,7 @@ export const COMPILE_RULES = [
   'feel-unknown-function',
   'feel-nondeterministic',
   'gateway-not-exhaustive',
+  'bad-link',
 ] as const;
 export type CompileRule = (typeof COMPILE_RULES)[number];
 
@@ -134,6 +135,7 @@ export async function compileProcedure(input: CompileInput): Promise<ProcedureGr
     version: procedureVersion(input.bpmn, policy),
     policy,
     startEvent: compiled.startEvent,
+    ...(compiled.link ? { link: compiled.link } : {}),
     nodes: compiled.nodes,
     flows: compiled.flows,
   });
@@ -402,6 +404,7 @@ interface Compiled {
   nodes: Record<string, GraphNode>;
   flows: Record<string, Flow>;
   policyKeys: string[];
+  link?: ProcedureGraph['link'];
 }
 
 /** Omit applied to each member of a union, so each node type keeps its own properties. */
@@ -454,8 +457,34 @@ class ProcessCompiler {
     }
     for (const el of this.elements) if (el.$type === 'bpmn:ExclusiveGateway') this.checkGateway(el, nodes);
     const startEvent = this.checkStructure();
+    const link = this.compileLink(nodes);
     if (startEvent === undefined) return undefined;
-    return { id, name, startEvent, nodes, flows, policyKeys: [...this.usedPolicy] };
+    return { id, name, startEvent, nodes, flows, policyKeys: [...this.usedPolicy], ...(link ? { link } : {}) };
+  }
+
+  /** `mp:linkProcedure`, `mp:linkAbove="policy:<key>"`, `mp:linkAmount="<step>.<amount field>"`, all or none. */
+  private compileLink(nodes: Record<string, GraphNode>): ProcedureGraph['link'] {
+    const procedure = text(this.process, 'linkProcedure');
+    const above = text(this.process, 'linkAbove');
+    const amount = text(this.process, 'linkAmount');
+    if (procedure === undefined && above === undefined && amount === undefined) return undefined;
+    const fail = (message: string) => {
+      this.problems.at(this.process, 'bad-link', message);
+      return undefined;
+    };
+    if (!procedure || !above || !amount) return fail('mp:linkProcedure, mp:linkAbove and mp:linkAmount go together');
+    if (!PROCEDURE_ID.test(procedure)) return fail(`mp:linkProcedure must be a procedure id, not ${procedure}`);
+    const key = /^policy:(.+)$/.exec(above)?.[1];
+    const threshold = key === undefined ? undefined : this.policyValues[key];
+    if (key === undefined || typeof threshold !== 'number') {
+      return fail(`mp:linkAbove must be policy:<key> naming a number in the policy, not ${above}`);
+    }
+    const [stepId, fieldName] = amount.split('.');
+    const node = stepId === undefined ? undefined : nodes[stepId];
+    const field = node?.type === 'userTask' ? node.step.fields.find((f) => f.name === fieldName) : undefined;
+    if (field?.type !== 'amount') return fail(`mp:linkAmount must name an amount field as <step>.<field>, not ${amount}`);
+    this.usedPolicy.add(key);
+    return { procedure, above: threshold, step: stepId ?? '', field: field.name };
   }
 
   private in(id: string): string[] {

@@ -56,7 +56,13 @@ export async function matter(input: MatterInput): Promise<{ outcome: string | un
     input.carried ??
     startMatter(
       graph,
-      { matterId: input.matterId, village: input.village, title: input.title, initiator: input.initiator },
+      {
+        matterId: input.matterId,
+        village: input.village,
+        title: input.title,
+        initiator: input.initiator,
+        links: input.links ?? [],
+      },
       Date.now(),
     );
   let updatesThisRun = 0;
@@ -121,6 +127,7 @@ export async function matter(input: MatterInput): Promise<{ outcome: string | un
       },
       { key: MatterSearchAttributes.activeSteps, value: Object.keys(state.active) },
       ...(state.amount !== undefined ? [{ key: MatterSearchAttributes.amount, value: state.amount }] : []),
+      ...((state.links ?? []).length > 0 ? [{ key: MatterSearchAttributes.links, value: state.links }] : []),
     ]);
 
   while (state.status !== 'ended') {

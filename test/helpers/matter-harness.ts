@@ -170,6 +170,27 @@ export class MatterHarness {
     return count;
   }
 
+  /** Runs a major decision of `village` to its end (completed), for matters that must link one. */
+  async completedDecision(village: string): Promise<string> {
+    const { secretary, director } = people;
+    const id = await this.start({ procedureId: 'major-decision', village, title: '村级重大事项', actor: secretary });
+    const proposal = {
+      title: '村级重大事项',
+      description: '测试用重大事项',
+      category: 'infrastructure',
+      estimatedAmount: 500000,
+    };
+    await this.ok(id, { step: 'propose', action: 'submit', data: proposal, actor: secretary });
+    await this.holdMeeting(id, 'deliberate', meetingRecord('two-committees', 7, 6, 5));
+    await this.holdMeeting(id, 'party-review', meetingRecord('party-members', 45, 40, 30), secretary);
+    await this.holdMeeting(id, 'resolve', meetingRecord('representatives', 30, 25, 20));
+    await this.waitFor(id, 'implement', (v) => v.activeSteps.some((s) => s.id === 'implement'));
+    const done = { progress: '已实施', completedOn: '2026-06-30', finalAmount: 480000 };
+    await this.ok(id, { step: 'implement', action: 'submit', data: done, actor: director });
+    await this.waitFor(id, 'the decision to complete', (v) => v.status === 'ended');
+    return id;
+  }
+
   /** Sequence flows of the procedure that none of the matters started here has taken. */
   async untakenFlows(procedureId: string): Promise<{ untaken: string[]; total: number }> {
     const taken = new Set<string>();

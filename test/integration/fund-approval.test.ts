@@ -1,4 +1,5 @@
 import path from 'node:path';
+import request from 'supertest';
 import { loadPolicyFile, policyValuesAt } from '../../procedures/policy';
 import type { Actor } from '../../common/engine';
 import { HASH, MatterHarness, meetingRecord as meeting, people } from '../helpers/matter-harness';
@@ -12,7 +13,12 @@ import { HASH, MatterHarness, meetingRecord as meeting, people } from '../helper
 const { secretary, director, accountant, supervisor, town, auditor } = people;
 const h = new MatterHarness('fund-approval');
 
-beforeAll(() => h.setUp());
+/** The completed major decision of the village that large amounts rest on. */
+let decision: string;
+beforeAll(async () => {
+  await h.setUp();
+  decision = await h.completedDecision('xinglong');
+}, 60_000);
 afterAll(() => h.tearDown());
 
 const ROOT = path.resolve(__dirname, '..', '..');
@@ -39,7 +45,13 @@ const application = {
 };
 
 async function startMatter(by: Actor = accountant): Promise<string> {
-  return h.start({ procedureId: 'fund-approval', village: 'xinglong', title: '支出审批', actor: by });
+  return h.start({
+    procedureId: 'fund-approval',
+    village: 'xinglong',
+    title: '支出审批',
+    actor: by,
+    links: [decision],
+  });
 }
 
 async function apply(id: string, amount: number, by: Actor = accountant): Promise<void> {
@@ -291,6 +303,78 @@ describe('fund approval (村级资金支出审批) on a real Temporal server', (
     expect([badKind.status, badKind.body.error.code]).toEqual([422, 'INVALID_DATA']);
     expect([threeDecimals.status, threeDecimals.body.error.code]).toEqual([422, 'INVALID_DATA']);
     expect(await active(id)).toEqual(['apply']);
+  });
+
+  test('given a payment over the tier with no linked decision, then the start is refused with LINK_REQUIRED', async () => {
+    const limit = 20_000;
+    const res = await request(h.app)
+      .post('/api/matters')
+      .send({
+        procedureId: 'fund-approval',
+        village: 'xinglong',
+        title: '超额支出',
+        actor: accountant,
+        amount: limit + 0.01,
+      });
+
+    expect(res.status).toBe(422);
+    expect(res.body.error.code).toBe('LINK_REQUIRED');
+    expect(res.body.error.details[0].field).toBe('body.links');
+  });
+
+  test('given a completed decision of another village, or one still running, then the link is refused', async () => {
+    const elsewhere = await h.completedDecision('dongsheng');
+    const running = await h.start({
+      procedureId: 'major-decision',
+      village: 'xinglong',
+      title: '未办结',
+      actor: people.secretary,
+    });
+    const start = (links: string[]) =>
+      request(h.app).post('/api/matters').send({
+        procedureId: 'fund-approval',
+        village: 'xinglong',
+        title: '超额支出',
+        actor: accountant,
+        amount: 30_000,
+        links,
+      });
+
+    const other = await start([elsewhere]);
+    const unfinished = await start([running]);
+
+    expect([other.status, other.body.error.code]).toEqual([422, 'LINK_INVALID']);
+    expect(other.body.error.message).toContain('dongsheng');
+    expect([unfinished.status, unfinished.body.error.code]).toEqual([422, 'LINK_INVALID']);
+    expect(unfinished.body.error.message).toContain('not completed');
+  }, 60_000);
+
+  test('given no link, when an amount over the tier is applied for, then the step refuses it', async () => {
+    const id = await h.start({ procedureId: 'fund-approval', village: 'xinglong', title: '未关联', actor: accountant });
+
+    const res = await h.act(id, {
+      step: 'apply',
+      action: 'submit',
+      data: { ...application, amount: 20_000.01 },
+      actor: accountant,
+    });
+
+    expect([res.status, res.body.error.code]).toEqual([422, 'LINK_REQUIRED']);
+  });
+
+  test('given a linked payment, then the links show both ways', async () => {
+    const id = await startMatter();
+
+    const payment = await h.view(id);
+    // visibility is eventually consistent: give it a moment
+    let linkedFrom: string[] = [];
+    for (let tries = 0; tries < 50 && !linkedFrom.includes(id); tries++) {
+      linkedFrom = (await request(h.app).get(`/api/matters/${decision}`)).body.linkedFrom as string[];
+      if (!linkedFrom.includes(id)) await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+
+    expect(payment.links).toEqual([decision]);
+    expect(linkedFrom).toContain(id);
   });
 
   test('together these scenarios take every sequence flow of fund-approval.bpmn', async () => {

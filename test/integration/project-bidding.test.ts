@@ -1,3 +1,4 @@
+import request from 'supertest';
 import path from 'node:path';
 import { loadPolicyFile, policyValuesAt } from '../../procedures/policy';
 import { MatterHarness, meetingRecord as meeting, people } from '../helpers/matter-harness';
@@ -11,7 +12,12 @@ import { MatterHarness, meetingRecord as meeting, people } from '../helpers/matt
 const { secretary, director, supervisor, town } = people;
 const h = new MatterHarness('project-bidding');
 
-beforeAll(() => h.setUp());
+/** The completed major decision of the village that large amounts rest on. */
+let decision: string;
+beforeAll(async () => {
+  await h.setUp();
+  decision = await h.completedDecision('xinglong');
+}, 60_000);
 afterAll(() => h.tearDown());
 
 const ROOT = path.resolve(__dirname, '..', '..');
@@ -43,7 +49,13 @@ const isActive = (step: string) => (v: { activeSteps: { id: string }[] }) => v.a
 
 /** The director starts every matter, so the secretary may award (回避). */
 async function register(kind: Kind, budget: number, project = '三组村道硬化'): Promise<string> {
-  const id = await h.start({ procedureId: 'project-bidding', village: 'xinglong', title: project, actor: director });
+  const id = await h.start({
+    procedureId: 'project-bidding',
+    village: 'xinglong',
+    title: project,
+    actor: director,
+    links: [decision],
+  });
   await ok(id, { step: 'register', action: 'submit', data: { project, kind, budget }, actor: director });
   return id;
 }
@@ -321,6 +333,21 @@ describe('project bidding (村级工程项目招投标) on a real Temporal serve
     const done = await waitFor(id, 'the end', (v) => v.status === 'ended');
     expect(done.outcome).toBe('completed');
     expect(done.takenFlows.filter((f) => f === 'flow-acceptance-objected')).toHaveLength(1);
+  });
+
+  test('given a budget above the decision threshold and no linked decision, then the start is refused; at it, accepted', async () => {
+    const threshold = Number(district['projectBidding.decisionThreshold']);
+    const start = (amount: number) =>
+      request(h.app)
+        .post('/api/matters')
+        .send({ procedureId: 'project-bidding', village: 'xinglong', title: '无关联', actor: director, amount });
+
+    const above = await start(threshold + 0.01);
+    const at = await start(threshold);
+
+    expect([above.status, above.body.error.code]).toEqual([422, 'LINK_REQUIRED']);
+    expect(at.status).toBe(201);
+    h.remember(at.body.id as string);
   });
 
   test('together these scenarios take every sequence flow of project-bidding.bpmn', async () => {

@@ -153,6 +153,14 @@ const EXPECTED: Record<string, Expected[]> = {
   ],
   unreachable: [['orphan', 'bpmn:userTask', 'unreachable', 'cannot be reached from the start event']],
   'no-path-to-end': [['limbo', 'bpmn:userTask', 'no-path-to-end', 'no path leads from here to an end event']],
+  'bad-link': [
+    [
+      'fixture',
+      'bpmn:process',
+      'bad-link',
+      'mp:linkAmount must name an amount field as <step>.<field>, not propose.title',
+    ],
+  ],
   'missing-outcome': [
     ['end', 'bpmn:endEvent', 'missing-outcome', 'an end event needs mp:outcome (e.g. completed, rejected)'],
   ],

@@ -9,7 +9,8 @@ import { ApplicationFailure } from '@temporalio/common';
 import type { RequestHandler } from 'express';
 import { z } from 'zod';
 import { ErrorCode } from '../../../common/errors';
-import { MATTER_WORKFLOW, actUpdate, stateQuery, type MatterInput } from '../../../common/matter';
+import type { ProcedureGraph } from '../../../common/graph';
+import { MATTER_WORKFLOW, actUpdate, stateQuery, type MatterInput, type MatterView } from '../../../common/matter';
 import { MatterSearchAttributes } from '../../../common/search-attributes';
 import { chinaToday } from '../../../procedures/catalog';
 import type { CatalogPort } from '../../catalog-port';
@@ -33,6 +34,7 @@ const REFUSAL_STATUS: Record<string, number> = {
   [ErrorCode.InvalidData]: 422,
   [ErrorCode.ReasonRequired]: 422,
   [ErrorCode.NoSuchObjection]: 422,
+  [ErrorCode.LinkRequired]: 422,
 };
 
 function isErrorCode(value: string): value is ErrorCode {
@@ -59,6 +61,7 @@ export function startMatter(deps: MatterDeps): RequestHandler {
         { field: 'body.procedureId', message: 'unknown procedure' },
       ]);
     }
+    const links = await verifiedLinks(deps, procedure.graph, body);
     const matterId = `matter-${key ?? randomUUID()}`;
     const input: MatterInput = {
       graph: procedure.graph,
@@ -66,6 +69,7 @@ export function startMatter(deps: MatterDeps): RequestHandler {
       village: body.village,
       title: body.title,
       initiator: body.actor,
+      links,
     };
     try {
       await deps.client.workflow.start(MATTER_WORKFLOW, {
@@ -79,6 +83,7 @@ export function startMatter(deps: MatterDeps): RequestHandler {
           { key: MatterSearchAttributes.village, value: body.village },
           { key: MatterSearchAttributes.procedure, value: procedure.graph.id },
           { key: MatterSearchAttributes.status, value: 'running' },
+          ...(links.length > 0 ? [{ key: MatterSearchAttributes.links, value: links }] : []),
         ],
       });
     } catch (err) {
@@ -91,15 +96,77 @@ export function startMatter(deps: MatterDeps): RequestHandler {
   };
 }
 
+function linkRefused(message: string, index?: number): ApiError {
+  return new ApiError(422, ErrorCode.LinkInvalid, message, [
+    { field: index === undefined ? 'body.links' : `body.links.${index}`, message },
+  ]);
+}
+
+/**
+ * Above the procedure's threshold a matter must rest on a completed matter of the linked
+ * procedure (a major decision) of the same village; checked here because the validator inside
+ * the workflow cannot read other workflows.
+ */
+async function verifiedLinks(
+  deps: MatterDeps,
+  graph: ProcedureGraph,
+  body: z.infer<typeof StartMatterSchema>,
+): Promise<string[]> {
+  const links = [...new Set(body.links ?? [])];
+  const rule = graph.link;
+  if (!rule) {
+    if (links.length > 0) throw linkRefused(`${graph.id} does not link to other matters`);
+    return [];
+  }
+  if (body.amount !== undefined && body.amount > rule.above && links.length === 0) {
+    throw new ApiError(
+      422,
+      ErrorCode.LinkRequired,
+      `Above ${rule.above} yuan a ${graph.id} must link a completed ${rule.procedure} of village ${body.village} / 超过 ${rule.above} 元须关联本村已办结的重大事项决策`,
+      [{ field: 'body.links', message: `amount ${body.amount} is above ${rule.above}` }],
+    );
+  }
+  for (const [index, id] of links.entries()) {
+    let linked: MatterView;
+    try {
+      linked = await deps.client.workflow.getHandle(id).query(stateQuery);
+    } catch (err) {
+      if (err instanceof WorkflowNotFoundError) throw linkRefused(`linked matter ${id} does not exist`, index);
+      throw err;
+    }
+    if (linked.procedure.id !== rule.procedure)
+      throw linkRefused(`linked matter ${id} is not a ${rule.procedure}`, index);
+    if (linked.village !== body.village) {
+      throw linkRefused(`linked matter ${id} belongs to village ${linked.village}, not ${body.village}`, index);
+    }
+    if (linked.status !== 'ended' || linked.outcome !== 'completed') {
+      throw linkRefused(
+        `linked matter ${id} is not completed (${linked.status}${linked.outcome ? `: ${linked.outcome}` : ''})`,
+        index,
+      );
+    }
+  }
+  return links;
+}
+
+/** Matters that link to this one (a decision lists the projects and payments resting on it). */
+async function linkedFrom(client: Client, id: string): Promise<string[]> {
+  const found: string[] = [];
+  for await (const wf of client.workflow.list({ query: `MatterLinks = '${id}'` })) found.push(wf.workflowId);
+  return found.sort();
+}
+
 export function getMatter(deps: MatterDeps): RequestHandler {
   return async (req, res) => {
     const { id } = parseInput(MatterParamsSchema, req.params, 'params');
+    let view: MatterView;
     try {
-      res.json(await deps.client.workflow.getHandle(id).query(stateQuery));
+      view = await deps.client.workflow.getHandle(id).query(stateQuery);
     } catch (err) {
       if (err instanceof WorkflowNotFoundError) throw notFound(id);
       throw err;
     }
+    res.json({ ...view, linkedFrom: await linkedFrom(deps.client, id) });
   };
 }
 
