@@ -482,7 +482,8 @@ class ProcessCompiler {
     const [stepId, fieldName] = amount.split('.');
     const node = stepId === undefined ? undefined : nodes[stepId];
     const field = node?.type === 'userTask' ? node.step.fields.find((f) => f.name === fieldName) : undefined;
-    if (field?.type !== 'amount') return fail(`mp:linkAmount must name an amount field as <step>.<field>, not ${amount}`);
+    if (field?.type !== 'amount')
+      return fail(`mp:linkAmount must name an amount field as <step>.<field>, not ${amount}`);
     this.usedPolicy.add(key);
     return { procedure, above: threshold, step: stepId ?? '', field: field.name };
   }
