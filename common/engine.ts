@@ -118,6 +118,10 @@ export interface MatterState {
   startedAt: string;
   status: MatterStatus;
   outcome?: string;
+  /** Warnings for the supervisors (化整为零); they never block a step. */
+  warnings?: SplitWarning[];
+  /** the split-payment check has run for this matter */
+  splitChecked?: boolean;
   /** Matters this one links to (verified by the API when the matter started). */
   links: string[];
   /** The matter's money: the latest value of an `amount` field submitted at any step (yuan). */
@@ -141,6 +145,16 @@ export interface MatterState {
   seq: number;
 }
 
+export interface SplitWarning {
+  kind: 'split-payment';
+  payee: string;
+  tier: number;
+  total: number;
+  windowDays: number;
+  matters: string[];
+  at: string;
+}
+
 export interface StartInput {
   matterId: string;
   village: string;
@@ -153,7 +167,8 @@ export type EngineEvent =
   | { type: 'act'; at: number; actor: Actor; step: string | null; action: string; data?: unknown; comment?: string }
   | { type: 'timer-fired'; at: number; timerId: string }
   | { type: 'timer-scheduled'; at: number; timerId: string; dueAt: number }
-  | { type: 'service-done'; at: number; node: string };
+  | { type: 'service-done'; at: number; node: string }
+  | { type: 'split-checked'; at: number; payee: string; others: { matterId: string; amount: number }[] };
 
 // ---------------------------------------------------------------- helpers
 
@@ -682,6 +697,9 @@ export function applyEvent(graph: ProcedureGraph, current: MatterState, event: E
     case 'timer-fired':
       fireTimer(graph, state, event.timerId, event.at);
       break;
+    case 'split-checked':
+      checkSplit(graph, state, event);
+      break;
     case 'service-done':
       if (!state.pendingServiceTasks.includes(event.node)) break;
       state.pendingServiceTasks = state.pendingServiceTasks.filter((n) => n !== event.node);
@@ -914,6 +932,53 @@ function fireTimer(graph: ProcedureGraph, state: MatterState, timerId: string, a
       return;
     }
   }
+}
+
+/**
+ * 化整为零: payments to one payee within the window that together pass a tier while each stays
+ * under it. The other payments come from an activity (in history), so this stays deterministic.
+ */
+function checkSplit(
+  graph: ProcedureGraph,
+  state: MatterState,
+  event: Extract<EngineEvent, { type: 'split-checked' }>,
+): void {
+  const rule = graph.split;
+  if (!rule || state.splitChecked) return;
+  state.splitChecked = true;
+  const own = state.amount ?? 0;
+  const total = event.others.reduce((sum, o) => sum + o.amount, own);
+  for (const tier of rule.tiers) {
+    if (own > tier || event.others.some((o) => o.amount > tier) || total <= tier) continue;
+    const warning: SplitWarning = {
+      kind: 'split-payment',
+      payee: event.payee,
+      tier,
+      total,
+      windowDays: rule.windowDays,
+      matters: [...event.others.map((o) => o.matterId), state.matterId].sort(),
+      at: iso(event.at),
+    };
+    state.warnings = [...(state.warnings ?? []), warning];
+    addRecord(state, event.at, {
+      userId: 'system',
+      role: 'system',
+      step: rule.step,
+      action: 'split-payment-warning',
+      data: { payee: warning.payee, tier, total, windowDays: rule.windowDays, matters: warning.matters },
+    });
+  }
+}
+
+/** The split-payment check is due: its step has completed and it has not run. */
+export function splitCheckDue(
+  graph: ProcedureGraph,
+  state: MatterState,
+): { payee: string; windowDays: number } | undefined {
+  const rule = graph.split;
+  if (!rule || state.splitChecked || !state.completedSteps.includes(rule.step)) return undefined;
+  const payee = state.variables[rule.step]?.[rule.payeeField];
+  return typeof payee === 'string' ? { payee, windowDays: rule.windowDays } : undefined;
 }
 
 // ---------------------------------------------------------------- views

@@ -131,6 +131,19 @@ export const ProcedureGraphSchema = z.object({
   link: z
     .object({ procedure: z.string(), above: z.number().nonnegative(), step: z.string(), field: z.string() })
     .optional(),
+  /**
+   * 化整为零: when `step` completes, payments to the same payee (`payeeField`) of the village within
+   * `windowDays` are added up (with `amountField`); passing a tier while each stays under it warns.
+   */
+  split: z
+    .object({
+      step: z.string(),
+      payeeField: z.string(),
+      amountField: z.string(),
+      windowDays: z.number().positive(),
+      tiers: z.array(z.number().positive()).min(1),
+    })
+    .optional(),
   nodes: z.record(z.string(), NodeSchema),
   flows: z.record(z.string(), FlowSchema),
 });

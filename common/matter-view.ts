@@ -33,6 +33,7 @@ export function viewOf(graph: ProcedureGraph, state: MatterState): MatterView {
     ...(state.outcome !== undefined && state.status === 'ended' ? { outcome: state.outcome } : {}),
     ...(state.amount !== undefined ? { amount: state.amount } : {}),
     links: state.links ?? [],
+    warnings: state.warnings ?? [],
     activeSteps,
     completedSteps: state.completedSteps,
     takenFlows: state.takenFlows,

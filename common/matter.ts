@@ -1,6 +1,6 @@
 import { defineQuery, defineUpdate } from '@temporalio/workflow';
 import { z } from 'zod';
-import type { Actor, MatterState, MeetingRecord, Notice, Objection, RecordEntry } from './engine';
+import type { Actor, MatterState, MeetingRecord, Notice, Objection, RecordEntry, SplitWarning } from './engine';
 import { RoleSchema, type ProcedureGraph, type Role, type StepKind } from './graph';
 
 /** Contract of the `matter` workflow: input, the `act` update, the `state` query. */
@@ -67,6 +67,8 @@ export interface MatterView {
   amount?: number;
   /** matters this one links to */
   links: string[];
+  /** warnings for the supervisors, e.g. split payments (化整为零) */
+  warnings: SplitWarning[];
   activeSteps: ActiveStepView[];
   completedSteps: string[];
   takenFlows: string[];

@@ -13,6 +13,8 @@ export const MatterSearchAttributes = {
   amount: defineSearchAttributeKey('MatterAmount', SearchAttributeType.DOUBLE),
   /** the matters this one links to (a bidding or payment → its major decision) */
   links: defineSearchAttributeKey('MatterLinks', SearchAttributeType.KEYWORD_LIST),
+  /** who is paid (fund approval), to add up payments to one payee */
+  payee: defineSearchAttributeKey('MatterPayee', SearchAttributeType.KEYWORD),
 } as const;
 
 export const customSearchAttributes = Object.values(MatterSearchAttributes).map((key) => ({

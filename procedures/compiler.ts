@@ -78,6 +78,7 @@ export const COMPILE_RULES = [
   'feel-nondeterministic',
   'gateway-not-exhaustive',
   'bad-link',
+  'bad-split',
 ] as const;
 export type CompileRule = (typeof COMPILE_RULES)[number];
 
@@ -136,6 +137,7 @@ export async function compileProcedure(input: CompileInput): Promise<ProcedureGr
     policy,
     startEvent: compiled.startEvent,
     ...(compiled.link ? { link: compiled.link } : {}),
+    ...(compiled.split ? { split: compiled.split } : {}),
     nodes: compiled.nodes,
     flows: compiled.flows,
   });
@@ -405,6 +407,7 @@ interface Compiled {
   flows: Record<string, Flow>;
   policyKeys: string[];
   link?: ProcedureGraph['link'];
+  split?: ProcedureGraph['split'];
 }
 
 /** Omit applied to each member of a union, so each node type keeps its own properties. */
@@ -458,8 +461,63 @@ class ProcessCompiler {
     for (const el of this.elements) if (el.$type === 'bpmn:ExclusiveGateway') this.checkGateway(el, nodes);
     const startEvent = this.checkStructure();
     const link = this.compileLink(nodes);
+    const split = this.compileSplit(nodes);
     if (startEvent === undefined) return undefined;
-    return { id, name, startEvent, nodes, flows, policyKeys: [...this.usedPolicy], ...(link ? { link } : {}) };
+    return {
+      id,
+      name,
+      startEvent,
+      nodes,
+      flows,
+      policyKeys: [...this.usedPolicy],
+      ...(link ? { link } : {}),
+      ...(split ? { split } : {}),
+    };
+  }
+
+  /** A number from the policy named as `policy:<key>`, remembered as used; undefined when it is not one. */
+  private policyNumber(reference: string): number | undefined {
+    const key = /^policy:(.+)$/.exec(reference)?.[1];
+    const value = key === undefined ? undefined : this.policyValues[key];
+    if (key === undefined || typeof value !== 'number') return undefined;
+    this.usedPolicy.add(key);
+    return value;
+  }
+
+  /** `mp:splitPayee="<step>.<field>"`, `mp:splitWindow="policy:<days>"`, `mp:splitTiers="policy:<a> policy:<b>"`; the amount is mp:linkAmount's. */
+  private compileSplit(nodes: Record<string, GraphNode>): ProcedureGraph['split'] {
+    const payee = text(this.process, 'splitPayee');
+    const window = text(this.process, 'splitWindow');
+    const tiers = text(this.process, 'splitTiers');
+    if (payee === undefined && window === undefined && tiers === undefined) return undefined;
+    const fail = (message: string) => {
+      this.problems.at(this.process, 'bad-split', message);
+      return undefined;
+    };
+    const amount = text(this.process, 'linkAmount');
+    if (!payee || !window || !tiers || !amount) {
+      return fail('mp:splitPayee, mp:splitWindow and mp:splitTiers go together, with mp:linkAmount naming the amount');
+    }
+    const [stepId, payeeField] = payee.split('.');
+    const [amountStep, amountField] = amount.split('.');
+    const node = stepId === undefined ? undefined : nodes[stepId];
+    const field = node?.type === 'userTask' ? node.step.fields.find((f) => f.name === payeeField) : undefined;
+    if (!field || amountStep !== stepId || amountField === undefined) {
+      return fail(`mp:splitPayee must name a field of the step that holds the amount, not ${payee}`);
+    }
+    const windowDays = this.policyNumber(window);
+    if (windowDays === undefined || windowDays <= 0)
+      return fail(`mp:splitWindow must be policy:<key> naming a number of days, not ${window}`);
+    const tierValues = tiers.split(/\s+/).map((t) => this.policyNumber(t));
+    if (tierValues.some((t) => t === undefined || t <= 0))
+      return fail(`mp:splitTiers must be policy:<key> numbers, not ${tiers}`);
+    return {
+      step: stepId ?? '',
+      payeeField: field.name,
+      amountField,
+      windowDays,
+      tiers: tierValues.filter((t): t is number => t !== undefined),
+    };
   }
 
   /** `mp:linkProcedure`, `mp:linkAbove="policy:<key>"`, `mp:linkAmount="<step>.<amount field>"`, all or none. */

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { NativeConnection, Runtime, makeTelemetryFilterString } from '@temporalio/worker';
+import { Client, Connection } from '@temporalio/client';
 import pino from 'pino';
 import { ConfigError, parseConfig } from '../common/config';
 import { createWorker } from './create-worker';
@@ -18,10 +19,14 @@ async function main(): Promise<void> {
     telemetryOptions: { logging: { filter: makeTelemetryFilterString({ core: 'WARN' }) } },
   });
   const connection = await NativeConnection.connect({ address });
+  // Activities that read other matters (split payments) need a client of their own.
+  const clientConnection = await Connection.connect({ address });
+  const client = new Client({ connection: clientConnection, namespace: config.temporal.namespace });
   const worker = await createWorker({
     connection,
     namespace: config.temporal.namespace,
     taskQueue: config.temporal.taskQueue,
+    activityDeps: { client },
     workflowBundle: existsSync(BUILT_BUNDLE) ? { codePath: BUILT_BUNDLE } : undefined,
   });
   // A supervisor that dies without signalling still closes our IPC channel: stop with it
@@ -31,6 +36,7 @@ async function main(): Promise<void> {
   logger.info({ address, taskQueue: config.temporal.taskQueue }, 'worker polling');
   await worker.run();
   await connection.close();
+  await clientConnection.close();
   logger.info('worker stopped');
 }
 

@@ -13,6 +13,7 @@ import type { Activities } from '../activities';
 import {
   applyEvent,
   nextDueTimer,
+  splitCheckDue,
   startMatter,
   timersToSchedule,
   validateAction,
@@ -29,7 +30,7 @@ import {
 import { viewOf } from '../common/matter-view';
 import { MatterSearchAttributes } from '../common/search-attributes';
 
-const { computeDueAt, runServiceAction } = proxyActivities<Activities>({
+const { computeDueAt, runServiceAction, recentPayments } = proxyActivities<Activities>({
   startToCloseTimeout: '30 seconds',
   retry: { maximumAttempts: 10 },
 });
@@ -117,6 +118,10 @@ export async function matter(input: MatterInput): Promise<{ outcome: string | un
     },
   );
 
+  const payeeAttribute = () => {
+    const payee = graph.split ? state.variables[graph.split.step]?.[graph.split.payeeField] : undefined;
+    return typeof payee === 'string' ? [{ key: MatterSearchAttributes.payee, value: payee }] : [];
+  };
   const publish = () =>
     upsertSearchAttributes([
       { key: MatterSearchAttributes.village, value: state.village },
@@ -128,6 +133,7 @@ export async function matter(input: MatterInput): Promise<{ outcome: string | un
       { key: MatterSearchAttributes.activeSteps, value: Object.keys(state.active) },
       ...(state.amount !== undefined ? [{ key: MatterSearchAttributes.amount, value: state.amount }] : []),
       ...((state.links ?? []).length > 0 ? [{ key: MatterSearchAttributes.links, value: state.links }] : []),
+      ...payeeAttribute(),
     ]);
 
   while (state.status !== 'ended') {
@@ -139,6 +145,17 @@ export async function matter(input: MatterInput): Promise<{ outcome: string | un
       const node = graph.nodes[nodeId];
       if (node?.type === 'serviceTask') await runServiceAction({ matterId: state.matterId, action: node.action });
       state = applyEvent(graph, state, { type: 'service-done', at: Date.now(), node: nodeId });
+    }
+    const split = splitCheckDue(graph, state);
+    if (split) {
+      const others = await recentPayments({
+        procedure: graph.id,
+        village: state.village,
+        payee: split.payee,
+        since: Date.now() - split.windowDays * 86_400_000,
+        exclude: state.matterId,
+      });
+      state = applyEvent(graph, state, { type: 'split-checked', at: Date.now(), payee: split.payee, others });
     }
     publish();
     if (state.status === 'ended') break;

@@ -41,5 +41,6 @@ export function createTestWorker(temporal: TestTemporal, taskQueue: string): Pro
     namespace: temporal.namespace,
     taskQueue,
     workflowBundle: { codePath: testEnv('bundle') },
+    activityDeps: { client: temporal.client },
   });
 }

@@ -377,6 +377,57 @@ describe('fund approval (村级资金支出审批) on a real Temporal server', (
     expect(linkedFrom).toContain(id);
   });
 
+  test('given two payments to one payee within 30 days, each under the director tier but together over it, then the second warns the supervisors', async () => {
+    const payee = `五金店-${Date.now()}`;
+    const limit = directorLimit;
+    const first = await startMatter();
+    await ok(first, {
+      step: 'apply',
+      action: 'submit',
+      data: { ...application, payee, amount: limit - 500 },
+      actor: accountant,
+    });
+    // visibility is eventually consistent: wait until the first payment can be found by payee
+    for (let tries = 0; tries < 50; tries++) {
+      let seen = false;
+      for await (const _ of h.temporal.client.workflow.list({ query: `MatterPayee = '${payee}'` })) seen = true;
+      if (seen) break;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    const other = await startMatter();
+    await ok(other, {
+      step: 'apply',
+      action: 'submit',
+      data: { ...application, payee: `${payee}-别家`, amount: 600 },
+      actor: accountant,
+    });
+    const second = await startMatter();
+    await ok(second, {
+      step: 'apply',
+      action: 'submit',
+      data: { ...application, payee, amount: 600 },
+      actor: accountant,
+    });
+
+    const warned = await h.waitFor(
+      second,
+      'the split check',
+      (v) => v.record.some((r) => r.action === 'split-payment-warning'),
+      10_000,
+    );
+    expect(warned.warnings).toEqual([
+      expect.objectContaining({
+        kind: 'split-payment',
+        payee,
+        tier: limit,
+        total: limit + 100,
+        matters: [first, second].sort(),
+      }),
+    ]);
+    expect((await h.view(first)).warnings).toEqual([]);
+    expect((await h.view(other)).warnings).toEqual([]);
+  });
+
   test('together these scenarios take every sequence flow of fund-approval.bpmn', async () => {
     const { untaken, total } = await h.untakenFlows('fund-approval');
 

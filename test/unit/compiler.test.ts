@@ -161,6 +161,15 @@ const EXPECTED: Record<string, Expected[]> = {
       'mp:linkAmount must name an amount field as <step>.<field>, not propose.title',
     ],
   ],
+  'bad-split': [
+    [
+      'fixture',
+      'bpmn:process',
+      'bad-link',
+      'mp:linkAmount must name an amount field as <step>.<field>, not propose.title',
+    ],
+    ['fixture', 'bpmn:process', 'bad-split', 'mp:splitTiers must be policy:<key> numbers, not policy:nope'],
+  ],
   'missing-outcome': [
     ['end', 'bpmn:endEvent', 'missing-outcome', 'an end event needs mp:outcome (e.g. completed, rejected)'],
   ],
