@@ -12,6 +12,8 @@ export const ErrorCode = {
   TemporalUnavailable: 'TEMPORAL_UNAVAILABLE',
   Internal: 'INTERNAL',
   UnknownProcedure: 'UNKNOWN_PROCEDURE',
+  /** the procedure file does not compile, or no policy is in force, today */
+  ProcedureUnavailable: 'PROCEDURE_UNAVAILABLE',
   // refusals of an action by the workflow's validator (common/engine.ts ActionErrorCode)
   StepNotActive: 'STEP_NOT_ACTIVE',
   ActionNotAllowed: 'ACTION_NOT_ALLOWED',

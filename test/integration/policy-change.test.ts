@@ -104,3 +104,13 @@ test('given a policy change dated 2026-06-01, then a matter started in May keeps
   expect(v.activeSteps.map((s) => s.id)).toEqual(['implement']);
   expect(v.procedure.version).toBe(vBefore.procedure.version);
 });
+
+test('given a day before any policy is in force, then new matters are refused with 409, not a 500', async () => {
+  const res = await request(appOn('2018-06-01'))
+    .post('/api/matters')
+    .send({ procedureId: 'major-decision', village: 'xinglong', title: '太早', actor: people.secretary });
+
+  expect(res.status).toBe(409);
+  expect(res.body.error.code).toBe('PROCEDURE_UNAVAILABLE');
+  expect(res.body.error.message).toContain('major-decision');
+});

@@ -13,6 +13,8 @@ import type { ProcedureGraph } from '../../../common/graph';
 import { MATTER_WORKFLOW, actUpdate, stateQuery, type MatterInput, type MatterView } from '../../../common/matter';
 import { MatterSearchAttributes } from '../../../common/search-attributes';
 import { chinaToday } from '../../../procedures/catalog';
+import { CompileError } from '../../../procedures/compiler';
+import { PolicyError } from '../../../procedures/policy';
 import type { CatalogPort } from '../../catalog-port';
 import { ApiError, parseInput } from '../../errors';
 import { ActionBodySchema, IdempotencyKeySchema, MatterParamsSchema, StartMatterSchema } from './schemas';
@@ -55,7 +57,7 @@ export function startMatter(deps: MatterDeps): RequestHandler {
   return async (req, res) => {
     const body = parseInput(StartMatterSchema, req.body, 'body');
     const key = parseInput(IdempotencyKeySchema, req.get('Idempotency-Key'), 'header.Idempotency-Key');
-    const procedure = await deps.catalog.current(body.procedureId, chinaToday(deps.now()));
+    const procedure = await currentProcedure(deps.catalog, body.procedureId, chinaToday(deps.now()));
     if (!procedure) {
       throw new ApiError(404, ErrorCode.UnknownProcedure, `No procedure ${body.procedureId} / 没有该流程`, [
         { field: 'body.procedureId', message: 'unknown procedure' },
@@ -94,6 +96,18 @@ export function startMatter(deps: MatterDeps): RequestHandler {
       .location(`/api/matters/${matterId}`)
       .json({ id: matterId, procedure: { id: procedure.graph.id, version: procedure.graph.version } });
   };
+}
+
+/** A file that does not compile, or a day with no policy in force, refuses new matters; running ones go on. */
+async function currentProcedure(catalog: CatalogPort, id: string, date: string) {
+  try {
+    return await catalog.current(id, date);
+  } catch (err) {
+    if (err instanceof CompileError || err instanceof PolicyError) {
+      throw new ApiError(409, ErrorCode.ProcedureUnavailable, `${id} cannot start new matters today: ${err.message}`);
+    }
+    throw err;
+  }
 }
 
 function linkRefused(message: string, index?: number): ApiError {
