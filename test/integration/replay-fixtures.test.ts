@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { Worker } from '@temporalio/worker';
+import { DefaultLogger, Runtime, Worker } from '@temporalio/worker';
 import { testEnv } from '../helpers/test-env';
 
 /**
@@ -8,6 +8,9 @@ import { testEnv } from '../helpers/test-env';
  * against today's workflow code. A change that would break a running matter fails here: make it
  * behind `patched()` instead.
  */
+
+// One replay worker per history logs its state changes at INFO: keep the report readable.
+Runtime.install({ logger: new DefaultLogger('WARN') });
 
 const DIR = path.join(__dirname, '..', 'fixtures', 'histories');
 const files = readdirSync(DIR).filter((f) => f.endsWith('.json'));
