@@ -593,6 +593,16 @@ function linkProblem(
   );
 }
 
+/** A meeting record holds the step's own fields and the record proper (body, date, counts, minutes). */
+function splitMeetingData(step: Step, data: unknown): { own: Record<string, unknown>; rest: Record<string, unknown> } {
+  const fieldNames = new Set(step.fields.map((f) => f.name));
+  const own: Record<string, unknown> = {};
+  const rest: Record<string, unknown> = {};
+  const raw = typeof data === 'object' && data !== null ? Object.entries(data) : [];
+  for (const [k, v] of raw) (fieldNames.has(k) ? own : rest)[k] = v;
+  return { own, rest };
+}
+
 function validateStepData(graph: ProcedureGraph, step: Step, action: string, data: unknown): ActionProblem | undefined {
   const invalid = (error: z.ZodError) =>
     problem(
@@ -607,11 +617,7 @@ function validateStepData(graph: ProcedureGraph, step: Step, action: string, dat
     return parsed.success ? undefined : invalid(parsed.error);
   }
   if (action === 'record') {
-    const fieldNames = new Set(step.fields.map((f) => f.name));
-    const raw = (typeof data === 'object' && data !== null ? data : {}) as Record<string, unknown>;
-    const own: Record<string, unknown> = {};
-    const rest: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(raw)) (fieldNames.has(k) ? own : rest)[k] = v;
+    const { own, rest } = splitMeetingData(step, data);
     const meta = MeetingRecordDataBase.and(MeetingCountsSchema).safeParse(rest);
     if (!meta.success) return invalid(meta.error);
     const bodies = step.bodies ?? [];
@@ -744,10 +750,7 @@ function applyAction(graph: ProcedureGraph, state: MatterState, event: Extract<E
       return;
     }
     case 'record': {
-      const fieldNames = new Set(task.step.fields.map((f) => f.name));
-      const own: Record<string, unknown> = {};
-      const rest: Record<string, unknown> = {};
-      for (const [k, v] of Object.entries(data)) (fieldNames.has(k) ? own : rest)[k] = v;
+      const { own, rest } = splitMeetingData(task.step, data);
       const meta = MeetingRecordDataBase.and(MeetingCountsSchema).parse(rest);
       const bodies = task.step.bodies ?? [];
       const body = (meta.body ?? bodies[0]) as MeetingBody;

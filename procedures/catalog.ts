@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, readdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { chinaDate } from '../common/china-date';
 import { ProcedureGraphSchema, type Label, type ProcedureGraph } from '../common/graph';
 import { CompileError, compileProcedure, type CompileProblem } from './compiler';
 import { loadPolicyFile, policyValuesAt } from './policy';
@@ -45,11 +46,6 @@ export interface Catalog {
 const PROCEDURE_ID = /^[a-z][a-z0-9-]*$/;
 const VERSION = /^[0-9a-f]{16}$/;
 
-/** The calendar day in China, where every village and policy date is. */
-export function chinaToday(now: Date = new Date()): string {
-  return new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai' }).format(now);
-}
-
 function isMissing(error: unknown): boolean {
   // Not instanceof Error: fs errors come from another realm under jest.
   return typeof error === 'object' && error !== null && 'code' in error && error.code === 'ENOENT';
@@ -82,7 +78,7 @@ async function writeAtomically(file: string, content: string): Promise<void> {
 
 export function createCatalog(options: CatalogOptions): Catalog {
   const { proceduresDir, policyFile, storeDir } = options;
-  const today = options.today ?? (() => chinaToday());
+  const today = options.today ?? (() => chinaDate());
 
   const storedPath = (id: string, version: string, ext: 'bpmn' | 'json') =>
     path.join(storeDir, id, `${version}.${ext}`);

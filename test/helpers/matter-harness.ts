@@ -9,6 +9,7 @@ import type { CatalogPort } from '../../api/catalog-port';
 import type { Actor } from '../../common/engine';
 import type { MatterView } from '../../common/matter';
 import { testCatalog } from './catalog';
+import { meetingRecord } from './meeting';
 import { testEnv } from './test-env';
 import { connectTestTemporal, createTestWorker, uniqueName, type TestTemporal } from './temporal';
 
@@ -17,7 +18,7 @@ import { connectTestTemporal, createTestWorker, uniqueName, type TestTemporal } 
  * the short test policy. Call `setUp()` in beforeAll and `tearDown()` in afterAll.
  */
 
-export const HASH = 'b'.repeat(64);
+export { HASH, meetingRecord } from './meeting';
 
 export const people = {
   secretary: { userId: 'li-secretary', role: 'secretary' },
@@ -29,26 +30,6 @@ export const people = {
   town: { userId: 'sun-town', role: 'town-official' },
   auditor: { userId: 'zhou-auditor', role: 'district-auditor' },
 } as const satisfies Record<string, Actor>;
-
-export function meetingRecord(
-  body: string,
-  members: number,
-  present: number,
-  inFavour: number,
-  extra: Record<string, unknown> = {},
-) {
-  return {
-    body,
-    date: '2026-03-10',
-    minutesHash: HASH,
-    members,
-    present,
-    inFavour,
-    against: present - inFavour,
-    abstain: 0,
-    ...extra,
-  };
-}
 
 export class MatterHarness {
   temporal!: TestTemporal;

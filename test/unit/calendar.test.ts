@@ -1,4 +1,5 @@
-import { dueAt, shanghaiDate } from '../../activities/calendar';
+import { dueAt } from '../../activities/calendar';
+import { chinaDate as shanghaiDate } from '../../common/china-date';
 
 const at = (iso: string) => Date.parse(iso);
 

@@ -10,6 +10,7 @@ import {
 } from '../../common/engine';
 import type { ProcedureGraph } from '../../common/graph';
 import { buildGraph } from '../helpers/graph-builder';
+import { meetingRecord as meeting } from '../helpers/meeting';
 
 const T0 = Date.parse('2026-03-02T01:00:00Z');
 const secretary: Actor = { userId: 'li-secretary', role: 'secretary' };
@@ -17,7 +18,6 @@ const director: Actor = { userId: 'wang-director', role: 'director' };
 const supervisor: Actor = { userId: 'zhao-supervisor', role: 'supervisor' };
 const chair: Actor = { userId: 'qian-chair', role: 'supervisor-chair' };
 const town: Actor = { userId: 'sun-town', role: 'town-official' };
-const HASH = 'a'.repeat(64);
 
 function start(graph: ProcedureGraph, initiator: Actor = secretary): MatterState {
   return startMatter(graph, { matterId: 'm-1', village: 'v-1', title: '修村道', initiator }, T0);
@@ -380,26 +380,6 @@ const meetingGraph = buildGraph(
     ['no', 'gw', 'rejected', 'resolve.outcome = "rejected"'],
   ],
 );
-
-function meeting(
-  body: string,
-  members: number,
-  present: number,
-  inFavour: number,
-  extra: Record<string, unknown> = {},
-) {
-  return {
-    body,
-    date: '2026-03-10',
-    minutesHash: HASH,
-    members,
-    present,
-    inFavour,
-    against: present - inFavour,
-    abstain: 0,
-    ...extra,
-  };
-}
 
 describe('meeting: quorum, majority, witness', () => {
   test('given a quorate representatives meeting that passes, when a supervisor confirms, then the step completes as passed', () => {

@@ -8,11 +8,11 @@ import {
 import { ApplicationFailure } from '@temporalio/common';
 import type { RequestHandler } from 'express';
 import { z } from 'zod';
+import { chinaDate } from '../../../common/china-date';
 import { ErrorCode } from '../../../common/errors';
 import type { ProcedureGraph } from '../../../common/graph';
 import { MATTER_WORKFLOW, actUpdate, stateQuery, type MatterInput, type MatterView } from '../../../common/matter';
 import { MatterSearchAttributes } from '../../../common/search-attributes';
-import { chinaToday } from '../../../procedures/catalog';
 import { CompileError } from '../../../procedures/compiler';
 import { PolicyError } from '../../../procedures/policy';
 import type { CatalogPort } from '../../catalog-port';
@@ -57,7 +57,7 @@ export function startMatter(deps: MatterDeps): RequestHandler {
   return async (req, res) => {
     const body = parseInput(StartMatterSchema, req.body, 'body');
     const key = parseInput(IdempotencyKeySchema, req.get('Idempotency-Key'), 'header.Idempotency-Key');
-    const procedure = await currentProcedure(deps.catalog, body.procedureId, chinaToday(deps.now()));
+    const procedure = await currentProcedure(deps.catalog, body.procedureId, chinaDate(deps.now()));
     if (!procedure) {
       throw new ApiError(404, ErrorCode.UnknownProcedure, `No procedure ${body.procedureId} / 没有该流程`, [
         { field: 'body.procedureId', message: 'unknown procedure' },
