@@ -11,7 +11,7 @@ module.exports = {
     '^.+\\.m?js$': ['ts-jest', { tsconfig: 'tsconfig.test.json' }],
   },
   transformIgnorePatterns: [
-    '/node_modules/(?!(bpmn-moddle|moddle|moddle-xml|min-dash|saxen|feelin|lezer-feel|@lezer|temporal-polyfill|temporal-spec|temporal-utils)/)',
+    '/node_modules/(?!(bpmn-moddle|moddle|moddle-xml|min-dash|saxen|feelin|lezer-feel|@lezer|temporal-polyfill|temporal-spec|temporal-utils|jose)/)',
   ],
   // One Temporal dev server for the whole run, on free ports, stopped even when tests fail.
   globalSetup: '<rootDir>/test/global-setup.ts',

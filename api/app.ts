@@ -1,24 +1,50 @@
 import type { Client } from '@temporalio/client';
+import cookieParser from 'cookie-parser';
 import express, { type Express } from 'express';
 import helmet from 'helmet';
 import type { Logger } from 'pino';
 import { pinoHttp } from 'pino-http';
+import { authenticate } from './auth/middleware';
+import type { SessionConfig } from './auth/session';
 import type { CatalogPort } from './catalog-port';
+import type { DirectoryPort } from './directory/port';
 import { errorHandler, notFoundHandler } from './errors';
 import { checkReadiness, type Readiness } from './readiness';
+import { mountRoutes, type RouteDef } from './route';
+import { authRoutes } from './routes/auth/routes';
+import { docRoutes } from './routes/docs/routes';
 import { healthRouter } from './routes/health/router';
-import { mattersRouter } from './routes/matters/router';
-import { pingsRouter } from './routes/pings/router';
-import { proceduresRouter } from './routes/procedures/router';
+import { matterRoutes } from './routes/matters/routes';
+import { meRoutes } from './routes/me/routes';
+import { pingRoutes } from './routes/pings/routes';
+import { procedureRoutes } from './routes/procedures/routes';
+import { villageRoutes } from './routes/villages/routes';
 
 export interface AppDeps {
   temporal: { client: Client; namespace: string; taskQueue: string };
   catalog: CatalogPort;
+  directory: DirectoryPort;
+  session: SessionConfig;
   logger: Logger;
   now?: () => Date;
   /** Built UI (dist/ui). Absent in API-only tests. */
   uiDir?: string;
   readiness?: () => Promise<Readiness>;
+}
+
+/** Every route of /api, declared once: mounted from this list and documented from it. */
+export function apiRoutes(deps: AppDeps): RouteDef[] {
+  const now = deps.now ?? (() => new Date());
+  const { client, taskQueue } = deps.temporal;
+  const { directory } = deps;
+  return [
+    ...authRoutes({ directory, session: deps.session, now }),
+    ...meRoutes({ client, directory, now }),
+    ...villageRoutes(directory),
+    ...procedureRoutes(deps.catalog),
+    ...matterRoutes({ client, taskQueue, catalog: deps.catalog, directory, now }),
+    ...pingRoutes({ client, taskQueue }),
+  ];
 }
 
 /** Builds the HTTP app without listening, so tests drive it in-process with supertest. */
@@ -30,6 +56,8 @@ export function createApp(deps: AppDeps): Express {
     pinoHttp({
       logger: deps.logger,
       autoLogging: { ignore: (req) => req.url === '/healthz' || req.url === '/readyz' },
+      // Tokens and cookies never reach the logs.
+      redact: ['req.headers.authorization', 'req.headers.cookie', 'res.headers["set-cookie"]'],
     }),
   );
 
@@ -43,12 +71,14 @@ export function createApp(deps: AppDeps): Express {
       }));
   app.use(healthRouter(readiness));
 
+  const routes = apiRoutes(deps);
+  const docs = docRoutes(() => routes);
   const api = express.Router();
   api.use(express.json({ limit: '100kb' }));
-  const { client, taskQueue } = deps.temporal;
-  api.use('/pings', pingsRouter({ client, taskQueue }));
-  api.use('/procedures', proceduresRouter(deps.catalog));
-  api.use('/matters', mattersRouter({ client, taskQueue, catalog: deps.catalog, now: deps.now ?? (() => new Date()) }));
+  api.use(cookieParser());
+  api.use(authenticate({ secret: deps.session.secret, directory: deps.directory }));
+  api.use('/docs/assets', docs.assets);
+  api.use(mountRoutes([...routes, ...docs.routes]));
   api.use(notFoundHandler);
   app.use('/api', api);
 

@@ -5,6 +5,9 @@ import pino from 'pino';
 import { ConfigError, parseConfig } from '../common/config';
 import { createCatalog } from '../procedures/catalog';
 import { createApp } from './app';
+import { sessionSecret } from './auth/secret';
+import { fileDirectory } from './directory/port';
+import { DirectoryError } from './directory/store';
 
 const UI_DIR = path.resolve(__dirname, '..', 'ui');
 
@@ -24,6 +27,14 @@ async function main(): Promise<void> {
   const app = createApp({
     temporal: { client, namespace: config.temporal.namespace, taskQueue: config.temporal.taskQueue },
     catalog,
+    directory: fileDirectory(path.resolve(config.directoryFile)),
+    session: {
+      secret: sessionSecret(config.session.secret, path.resolve(config.dataDir)),
+      ttlSeconds: config.session.ttlMinutes * 60,
+      secureCookie: config.nodeEnv === 'production',
+      loginAttempts: config.session.loginAttempts,
+      loginWindowMs: config.session.loginWindowMinutes * 60_000,
+    },
     logger,
     uiDir: existsSync(UI_DIR) ? UI_DIR : undefined,
   });
@@ -52,7 +63,9 @@ async function main(): Promise<void> {
 
 main().catch((err: unknown) => {
   const message =
-    err instanceof ConfigError ? err.message : `api failed: ${err instanceof Error ? err.message : String(err)}`;
+    err instanceof ConfigError || err instanceof DirectoryError
+      ? err.message
+      : `api failed: ${err instanceof Error ? err.message : String(err)}`;
   process.stderr.write(`${message}\n`);
   process.exit(1);
 });

@@ -94,6 +94,24 @@ export const EnvSchema = z.object({
   TEMPORAL_UI_PORT: port('TEMPORAL_UI_PORT', 8233),
   TEMPORAL_CLI: optionalText,
   TEMPORAL_READY_TIMEOUT_MS: positiveInt('TEMPORAL_READY_TIMEOUT_MS', 60_000),
+  /** default $DATA_DIR/directory.json */
+  DIRECTORY_FILE: optionalText,
+  /** signs session tokens; required in production, at least 32 characters */
+  SESSION_SECRET: z
+    .string()
+    .optional()
+    .transform((raw, ctx) => {
+      if (raw === undefined || raw === '') return undefined;
+      if (raw.length < 32) {
+        ctx.addIssue({ code: 'custom', message: 'SESSION_SECRET must be at least 32 characters' });
+        return z.NEVER;
+      }
+      return raw;
+    }),
+  SESSION_TTL_MINUTES: positiveInt('SESSION_TTL_MINUTES', 8 * 60),
+  /** failed log-ins per user id and address within LOGIN_WINDOW_MINUTES before 429 */
+  LOGIN_ATTEMPTS: positiveInt('LOGIN_ATTEMPTS', 5),
+  LOGIN_WINDOW_MINUTES: positiveInt('LOGIN_WINDOW_MINUTES', 15),
 });
 
 export type Env = z.infer<typeof EnvSchema>;
@@ -107,6 +125,14 @@ export interface Config {
   /** The BPMN files of the list, and the policy file (thresholds, durations, effective dates). */
   proceduresDir: string;
   policyFile: string;
+  directoryFile: string;
+  session: {
+    /** undefined only outside production: the supervisor then keeps one in DATA_DIR */
+    secret: string | undefined;
+    ttlMinutes: number;
+    loginAttempts: number;
+    loginWindowMinutes: number;
+  };
   temporal: {
     /** Set: use that cluster and start no dev server. Unset: the embedded dev server. */
     address: string | undefined;
@@ -137,6 +163,11 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     );
   }
   const e = parsed.data;
+  if (e.NODE_ENV === 'production' && e.SESSION_SECRET === undefined) {
+    throw new ConfigError([
+      'SESSION_SECRET is required in production (at least 32 random characters, e.g. `openssl rand -base64 48`)',
+    ]);
+  }
   return {
     nodeEnv: e.NODE_ENV,
     logLevel: e.LOG_LEVEL,
@@ -145,6 +176,13 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     dataDir: e.DATA_DIR,
     proceduresDir: e.PROCEDURES_DIR,
     policyFile: e.POLICY_FILE,
+    directoryFile: e.DIRECTORY_FILE ?? `${e.DATA_DIR.replace(/\/+$/, '')}/directory.json`,
+    session: {
+      secret: e.SESSION_SECRET,
+      ttlMinutes: e.SESSION_TTL_MINUTES,
+      loginAttempts: e.LOGIN_ATTEMPTS,
+      loginWindowMinutes: e.LOGIN_WINDOW_MINUTES,
+    },
     temporal: {
       address: e.TEMPORAL_ADDRESS,
       namespace: e.TEMPORAL_NAMESPACE,

@@ -470,7 +470,8 @@ export function actionsFor(step: Step, phase: ActiveStep['phase']): Record<strin
   }
 }
 
-const MATTER_ACTIONS: Record<string, Role[]> = {
+/** Who may take the actions on a whole matter (objections). */
+export const matterActionRoles: Record<string, Role[]> = {
   'raise-objection': ['supervisor'],
   'answer-objection': ['committee'],
   'accept-answer': ['supervisor'],
@@ -510,7 +511,7 @@ export function validateAction(
   const { actor, action } = event;
   if (state.status === 'ended') return problem(ActionErrorCode.Ended, `the matter has ended (${state.outcome ?? ''})`);
 
-  const matterRoles = MATTER_ACTIONS[action];
+  const matterRoles = matterActionRoles[action];
   if (matterRoles) return validateMatterAction(graph, state, event, matterRoles);
 
   if (state.status === 'suspended') {
@@ -722,7 +723,7 @@ function applyAction(graph: ProcedureGraph, state: MatterState, event: Extract<E
   const reason = event.comment?.trim() || undefined;
   const base = { userId: actor.userId, role: actor.role, step: event.step, action };
 
-  if (action in MATTER_ACTIONS) {
+  if (action in matterActionRoles) {
     applyMatterAction(graph, state, event);
     return;
   }

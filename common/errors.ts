@@ -26,6 +26,16 @@ export const ErrorCode = {
   NoSuchObjection: 'NO_SUCH_OBJECTION',
   LinkRequired: 'LINK_REQUIRED',
   LinkInvalid: 'LINK_INVALID',
+  // people and permissions
+  /** no valid session: sign in (401) */
+  Unauthenticated: 'UNAUTHENTICATED',
+  /** wrong user id or password (401) */
+  BadCredentials: 'BAD_CREDENTIALS',
+  /** signed in, but holding no role where the request acts (403) */
+  OutOfScope: 'OUT_OF_SCOPE',
+  /** the role named in the request is not one the user holds there (403) */
+  RoleNotHeld: 'ROLE_NOT_HELD',
+  RateLimited: 'RATE_LIMITED',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 

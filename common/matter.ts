@@ -53,6 +53,8 @@ export interface ActiveStepView {
   since: string;
   deadline?: string;
   actions: string[];
+  /** user ids (or names) who must recuse from this step: initiator, meeting recorder, parties */
+  recused?: string[];
 }
 
 export interface MatterView {

@@ -3,6 +3,9 @@ import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Connection } from '@temporalio/client';
 import { ConfigError, parseConfig, type Config } from '../common/config';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { demoDirectory } from '../api/directory/demo';
+import { saveDirectory } from '../api/directory/store';
 import { DataDirError, prepareDataDir } from './data-dir';
 import { DevServerError, startDevServer, type DevServer } from './dev-server';
 import { isPortFree } from './ports';
@@ -66,6 +69,8 @@ export async function main(): Promise<void> {
     }
     throw err;
   }
+
+  const demoLogins = await seedDirectory(config, dataDir);
 
   const children: ChildProcess[] = [];
   let devServer: DevServer | undefined;
@@ -169,7 +174,39 @@ export async function main(): Promise<void> {
   if (webUi) say(`  Temporal Web UI:            ${webUi}`);
   say(`  Temporal gRPC:              ${address}`);
   say(`  Data / 数据目录:            ${dataDir}`);
+  if (demoLogins) {
+    say('');
+    say('Demo log-ins (development only) / 演示账号（仅开发模式）:');
+    for (const line of demoLogins) say(`  ${line}`);
+  }
   say('Press Ctrl-C to stop / 按 Ctrl-C 停止');
+}
+
+/**
+ * A fresh clone in development gets the demo district, so there is someone to sign in as; its
+ * log-ins are kept beside it (0600) and printed at each start. Production seeds nothing: the
+ * directory is made with `npm run directory`, and its absence stops the start with that advice.
+ */
+async function seedDirectory(config: Config, dataDir: string): Promise<string[] | undefined> {
+  const file = path.resolve(config.directoryFile);
+  const loginsFile = path.join(dataDir, 'demo-logins.txt');
+  if (config.nodeEnv === 'production') {
+    if (!existsSync(file)) {
+      process.stderr.write(
+        `No directory of people at ${file}: create it with \`npm run directory -- add-town …\` / 请先用 npm run directory 建立人员名录\n`,
+      );
+      process.exit(1);
+    }
+    return undefined;
+  }
+  if (!existsSync(file)) {
+    const { directory, logins } = await demoDirectory();
+    saveDirectory(file, directory);
+    const lines = logins.map((l) => `${l.userId.padEnd(26)} ${l.password}  ${l.name} · ${l.role} @ ${l.where}`);
+    writeFileSync(loginsFile, `${lines.join('\n')}\n`, { mode: 0o600 });
+    say(`Seeded a demo district / 已建立演示数据: ${file}`);
+  }
+  return existsSync(loginsFile) ? readFileSync(loginsFile, 'utf8').trim().split('\n') : undefined;
 }
 
 if (require.main === module) {

@@ -9,6 +9,7 @@ import type { CatalogPort } from '../../api/catalog-port';
 import type { Actor } from '../../common/engine';
 import type { MatterView } from '../../common/matter';
 import { testCatalog } from './catalog';
+import { people, signedAs, TEST_SESSION, TestDirectory, testDirectory } from './people';
 import { meetingRecord } from './meeting';
 import { testEnv } from './test-env';
 import { connectTestTemporal, createTestWorker, uniqueName, type TestTemporal } from './temporal';
@@ -20,20 +21,12 @@ import { connectTestTemporal, createTestWorker, uniqueName, type TestTemporal } 
 
 export { HASH, meetingRecord } from './meeting';
 
-export const people = {
-  secretary: { userId: 'li-secretary', role: 'secretary' },
-  director: { userId: 'wang-director', role: 'director' },
-  committee: { userId: 'chen-committee', role: 'committee' },
-  accountant: { userId: 'he-accountant', role: 'accountant' },
-  supervisor: { userId: 'zhao-supervisor', role: 'supervisor' },
-  chair: { userId: 'qian-chair', role: 'supervisor-chair' },
-  town: { userId: 'sun-town', role: 'town-official' },
-  auditor: { userId: 'zhou-auditor', role: 'district-auditor' },
-} as const satisfies Record<string, Actor>;
+export { people } from './people';
 
 export class MatterHarness {
   temporal!: TestTemporal;
   catalog!: CatalogPort;
+  directory!: TestDirectory;
   app!: ReturnType<typeof createApp>;
   readonly taskQueue: string;
   /** every matter a test started, with the name of the test that started it */
@@ -51,7 +44,10 @@ export class MatterHarness {
     const { catalog, cleanup } = testCatalog();
     this.catalog = catalog;
     this.cleanupCatalog = cleanup;
+    this.directory = new TestDirectory(await testDirectory());
     this.app = createApp({
+      directory: this.directory,
+      session: TEST_SESSION,
       temporal: { client: this.temporal.client, namespace: this.temporal.namespace, taskQueue: this.taskQueue },
       catalog,
       // errors only: an unexpected 500 shows up in the test output
@@ -72,8 +68,14 @@ export class MatterHarness {
     this.started.set(id, expect.getState().currentTestName ?? id);
   }
 
+  /** POST as the body's `actor` (signed in, in that role), or anonymously when it names none. */
+  post(path: string, body: Record<string, unknown>, key?: string) {
+    const req = request(this.app).post(path);
+    return signedAs(key ? req.set('Idempotency-Key', key) : req, body);
+  }
+
   async start(body: Record<string, unknown>): Promise<string> {
-    const res = await request(this.app).post('/api/matters').send(body);
+    const res = await this.post('/api/matters', body);
     if (res.status !== 201)
       throw new Error(`start ${JSON.stringify(body)} → ${res.status} ${JSON.stringify(res.body)}`);
     this.remember(res.body.id as string);
@@ -81,8 +83,7 @@ export class MatterHarness {
   }
 
   act(id: string, body: Record<string, unknown>, key?: string) {
-    const req = request(this.app).post(`/api/matters/${id}/actions`);
-    return (key ? req.set('Idempotency-Key', key) : req).send(body);
+    return this.post(`/api/matters/${id}/actions`, body, key);
   }
 
   /** An action that must succeed; otherwise the error says what was refused and why. */

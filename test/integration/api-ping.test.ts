@@ -5,6 +5,7 @@ import { createApp } from '../../api/app';
 import { temporal as proto } from '@temporalio/proto';
 import { customSearchAttributes } from '../../common/search-attributes';
 import { testCatalog } from '../helpers/catalog';
+import { TEST_SESSION, TestDirectory, testDirectory } from '../helpers/people';
 import { connectTestTemporal, createTestWorker, uniqueName, type TestTemporal } from '../helpers/temporal';
 
 /** Through the HTTP API into a real workflow on the real dev server, and back. */
@@ -20,6 +21,8 @@ function appFor(queue: string) {
   return createApp({
     temporal: { client: temporal.client, namespace: temporal.namespace, taskQueue: queue },
     catalog,
+    directory,
+    session: TEST_SESSION,
     logger,
   });
 }
@@ -33,7 +36,10 @@ async function waitForStatus(app: ReturnType<typeof appFor>, id: string, status:
   }
 }
 
+let directory: TestDirectory;
+
 beforeAll(async () => {
+  directory = new TestDirectory(await testDirectory());
   temporal = await connectTestTemporal();
   worker = await createTestWorker(temporal, taskQueue);
   running = worker.run();

@@ -307,15 +307,13 @@ describe('fund approval (村级资金支出审批) on a real Temporal server', (
 
   test('given a payment over the tier with no linked decision, then the start is refused with LINK_REQUIRED', async () => {
     const limit = 20_000;
-    const res = await request(h.app)
-      .post('/api/matters')
-      .send({
-        procedureId: 'fund-approval',
-        village: 'xinglong',
-        title: '超额支出',
-        actor: accountant,
-        amount: limit + 0.01,
-      });
+    const res = await h.post('/api/matters', {
+      procedureId: 'fund-approval',
+      village: 'xinglong',
+      title: '超额支出',
+      actor: accountant,
+      amount: limit + 0.01,
+    });
 
     expect(res.status).toBe(422);
     expect(res.body.error.code).toBe('LINK_REQUIRED');
@@ -331,7 +329,7 @@ describe('fund approval (村级资金支出审批) on a real Temporal server', (
       actor: people.secretary,
     });
     const start = (links: string[]) =>
-      request(h.app).post('/api/matters').send({
+      h.post('/api/matters', {
         procedureId: 'fund-approval',
         village: 'xinglong',
         title: '超额支出',

@@ -201,12 +201,18 @@ describe('major decision (四议两公开) on a real Temporal server', () => {
     });
     const noReason = await act(id, { step: null, action: 'raise-objection', actor: supervisor });
     const missing = await request(h.app).get('/api/matters/matter-nobody-here');
-    const unknownProcedure = await request(h.app)
-      .post('/api/matters')
-      .send({ procedureId: 'no-such-list', village: 'xinglong', title: 'x', actor: secretary });
-    const badRole = await request(h.app)
-      .post('/api/matters')
-      .send({ procedureId: 'major-decision', village: 'xinglong', title: 'x', actor: { userId: 'a', role: 'mayor' } });
+    const unknownProcedure = await h.post('/api/matters', {
+      procedureId: 'no-such-list',
+      village: 'xinglong',
+      title: 'x',
+      actor: secretary,
+    });
+    const badRole = await h.post('/api/matters', {
+      procedureId: 'major-decision',
+      village: 'xinglong',
+      title: 'x',
+      actor: { userId: secretary.userId, role: 'mayor' },
+    });
 
     expect([inactive.status, inactive.body.error.code]).toEqual([409, 'STEP_NOT_ACTIVE']);
     expect([wrongRole.status, wrongRole.body.error.code]).toEqual([403, 'ROLE_NOT_ALLOWED']);
@@ -217,15 +223,19 @@ describe('major decision (四议两公开) on a real Temporal server', () => {
     expect([noReason.status, noReason.body.error.code]).toEqual([422, 'REASON_REQUIRED']);
     expect(missing.status).toBe(404);
     expect([unknownProcedure.status, unknownProcedure.body.error.code]).toEqual([404, 'UNKNOWN_PROCEDURE']);
-    expect([badRole.status, badRole.body.error.details[0].field]).toEqual([400, 'body.actor.role']);
+    expect([badRole.status, badRole.body.error.details[0].field]).toEqual([400, 'body.role']);
     expect((await view(id)).record).toHaveLength(before);
   });
 
   test('given a matter moves, then its search attributes follow: village, procedure, status, active steps, amount', async () => {
     const village = uniqueName('village');
-    const res = await request(h.app)
-      .post('/api/matters')
-      .send({ procedureId: 'major-decision', village, title: '搜索', actor: secretary });
+    await h.directory.addVillage(village);
+    const res = await h.post('/api/matters', {
+      procedureId: 'major-decision',
+      village,
+      title: '搜索',
+      actor: secretary,
+    });
     const id = res.body.id as string;
     h.remember(id);
     await ok(id, { step: 'propose', action: 'submit', data: proposal, actor: secretary });

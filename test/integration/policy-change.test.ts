@@ -8,6 +8,7 @@ import { createApp } from '../../api/app';
 import type { MatterView } from '../../common/matter';
 import { createCatalog } from '../../procedures/catalog';
 import { meetingRecord as meeting, people } from '../helpers/matter-harness';
+import { signedAs, TEST_SESSION, TestDirectory, testDirectory } from '../helpers/people';
 import { connectTestTemporal, createTestWorker, uniqueName, type TestTemporal } from '../helpers/temporal';
 
 /**
@@ -22,6 +23,7 @@ let temporal: TestTemporal;
 let worker: Worker;
 let running: Promise<void>;
 let storeDir: string;
+let directory: TestDirectory;
 
 function appOn(day: string) {
   const catalog = createCatalog({
@@ -32,12 +34,15 @@ function appOn(day: string) {
   return createApp({
     temporal: { client: temporal.client, namespace: temporal.namespace, taskQueue },
     catalog,
+    directory,
+    session: TEST_SESSION,
     logger: pino({ level: 'error' }),
     now: () => new Date(`${day}T02:00:00Z`),
   });
 }
 
 beforeAll(async () => {
+  directory = new TestDirectory(await testDirectory());
   temporal = await connectTestTemporal();
   storeDir = mkdtempSync(path.join(os.tmpdir(), 'xwql-policy-'));
   worker = await createTestWorker(temporal, taskQueue);
@@ -52,15 +57,18 @@ afterAll(async () => {
 });
 
 async function startOn(app: ReturnType<typeof appOn>): Promise<string> {
-  const res = await request(app)
-    .post('/api/matters')
-    .send({ procedureId: 'major-decision', village: 'xinglong', title: '政策变更', actor: people.secretary });
+  const res = await signedAs(request(app).post('/api/matters'), {
+    procedureId: 'major-decision',
+    village: 'xinglong',
+    title: '政策变更',
+    actor: people.secretary,
+  });
   expect(res.status).toBe(201);
   return res.body.id as string;
 }
 
 async function act(app: ReturnType<typeof appOn>, id: string, body: Record<string, unknown>) {
-  const res = await request(app).post(`/api/matters/${id}/actions`).send(body);
+  const res = await signedAs(request(app).post(`/api/matters/${id}/actions`), body);
   if (res.status !== 200) throw new Error(`${JSON.stringify(body)} → ${res.status} ${JSON.stringify(res.body)}`);
 }
 
@@ -106,9 +114,12 @@ test('given a policy change dated 2026-06-01, then a matter started in May keeps
 });
 
 test('given a day before any policy is in force, then new matters are refused with 409, not a 500', async () => {
-  const res = await request(appOn('2018-06-01'))
-    .post('/api/matters')
-    .send({ procedureId: 'major-decision', village: 'xinglong', title: '太早', actor: people.secretary });
+  const res = await signedAs(request(appOn('2018-06-01')).post('/api/matters'), {
+    procedureId: 'major-decision',
+    village: 'xinglong',
+    title: '太早',
+    actor: people.secretary,
+  });
 
   expect(res.status).toBe(409);
   expect(res.body.error.code).toBe('PROCEDURE_UNAVAILABLE');

@@ -1,4 +1,3 @@
-import request from 'supertest';
 import path from 'node:path';
 import { loadPolicyFile, policyValuesAt } from '../../procedures/policy';
 import { MatterHarness, meetingRecord as meeting, people } from '../helpers/matter-harness';
@@ -338,9 +337,13 @@ describe('project bidding (村级工程项目招投标) on a real Temporal serve
   test('given a budget above the decision threshold and no linked decision, then the start is refused; at it, accepted', async () => {
     const threshold = Number(district['projectBidding.decisionThreshold']);
     const start = (amount: number) =>
-      request(h.app)
-        .post('/api/matters')
-        .send({ procedureId: 'project-bidding', village: 'xinglong', title: '无关联', actor: director, amount });
+      h.post('/api/matters', {
+        procedureId: 'project-bidding',
+        village: 'xinglong',
+        title: '无关联',
+        actor: director,
+        amount,
+      });
 
     const above = await start(threshold + 0.01);
     const at = await start(threshold);

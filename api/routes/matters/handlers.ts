@@ -6,25 +6,31 @@ import {
   type Client,
 } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
-import type { RequestHandler } from 'express';
 import { z } from 'zod';
 import { chinaDate } from '../../../common/china-date';
+import { matterActionRoles, roleSatisfies } from '../../../common/engine';
 import { ErrorCode } from '../../../common/errors';
-import type { ProcedureGraph } from '../../../common/graph';
+import type { ProcedureGraph, Role } from '../../../common/graph';
 import { MATTER_WORKFLOW, actUpdate, stateQuery, type MatterInput, type MatterView } from '../../../common/matter';
 import { MatterSearchAttributes } from '../../../common/search-attributes';
 import { CompileError } from '../../../procedures/compiler';
 import { PolicyError } from '../../../procedures/policy';
+import { rolesIn, seesFull, signedIn } from '../../auth/principal';
 import type { CatalogPort } from '../../catalog-port';
-import { ApiError, parseInput } from '../../errors';
-import { ActionBodySchema, IdempotencyKeySchema, MatterParamsSchema, StartMatterSchema } from './schemas';
+import type { DirectoryPort } from '../../directory/port';
+import { ApiError } from '../../errors';
+import type { RouteInput } from '../../route';
+import type { ActionBodySchema, ListMattersQuerySchema, MatterSummary, StartMatterSchema } from './schemas';
 
 export interface MatterDeps {
   client: Client;
   taskQueue: string;
   catalog: CatalogPort;
+  directory: DirectoryPort;
   now: () => Date;
 }
+
+type Input<P = unknown, Q = unknown, B = unknown> = RouteInput<P, Q, B>;
 
 const REFUSAL_STATUS: Record<string, number> = {
   [ErrorCode.StepNotActive]: 409,
@@ -53,55 +59,114 @@ function notFound(id: string): ApiError {
   return new ApiError(404, ErrorCode.NotFound, `No matter ${id} / 未找到该事项`);
 }
 
-export function startMatter(deps: MatterDeps): RequestHandler {
-  return async (req, res) => {
-    const body = parseInput(StartMatterSchema, req.body, 'body');
-    const key = parseInput(IdempotencyKeySchema, req.get('Idempotency-Key'), 'header.Idempotency-Key');
-    const procedure = await currentProcedure(deps.catalog, body.procedureId, chinaDate(deps.now()));
-    if (!procedure) {
-      throw new ApiError(404, ErrorCode.UnknownProcedure, `No procedure ${body.procedureId} / 没有该流程`, [
-        { field: 'body.procedureId', message: 'unknown procedure' },
-      ]);
+async function stateOf(client: Client, id: string): Promise<MatterView> {
+  try {
+    return await client.workflow.getHandle(id).query(stateQuery);
+  } catch (err) {
+    if (err instanceof WorkflowNotFoundError) throw notFound(id);
+    throw err;
+  }
+}
+
+/**
+ * In which role the signed-in user acts in `village`: the one they name (it must be theirs there),
+ * else the first of theirs the step allows. When none fits, their first role goes to the workflow,
+ * whose validator refuses it with the rule it breaks.
+ */
+export function actingRole(
+  held: Role[],
+  allowed: Role[],
+  requested: Role | undefined,
+  village: string,
+  field = 'body.role',
+): Role {
+  if (held.length === 0) {
+    throw new ApiError(403, ErrorCode.OutOfScope, `You hold no role in village ${village} / 您在该村没有职务`);
+  }
+  if (requested !== undefined) {
+    if (!held.includes(requested)) {
+      throw new ApiError(
+        403,
+        ErrorCode.RoleNotHeld,
+        `You do not hold the role ${requested} in village ${village} / 您在该村不担任此职务`,
+        [{ field, message: `held here: ${held.join(', ')}` }],
+      );
     }
-    const links = await verifiedLinks(deps, procedure.graph, body);
-    const matterId = `matter-${key ?? randomUUID()}`;
-    const input: MatterInput = {
-      graph: procedure.graph,
-      matterId,
-      village: body.village,
-      title: body.title,
-      initiator: body.actor,
-      links,
-    };
-    try {
-      await deps.client.workflow.start(MATTER_WORKFLOW, {
-        taskQueue: deps.taskQueue,
-        workflowId: matterId,
-        args: [input],
-        // The key is the workflow id: a retried request finds the matter it already started.
-        workflowIdConflictPolicy: 'USE_EXISTING',
-        workflowIdReusePolicy: 'REJECT_DUPLICATE',
-        typedSearchAttributes: [
-          { key: MatterSearchAttributes.village, value: body.village },
-          { key: MatterSearchAttributes.procedure, value: procedure.graph.id },
-          { key: MatterSearchAttributes.status, value: 'running' },
-          ...(links.length > 0 ? [{ key: MatterSearchAttributes.links, value: links }] : []),
-        ],
-      });
-    } catch (err) {
-      if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
-    }
-    res
-      .status(201)
-      .location(`/api/matters/${matterId}`)
-      .json({ id: matterId, procedure: { id: procedure.graph.id, version: procedure.graph.version } });
+    return requested;
+  }
+  const fitting = held.find((h) => allowed.some((a) => roleSatisfies(h, a)));
+  return fitting ?? (held[0] as Role);
+}
+
+/** The roles of the steps a matter starts with: who may start one. */
+function startRoles(graph: ProcedureGraph): Role[] {
+  const start = graph.nodes[graph.startEvent];
+  const roles = (start?.outgoing ?? []).flatMap((flowId) => {
+    const target = graph.nodes[graph.flows[flowId]?.target ?? ''];
+    return target?.type === 'userTask' ? target.step.roles : [];
+  });
+  return [...new Set(roles)];
+}
+
+export async function startMatter(
+  deps: MatterDeps,
+  { body, idempotencyKey, principal, res }: Input<unknown, unknown, z.infer<typeof StartMatterSchema>>,
+): Promise<void> {
+  const user = signedIn(principal);
+  const directory = deps.directory.current();
+  const village = directory.villages.find((v) => v.id === body.village);
+  if (!village) {
+    throw new ApiError(404, ErrorCode.NotFound, `No village ${body.village} / 没有该村`, [
+      { field: 'body.village', message: 'unknown village' },
+    ]);
+  }
+  const procedure = await currentProcedure(deps.catalog, body.procedureId, chinaDate(deps.now()), village.town);
+  if (!procedure) {
+    throw new ApiError(404, ErrorCode.UnknownProcedure, `No procedure ${body.procedureId} / 没有该流程`, [
+      { field: 'body.procedureId', message: 'unknown procedure' },
+    ]);
+  }
+  const role = actingRole(rolesIn(directory, user, village.id), startRoles(procedure.graph), body.role, village.id);
+  const links = await verifiedLinks(deps, procedure.graph, body);
+  const matterId = `matter-${idempotencyKey ?? randomUUID()}`;
+  const input: MatterInput = {
+    graph: procedure.graph,
+    matterId,
+    village: village.id,
+    title: body.title,
+    initiator: { userId: user.id, role },
+    links,
   };
+  try {
+    await deps.client.workflow.start(MATTER_WORKFLOW, {
+      taskQueue: deps.taskQueue,
+      workflowId: matterId,
+      args: [input],
+      // The key is the workflow id: a retried request finds the matter it already started.
+      workflowIdConflictPolicy: 'USE_EXISTING',
+      workflowIdReusePolicy: 'REJECT_DUPLICATE',
+      // Lists show the title without asking every matter for its state.
+      memo: { title: body.title, startedAt: deps.now().toISOString() },
+      typedSearchAttributes: [
+        { key: MatterSearchAttributes.village, value: village.id },
+        { key: MatterSearchAttributes.procedure, value: procedure.graph.id },
+        { key: MatterSearchAttributes.status, value: 'running' },
+        ...(links.length > 0 ? [{ key: MatterSearchAttributes.links, value: links }] : []),
+      ],
+    });
+  } catch (err) {
+    if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+  }
+  res
+    .status(201)
+    .location(`/api/matters/${matterId}`)
+    .json({ id: matterId, procedure: { id: procedure.graph.id, version: procedure.graph.version } });
 }
 
 /** A file that does not compile, or a day with no policy in force, refuses new matters; running ones go on. */
-async function currentProcedure(catalog: CatalogPort, id: string, date: string) {
+async function currentProcedure(catalog: CatalogPort, id: string, date: string, town: string) {
   try {
-    return await catalog.current(id, date);
+    return await catalog.current(id, date, town);
   } catch (err) {
     if (err instanceof CompileError || err instanceof PolicyError) {
       throw new ApiError(409, ErrorCode.ProcedureUnavailable, `${id} cannot start new matters today: ${err.message}`);
@@ -170,60 +235,100 @@ async function linkedFrom(client: Client, id: string): Promise<string[]> {
   return found.sort();
 }
 
-export function getMatter(deps: MatterDeps): RequestHandler {
-  return async (req, res) => {
-    const { id } = parseInput(MatterParamsSchema, req.params, 'params');
-    let view: MatterView;
-    try {
-      view = await deps.client.workflow.getHandle(id).query(stateQuery);
-    } catch (err) {
-      if (err instanceof WorkflowNotFoundError) throw notFound(id);
-      throw err;
-    }
-    res.json({ ...view, linkedFrom: await linkedFrom(deps.client, id) });
-  };
+export async function getMatter(deps: MatterDeps, { params, principal, res }: Input<{ id: string }>): Promise<void> {
+  const view = await stateOf(deps.client, params.id);
+  const full = seesFull(deps.directory.current(), principal, view.village);
+  res.json({ ...view, access: full ? 'full' : 'public', linkedFrom: await linkedFrom(deps.client, params.id) });
 }
 
-export function getMatterBpmn(deps: MatterDeps): RequestHandler {
-  return async (req, res) => {
-    const { id } = parseInput(MatterParamsSchema, req.params, 'params');
-    let view;
-    try {
-      view = await deps.client.workflow.getHandle(id).query(stateQuery);
-    } catch (err) {
-      if (err instanceof WorkflowNotFoundError) throw notFound(id);
-      throw err;
-    }
-    const pinned = await deps.catalog.get(view.procedure.id, view.procedure.version);
-    if (!pinned)
-      throw new ApiError(
-        404,
-        ErrorCode.NotFound,
-        `Version ${view.procedure.version} of ${view.procedure.id} is not in the catalog`,
-      );
-    res.type('application/xml').send(pinned.bpmn);
-  };
+export async function getMatterBpmn(deps: MatterDeps, { params, res }: Input<{ id: string }>): Promise<void> {
+  const view = await stateOf(deps.client, params.id);
+  const pinned = await deps.catalog.get(view.procedure.id, view.procedure.version);
+  if (!pinned)
+    throw new ApiError(
+      404,
+      ErrorCode.NotFound,
+      `Version ${view.procedure.version} of ${view.procedure.id} is not in the catalog`,
+    );
+  res.type('application/xml').send(pinned.bpmn);
 }
 
-export function actOnMatter(deps: MatterDeps): RequestHandler {
-  return async (req, res) => {
-    const { id } = parseInput(MatterParamsSchema, req.params, 'params');
-    const body = parseInput(ActionBodySchema, req.body, 'body');
-    const key = parseInput(IdempotencyKeySchema, req.get('Idempotency-Key'), 'header.Idempotency-Key');
-    const handle = deps.client.workflow.getHandle(id);
-    try {
-      // The update id is the idempotency key: the same request sent twice is applied once.
-      const result = await handle.executeUpdate(actUpdate, { args: [body], updateId: key ?? randomUUID() });
-      res.json(result);
-    } catch (err) {
-      if (err instanceof WorkflowNotFoundError) throw notFound(id);
-      if (err instanceof WorkflowUpdateFailedError && err.cause instanceof ApplicationFailure) {
-        const code = err.cause.type ?? '';
-        if (isErrorCode(code) && REFUSAL_STATUS[code] !== undefined) {
-          throw new ApiError(REFUSAL_STATUS[code], code, err.cause.message, detailsOf(err.cause));
-        }
+export async function actOnMatter(
+  deps: MatterDeps,
+  { params, body, idempotencyKey, principal, res }: Input<{ id: string }, unknown, z.infer<typeof ActionBodySchema>>,
+): Promise<void> {
+  const user = signedIn(principal);
+  const view = await stateOf(deps.client, params.id);
+  const allowed =
+    body.step === null
+      ? (matterActionRoles[body.action] ?? [])
+      : (view.activeSteps.find((s) => s.id === body.step)?.roles ?? []);
+  const role = actingRole(rolesIn(deps.directory.current(), user, view.village), allowed, body.role, view.village);
+  const request = {
+    step: body.step,
+    action: body.action,
+    ...(body.data !== undefined ? { data: body.data } : {}),
+    ...(body.comment !== undefined ? { comment: body.comment } : {}),
+    actor: { userId: user.id, role },
+  };
+  try {
+    // The update id is the idempotency key: the same request sent twice is applied once.
+    const result = await deps.client.workflow
+      .getHandle(params.id)
+      .executeUpdate(actUpdate, { args: [request], updateId: idempotencyKey ?? randomUUID() });
+    res.json(result);
+  } catch (err) {
+    if (err instanceof WorkflowNotFoundError) throw notFound(params.id);
+    if (err instanceof WorkflowUpdateFailedError && err.cause instanceof ApplicationFailure) {
+      const code = err.cause.type ?? '';
+      if (isErrorCode(code) && REFUSAL_STATUS[code] !== undefined) {
+        throw new ApiError(REFUSAL_STATUS[code], code, err.cause.message, detailsOf(err.cause));
       }
-      throw err;
     }
-  };
+    throw err;
+  }
+}
+
+const STATUS_PREFIX = /^(running|suspended|ended)(?::(.*))?$/;
+
+/** Public list of matters from the visibility store (SQLite visibility cannot sort: sorted here). */
+export async function listMatters(
+  deps: MatterDeps,
+  { query, res }: Input<unknown, z.infer<typeof ListMattersQuerySchema>>,
+): Promise<void> {
+  // A continued-as-new run is the same matter; its newest run stands for it.
+  const clauses = [`WorkflowType = '${MATTER_WORKFLOW}'`, `ExecutionStatus != 'ContinuedAsNew'`];
+  if (query.village) clauses.push(`MatterVillage = '${query.village}'`);
+  if (query.procedure) clauses.push(`MatterProcedure = '${query.procedure}'`);
+  res.json({ matters: await findMatters(deps.client, clauses.join(' AND '), query.status) });
+}
+
+export async function findMatters(
+  client: Client,
+  visibilityQuery: string,
+  status?: MatterSummary['status'],
+): Promise<MatterSummary[]> {
+  const found: MatterSummary[] = [];
+  for await (const wf of client.workflow.list({ query: visibilityQuery })) {
+    const attrs = wf.typedSearchAttributes;
+    const statusMatch = STATUS_PREFIX.exec(attrs.get(MatterSearchAttributes.status) ?? '');
+    const matterStatus = (statusMatch?.[1] ?? 'running') as MatterSummary['status'];
+    if (status && matterStatus !== status) continue;
+    const title = wf.memo?.title;
+    const startedAt = wf.memo?.startedAt;
+    const amount = attrs.get(MatterSearchAttributes.amount);
+    found.push({
+      id: wf.workflowId,
+      village: attrs.get(MatterSearchAttributes.village) ?? '',
+      procedure: { id: attrs.get(MatterSearchAttributes.procedure) ?? '' },
+      title: typeof title === 'string' ? title : '',
+      status: matterStatus,
+      ...(statusMatch?.[2] ? { outcome: statusMatch[2] } : {}),
+      activeSteps: attrs.get(MatterSearchAttributes.activeSteps) ?? [],
+      ...(amount !== undefined ? { amount } : {}),
+      startedAt: typeof startedAt === 'string' ? startedAt : wf.startTime.toISOString(),
+      ...(wf.closeTime ? { closedAt: wf.closeTime.toISOString() } : {}),
+    });
+  }
+  return found.sort((a, b) => b.startedAt.localeCompare(a.startedAt) || a.id.localeCompare(b.id));
 }

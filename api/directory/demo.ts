@@ -1,0 +1,54 @@
+import { randomBytes } from 'node:crypto';
+import type { Role } from '../../common/graph';
+import type { Directory } from './schema';
+import { edit, emptyDirectory } from './store';
+
+/**
+ * The demo district `npm start` seeds on a fresh clone in development: one town, two villages,
+ * one person per role. Passwords are random per seed; the caller prints them (development only).
+ */
+
+const TOWN = { id: 'jinshan', name: { zh: '金山镇', en: 'Jinshan Town' } };
+const VILLAGES = [
+  { id: 'xinglong', name: { zh: '兴隆村', en: 'Xinglong Village' } },
+  { id: 'dongfeng', name: { zh: '东风村', en: 'Dongfeng Village' } },
+];
+
+const VILLAGE_PEOPLE: { role: Role; surname: { xinglong: string; dongfeng: string }; title: string }[] = [
+  { role: 'secretary', surname: { xinglong: '李', dongfeng: '杨' }, title: '书记' },
+  { role: 'director', surname: { xinglong: '王', dongfeng: '黄' }, title: '主任' },
+  { role: 'committee', surname: { xinglong: '陈', dongfeng: '吴' }, title: '委员' },
+  { role: 'accountant', surname: { xinglong: '何', dongfeng: '郑' }, title: '报账员' },
+  { role: 'supervisor', surname: { xinglong: '赵', dongfeng: '冯' }, title: '监委委员' },
+  { role: 'supervisor-chair', surname: { xinglong: '钱', dongfeng: '蒋' }, title: '监委会主任' },
+];
+
+export interface DemoLogin {
+  userId: string;
+  name: string;
+  role: Role;
+  where: string;
+  password: string;
+}
+
+export async function demoDirectory(): Promise<{ directory: Directory; logins: DemoLogin[] }> {
+  let d = edit.addTown(emptyDirectory(), TOWN.id, TOWN.name);
+  for (const v of VILLAGES) d = edit.addVillage(d, v.id, TOWN.id, v.name);
+  const logins: DemoLogin[] = [];
+  const add = async (userId: string, name: string, role: Role, where: { village?: string; town?: string }) => {
+    const password = randomBytes(9).toString('base64url');
+    d = await edit.addUser(d, userId, name, password);
+    d = edit.grant(d, userId, { role, ...where });
+    logins.push({ userId, name, role, where: where.village ?? where.town ?? 'district', password });
+  };
+  for (const v of VILLAGES) {
+    for (const p of VILLAGE_PEOPLE) {
+      const surname = p.surname[v.id as 'xinglong' | 'dongfeng'];
+      await add(`${v.id}-${p.role}`, `${surname}${p.title}`, p.role, { village: v.id });
+    }
+  }
+  await add('jinshan-town', '孙镇干部', 'town-official', { town: TOWN.id });
+  await add('district-auditor', '周审计', 'district-auditor', {});
+  await add('district-admin', '吴管理员', 'district-admin', {});
+  return { directory: d, logins };
+}

@@ -1,0 +1,82 @@
+import type { Client } from '@temporalio/client';
+import { roleSatisfies } from '../../../common/engine';
+import type { Role } from '../../../common/graph';
+import { MATTER_WORKFLOW, stateQuery, type MatterView } from '../../../common/matter';
+import { rolesIn, signedIn, villagesOf, type Principal } from '../../auth/principal';
+import type { DirectoryPort } from '../../directory/port';
+import type { RouteInput } from '../../route';
+import type { Task } from './schemas';
+
+export interface MeDeps {
+  client: Client;
+  directory: DirectoryPort;
+  now: () => Date;
+}
+
+export function me(deps: MeDeps, { principal, res }: RouteInput<unknown, unknown, unknown>) {
+  const user = signedIn(principal);
+  const directory = deps.directory.current();
+  const villages = villagesOf(directory, user).map((id) => {
+    const v = directory.villages.find((x) => x.id === id);
+    return { id, town: v?.town ?? '', name: v?.name ?? { zh: id, en: id }, roles: rolesIn(directory, user, id) };
+  });
+  res.json({ id: user.id, name: user.name, roles: user.grants, villages });
+}
+
+/** The steps of one matter that this user, in one of their roles there, may act on now. */
+export function tasksIn(view: MatterView, user: Principal, held: Role[], now: Date): Task[] {
+  if (view.status !== 'running') return [];
+  const tasks: Task[] = [];
+  for (const step of view.activeSteps) {
+    if (step.actions.length === 0) continue;
+    if ((step.recused ?? []).some((who) => who === user.id || who === user.name)) continue;
+    const role = held.find((h) => step.roles.some((r) => roleSatisfies(h, r)));
+    if (!role) continue;
+    tasks.push({
+      matterId: view.matterId,
+      title: view.title,
+      village: view.village,
+      procedure: { id: view.procedure.id, name: view.procedure.name },
+      step: { id: step.id, name: step.name, kind: step.kind, phase: step.phase },
+      ...(step.deadline !== undefined ? { deadline: step.deadline } : {}),
+      overdue: step.deadline !== undefined && new Date(step.deadline).getTime() < now.getTime(),
+      actions: step.actions,
+      role,
+    });
+  }
+  return tasks;
+}
+
+/** Running matters of the user's villages, asked for their state, filtered to what the user may do. */
+export async function myTasks(deps: MeDeps, { principal, res }: RouteInput<unknown, unknown, unknown>) {
+  const user = signedIn(principal);
+  const directory = deps.directory.current();
+  const villages = villagesOf(directory, user);
+  const tasks: Task[] = [];
+  if (villages.length > 0) {
+    const list = villages.map((v) => `'${v}'`).join(', ');
+    const query = `WorkflowType = '${MATTER_WORKFLOW}' AND ExecutionStatus = 'Running' AND MatterVillage IN (${list}) AND MatterStatus = 'running'`;
+    const ids: string[] = [];
+    for await (const wf of deps.client.workflow.list({ query })) ids.push(wf.workflowId);
+    const views = await Promise.all(
+      [...new Set(ids)].map((id) =>
+        deps.client.workflow
+          .getHandle(id)
+          .query(stateQuery)
+          .catch(() => undefined),
+      ),
+    );
+    const now = deps.now();
+    for (const view of views) {
+      if (view) tasks.push(...tasksIn(view, user, rolesIn(directory, user, view.village), now));
+    }
+  }
+  // Overdue first, then the nearest deadline, then those without one.
+  tasks.sort(
+    (a, b) =>
+      Number(b.overdue) - Number(a.overdue) ||
+      (a.deadline ?? '9999').localeCompare(b.deadline ?? '9999') ||
+      a.matterId.localeCompare(b.matterId),
+  );
+  res.json({ tasks });
+}
