@@ -57,4 +57,18 @@ describe('configuration from the environment', () => {
     expect(message).not.toContain('\n');
     for (const name of ['PORT', 'DATA_DIR', 'LOG_LEVEL', 'TEMPORAL_ADDRESS']) expect(message).toContain(name);
   });
+
+  test('given production without SESSION_SECRET, then it refuses to start and says how to make one', () => {
+    const problems = problemsOf({ NODE_ENV: 'production' });
+
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toMatch(/^SESSION_SECRET is required in production/);
+  });
+
+  test('given a short SESSION_SECRET, then it is refused; a long one is used, and the directory defaults into DATA_DIR', () => {
+    expect(problemsOf({ SESSION_SECRET: 'short' })).toEqual(['SESSION_SECRET must be at least 32 characters']);
+    const config = parseConfig({ NODE_ENV: 'production', SESSION_SECRET: 's'.repeat(32), DATA_DIR: '/srv/xwql/' });
+    expect(config.session.secret).toBe('s'.repeat(32));
+    expect(config.directoryFile).toBe('/srv/xwql/directory.json');
+  });
 });

@@ -1,5 +1,4 @@
 import { ipKeyGenerator, rateLimit } from 'express-rate-limit';
-import { z } from 'zod';
 import { ErrorCode } from '../../../common/errors';
 import { toErrorResponse, ApiError } from '../../errors';
 import { defineRoute, type RouteDef } from '../../route';
@@ -59,7 +58,7 @@ export function authRoutes(deps: AuthDeps): RouteDef[] {
       summary: 'Sign out: clears the session cookie / 退出',
       tags: ['auth'],
       auth: 'public',
-      responses: { 204: { description: 'Signed out', schema: z.undefined().optional() } },
+      responses: { 204: { description: 'Signed out' } },
       handle: (input) => logout(deps, input),
     }),
   ];

@@ -1,0 +1,204 @@
+import request from 'supertest';
+import { signSession } from '../../api/auth/session';
+import { hashPassword } from '../../api/directory/passwords';
+import { MatterHarness, meetingRecord, people } from '../helpers/matter-harness';
+import { bearer, TEST_PASSWORD, TEST_SESSION } from '../helpers/people';
+
+/** Sign-in, sessions, the village scope of the API and the task list, over the real stack. */
+
+const h = new MatterHarness('people');
+beforeAll(() => h.setUp());
+afterAll(() => h.tearDown());
+
+const { secretary, director, supervisor, town } = people;
+const proposal = {
+  title: '修建村道',
+  description: '硬化村道 2 公里',
+  category: 'infrastructure',
+  estimatedAmount: 180000,
+};
+
+function login(userId: string, password: string) {
+  return request(h.app).post('/api/auth/login').send({ userId, password });
+}
+
+describe('log-in', () => {
+  test('given the right password, then a session cookie (HttpOnly, SameSite=Strict) and a Bearer token both work for /api/me', async () => {
+    const res = await login(secretary.userId, TEST_PASSWORD);
+    expect(res.status).toBe(200);
+    const cookie = String(res.headers['set-cookie']);
+    expect(cookie).toMatch(/xwql_session=[^;]+/);
+    expect(cookie).toMatch(/HttpOnly/i);
+    expect(cookie).toMatch(/SameSite=Strict/i);
+
+    const byCookie = await request(h.app)
+      .get('/api/me')
+      .set('Cookie', cookie.split(';')[0] ?? '');
+    const byBearer = await request(h.app)
+      .get('/api/me')
+      .set('Authorization', `Bearer ${res.body.token as string}`);
+    expect([byCookie.status, byCookie.body.id]).toEqual([200, secretary.userId]);
+    expect([byBearer.status, byBearer.body.id]).toEqual([200, secretary.userId]);
+    expect(byBearer.body.villages.map((v: { id: string }) => v.id)).toContain('xinglong');
+    expect(JSON.stringify(byBearer.body)).not.toContain('passwordHash');
+  });
+
+  test('given a wrong password or an unknown user, then the same 401 that does not tell which', async () => {
+    const wrong = await login(director.userId, 'not the password');
+    const unknown = await login('nobody-here', 'not the password');
+    expect([wrong.status, wrong.body.error.code]).toEqual([401, 'BAD_CREDENTIALS']);
+    expect([unknown.status, unknown.body.error.code]).toEqual([401, 'BAD_CREDENTIALS']);
+    expect(unknown.body.error.message).toBe(wrong.body.error.message);
+    expect(wrong.headers['set-cookie']).toBeUndefined();
+  });
+
+  test('given an expired token, then 401 says the session expired', async () => {
+    const { token } = await signSession(TEST_SESSION, secretary.userId, new Date(Date.now() - 2 * 3600_000));
+    const res = await request(h.app).get('/api/me').set('Authorization', `Bearer ${token}`);
+    expect([res.status, res.body.error.code]).toEqual([401, 'UNAUTHENTICATED']);
+    expect(res.body.error.message).toMatch(/expired/);
+  });
+
+  test('given a tampered token or one signed with another key, then 401', async () => {
+    const { token } = await signSession(TEST_SESSION, supervisor.userId);
+    const [header, payload, signature] = token.split('.') as [string, string, string];
+    const claims = JSON.parse(Buffer.from(payload, 'base64url').toString()) as Record<string, unknown>;
+    const forged = Buffer.from(JSON.stringify({ ...claims, sub: town.userId })).toString('base64url');
+    const otherKey = await signSession(
+      { ...TEST_SESSION, secret: new TextEncoder().encode('x'.repeat(40)) },
+      town.userId,
+    );
+
+    for (const bad of [`${header}.${forged}.${signature}`, otherKey.token, 'not-a-jwt']) {
+      const res = await request(h.app).get('/api/me').set('Authorization', `Bearer ${bad}`);
+      expect([res.status, res.body.error.code]).toEqual([401, 'UNAUTHENTICATED']);
+    }
+  });
+
+  test('given repeated failures for one user, then 429 — even with the right password — while another user still signs in', async () => {
+    const target = people.chair.userId;
+    const statuses: number[] = [];
+    for (let i = 0; i < TEST_SESSION.loginAttempts; i++) statuses.push((await login(target, `wrong-${i}`)).status);
+    const blocked = await login(target, TEST_PASSWORD);
+    const other = await login(people.committee.userId, TEST_PASSWORD);
+
+    expect(statuses).toEqual(Array(TEST_SESSION.loginAttempts).fill(401));
+    expect([blocked.status, blocked.body.error.code]).toEqual([429, 'RATE_LIMITED']);
+    expect(other.status).toBe(200);
+  });
+
+  test('given a log-out, then the cookie is cleared', async () => {
+    const res = await request(h.app).post('/api/auth/logout');
+    expect(res.status).toBe(204);
+    expect(String(res.headers['set-cookie'])).toMatch(/xwql_session=;/);
+  });
+
+  test('given a malformed log-in body, then 400 naming the field', async () => {
+    const res = await request(h.app).post('/api/auth/login').send({ userId: 'x' });
+    expect([res.status, res.body.error.details[0].field]).toEqual([400, 'body.password']);
+  });
+});
+
+describe('scope', () => {
+  test('given nobody signed in, then starting or acting is 401 and nothing starts', async () => {
+    const start = await request(h.app)
+      .post('/api/matters')
+      .send({ procedureId: 'major-decision', village: 'xinglong', title: '匿名' });
+    expect([start.status, start.body.error.code]).toEqual([401, 'UNAUTHENTICATED']);
+  });
+
+  test('given a member of another village or an official of another town, then 403 OUT_OF_SCOPE, nothing recorded', async () => {
+    const d = h.directory.directory;
+    const hash = await hashPassword('irrelevant-password');
+    h.directory.directory = {
+      ...d,
+      towns: [...d.towns, { id: 'baiyun', name: { zh: '白云镇', en: 'Baiyun' } }],
+      villages: [...d.villages, { id: 'qingshan', town: 'baiyun', name: { zh: '青山村', en: 'Qingshan' } }],
+      users: [
+        ...d.users,
+        {
+          id: 'qs-secretary',
+          name: '青山书记',
+          passwordHash: hash,
+          roles: [{ role: 'secretary', village: 'qingshan' }],
+        },
+        { id: 'by-town', name: '白云镇干部', passwordHash: hash, roles: [{ role: 'town-official', town: 'baiyun' }] },
+      ],
+    };
+    const id = await h.start({ procedureId: 'major-decision', village: 'xinglong', title: '范围', actor: secretary });
+
+    const outsider = await h.act(id, {
+      step: 'propose',
+      action: 'submit',
+      data: proposal,
+      actor: { userId: 'qs-secretary' },
+    });
+    const otherTown = await h.act(id, {
+      step: null,
+      action: 'rule-objection',
+      data: { objectionId: 'o-1', ruling: 'dismiss' },
+      actor: { userId: 'by-town' },
+    });
+    const startElsewhere = await h.post('/api/matters', {
+      procedureId: 'major-decision',
+      village: 'xinglong',
+      title: '越权',
+      actor: { userId: 'qs-secretary' },
+    });
+    const notHeld = await h.act(id, {
+      step: 'propose',
+      action: 'submit',
+      data: proposal,
+      actor: { userId: secretary.userId, role: 'town-official' },
+    });
+
+    expect([outsider.status, outsider.body.error.code]).toEqual([403, 'OUT_OF_SCOPE']);
+    expect([otherTown.status, otherTown.body.error.code]).toEqual([403, 'OUT_OF_SCOPE']);
+    expect([startElsewhere.status, startElsewhere.body.error.code]).toEqual([403, 'OUT_OF_SCOPE']);
+    expect([notHeld.status, notHeld.body.error.code]).toEqual([403, 'ROLE_NOT_HELD']);
+    expect((await h.view(id)).record).toHaveLength(1);
+  });
+
+  test('given a matter, then the public reads it as public, members of the village and its town in full', async () => {
+    const id = await h.start({ procedureId: 'major-decision', village: 'xinglong', title: '读取', actor: secretary });
+    const read = async (userId?: string) => {
+      const req = request(h.app).get(`/api/matters/${id}`);
+      return (await (userId ? req.set('Authorization', await bearer(userId)) : req)).body.access as string;
+    };
+    expect(await read()).toBe('public');
+    expect(await read(supervisor.userId)).toBe('full');
+    expect(await read(town.userId)).toBe('full');
+    expect(await read(people.auditor.userId)).toBe('full');
+  });
+});
+
+describe('tasks', () => {
+  test('given a matter moving, then /api/me/tasks shows each step to the people who may act on it, and not to the recused', async () => {
+    const id = await h.start({ procedureId: 'major-decision', village: 'dongfeng', title: '待办', actor: secretary });
+    const tasksOf = async (userId: string) => {
+      const res = await request(h.app)
+        .get('/api/me/tasks')
+        .set('Authorization', await bearer(userId));
+      expect(res.status).toBe(200);
+      return (res.body.tasks as { matterId: string; step: { id: string; phase: string }; role: string }[])
+        .filter((t) => t.matterId === id)
+        .map((t) => `${t.step.id}:${t.step.phase}:${t.role}`);
+    };
+    await h.waitFor(id, 'propose', (v) => v.activeSteps.some((s) => s.id === 'propose'));
+    expect(await tasksOf(secretary.userId)).toEqual(['propose:open:secretary']);
+    expect(await tasksOf(supervisor.userId)).toEqual([]);
+
+    await h.ok(id, { step: 'propose', action: 'submit', data: proposal, actor: secretary });
+    await h.ok(id, {
+      step: 'deliberate',
+      action: 'record',
+      data: meetingRecord('two-committees', 7, 6, 5),
+      actor: director,
+    });
+    expect(await tasksOf(supervisor.userId)).toEqual(['deliberate:awaiting-witness:supervisor']);
+    expect(await tasksOf(director.userId)).toEqual([]);
+
+    const anonymous = await request(h.app).get('/api/me/tasks');
+    expect(anonymous.status).toBe(401);
+  });
+});
