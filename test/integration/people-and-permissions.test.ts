@@ -39,7 +39,7 @@ describe('log-in', () => {
       .set('Authorization', `Bearer ${res.body.token as string}`);
     expect([byCookie.status, byCookie.body.id]).toEqual([200, secretary.userId]);
     expect([byBearer.status, byBearer.body.id]).toEqual([200, secretary.userId]);
-    expect(byBearer.body.villages.map((v: { id: string }) => v.id)).toContain('xinglong');
+    expect((byBearer.body.villages as { id: string }[]).map((v) => v.id)).toContain('xinglong');
     expect(JSON.stringify(byBearer.body)).not.toContain('passwordHash');
   });
 
