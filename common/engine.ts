@@ -2,8 +2,9 @@ import { evaluate } from 'feelin';
 import { z } from 'zod';
 import { ErrorCode } from './errors';
 import { fieldsSchema } from './fields';
-import type { Duration, GraphNode, MeetingBody, NodeOfType, ProcedureGraph, Role, Step } from './graph';
+import type { Duration, GraphNode, MeetingBody, NodeOfType, PartyKind, ProcedureGraph, Role, Step } from './graph';
 import { MeetingCountsSchema, MeetingRulesSchema, judgeMeeting, type MeetingResult } from './meeting';
+import { chainAll, chainEntry, headOf, needsChaining } from './record-chain';
 
 /**
  * The procedure engine: a pure, deterministic function `(graph, state, event) → state`.
@@ -40,6 +41,8 @@ export interface Actor {
   userId: string;
   /** The role the person acts in (they may hold several). */
   role: Role;
+  /** The person's name from the directory: recusal compares it with the parties a matter names. */
+  name?: string;
 }
 
 export interface RecordEntry {
@@ -52,6 +55,25 @@ export interface RecordEntry {
   decision?: string;
   reason?: string;
   data?: Record<string, unknown>;
+  /** hash of the entry before (common/record-chain.ts); absent only in states carried from older code */
+  prev?: string;
+  /** sha256 of this entry's content and `prev` */
+  hash?: string;
+}
+
+/** A party the matter names (a payee, bidder or counterparty), as recorded at a step. */
+export interface Party {
+  kind: PartyKind;
+  step: string;
+  field: string;
+  value: string;
+}
+
+/** Who may not act at a step, and why. */
+export interface Recusal {
+  /** a user id (initiator, recorder) or the value of a party field (a name or a user id) */
+  who: string;
+  why: 'initiator' | 'recorder' | PartyKind;
 }
 
 export interface MeetingRecord {
@@ -124,6 +146,8 @@ export interface MatterState {
   splitChecked?: boolean;
   /** Matters this one links to (verified by the API when the matter started). */
   links: string[];
+  /** Payees, bidders and counterparties named at any step so far (recusal); absent in older states. */
+  parties?: Party[];
   /** The matter's money: the latest value of an `amount` field submitted at any step (yuan). */
   amount?: number;
   /** nodes holding a token that waits: user tasks, timers, service tasks */
@@ -212,9 +236,11 @@ function clone<T>(value: T): T {
   return JSON.parse(JSON.stringify(value)) as T;
 }
 
-function addRecord(state: MatterState, at: number, entry: Omit<RecordEntry, 'seq' | 'at'>): void {
+function addRecord(state: MatterState, at: number, entry: Omit<RecordEntry, 'seq' | 'at' | 'prev' | 'hash'>): void {
+  // A state carried from code that kept no chain is linked, in order, before it grows.
+  if (needsChaining(state.record)) state.record = chainAll(state.record);
   state.seq += 1;
-  state.record.push({ seq: state.seq, at: iso(at), ...entry });
+  state.record.push(chainEntry({ seq: state.seq, at: iso(at), ...entry }, headOf(state.record)));
 }
 
 function addTimer(state: MatterState, timer: Omit<Timer, 'dueAt'>): void {
@@ -441,6 +467,7 @@ function completeStep(
 ): void {
   deactivate(graph, state, taskId);
   state.variables[taskId] = vars;
+  noteParties(graph, state, taskId, vars);
   state.completedSteps.push(taskId);
   leave(graph, state, taskId, at);
 }
@@ -556,24 +583,89 @@ export function validateAction(
         ]);
       break;
   }
-  // 回避: whoever started the matter does not review, approve or witness it.
-  if (
-    (task.step.kind === 'review' ||
-      task.step.kind === 'approval' ||
-      action === 'confirm' ||
-      action === 'object-record') &&
-    actor.userId === state.initiator
-  ) {
-    return problem(ActionErrorCode.Recused, `${actor.userId} started this matter and must recuse from ${stepId}`);
-  }
-  if (action === 'confirm' || action === 'object-record') {
-    const pending = active.pendingMeeting === undefined ? undefined : state.meetings[active.pendingMeeting];
-    if (pending?.recordedBy === actor.userId) {
-      return problem(ActionErrorCode.Recused, `${actor.userId} recorded this meeting and may not witness it`);
-    }
-  }
+  const recusal = recusalOf(actor, recusalsAt(graph, state, stepId));
+  if (recusal) return problem(ActionErrorCode.Recused, recusalMessage(actor, recusal, stepId));
   const dataProblem = validateStepData(graph, task.step, action, event.data);
   return dataProblem ?? linkProblem(graph, state, stepId, event.data);
+}
+
+// ---------------------------------------------------------------- recusal (回避)
+
+/** Values of the party fields of a completed step, remembered so a later step can recuse them. */
+function noteParties(graph: ProcedureGraph, state: MatterState, stepId: string, vars: Record<string, unknown>): void {
+  const task = userTask(graph, stepId);
+  if (!task) return;
+  for (const field of task.step.fields) {
+    const value = vars[field.name];
+    if (!field.party || typeof value !== 'string' || value.trim() === '') continue;
+    const party: Party = { kind: field.party, step: stepId, field: field.name, value: value.trim() };
+    const parties = state.parties ?? [];
+    if (!parties.some((p) => p.kind === party.kind && p.value === party.value)) state.parties = [...parties, party];
+  }
+}
+
+/**
+ * The parties a matter names: those remembered, and (for a state carried from older code, which
+ * remembered none) the party fields of the steps completed so far.
+ */
+export function partiesOf(graph: ProcedureGraph, state: MatterState): Party[] {
+  const parties = [...(state.parties ?? [])];
+  for (const [stepId, vars] of Object.entries(state.variables)) {
+    for (const field of userTask(graph, stepId)?.step.fields ?? []) {
+      const value = vars[field.name];
+      if (!field.party || typeof value !== 'string' || value.trim() === '') continue;
+      if (!parties.some((p) => p.kind === field.party && p.value === value.trim()))
+        parties.push({ kind: field.party, step: stepId, field: field.name, value: value.trim() });
+    }
+  }
+  return parties;
+}
+
+/**
+ * 回避: who may not act at an active step now. Reviews and approvals: whoever started the matter
+ * and its payee, bidder or counterparty. Witnessing a meeting record: the same, and its recorder.
+ */
+export function recusalsAt(graph: ProcedureGraph, state: MatterState, stepId: string): Recusal[] {
+  const task = userTask(graph, stepId);
+  const active = state.active[stepId];
+  if (!task || !active) return [];
+  const witnessing = active.phase === 'awaiting-witness';
+  if (!witnessing && task.step.kind !== 'review' && task.step.kind !== 'approval') return [];
+  const out: Recusal[] = [{ who: state.initiator, why: 'initiator' }];
+  if (witnessing) {
+    const pending = active.pendingMeeting === undefined ? undefined : state.meetings[active.pendingMeeting];
+    if (pending) out.push({ who: pending.recordedBy, why: 'recorder' });
+    // the record awaiting a witness may itself name a party (a contractor awarded directly)
+    for (const field of task.step.fields) {
+      const value = active.pendingFields?.[field.name];
+      if (field.party && typeof value === 'string' && value.trim() !== '')
+        out.push({ who: value.trim(), why: field.party });
+    }
+  }
+  for (const party of partiesOf(graph, state)) out.push({ who: party.value, why: party.kind });
+  return out;
+}
+
+/** Initiator and recorder are user ids; a party is written as a name or a user id, so both are compared. */
+function recusalOf(actor: Actor, recusals: Recusal[]): Recusal | undefined {
+  const id = actor.userId.trim();
+  const name = actor.name?.trim();
+  return recusals.find((r) =>
+    r.why === 'initiator' || r.why === 'recorder' ? r.who === id : r.who === id || (!!name && r.who === name),
+  );
+}
+
+const RECUSAL_WORDS: Record<Recusal['why'], { zh: string; en: string }> = {
+  initiator: { zh: '发起了本事项', en: 'started this matter' },
+  recorder: { zh: '记录了这次会议', en: 'recorded this meeting' },
+  payee: { zh: '是本事项的收款人', en: 'is the payee of this matter' },
+  bidder: { zh: '是本事项的投标人或竞买人', en: 'is a bidder in this matter' },
+  counterparty: { zh: '是本事项的合同对方', en: 'is the counterparty of this matter' },
+};
+
+function recusalMessage(actor: Actor, recusal: Recusal, stepId: string): string {
+  const words = RECUSAL_WORDS[recusal.why];
+  return `${actor.userId} ${words.zh}，须回避 ${stepId} / ${actor.userId} ${words.en} and must recuse from ${stepId}`;
 }
 
 /** Above the procedure's threshold, the amount needs a linked decision (checked by the API at start). */

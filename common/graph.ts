@@ -50,6 +50,18 @@ export const FIELD_TYPES = [
   'hash',
 ] as const;
 
+/** Who a field names: the payee, bidder or counterparty of a matter may not review, approve or witness it. */
+export const PARTY_KINDS = ['payee', 'bidder', 'counterparty'] as const;
+export const PartyKindSchema = z.enum(PARTY_KINDS);
+export type PartyKind = z.infer<typeof PartyKindSchema>;
+
+/**
+ * A field holding personal data, hidden from the public: always, or only when another field of the
+ * same step has a value (a payee's name only when `payeeKind` is `individual`).
+ */
+export const PersonalSchema = z.union([z.literal(true), z.object({ field: z.string().min(1), equals: z.string() })]);
+export type Personal = z.infer<typeof PersonalSchema>;
+
 export const FieldSchema = z.object({
   name: z.string().regex(/^[a-zA-Z][a-zA-Z0-9]*$/),
   type: z.enum(FIELD_TYPES),
@@ -60,6 +72,10 @@ export const FieldSchema = z.object({
   min: z.number().optional(),
   max: z.number().optional(),
   maxLength: z.number().int().positive().optional(),
+  /** the value names a party of the matter (recusal) */
+  party: PartyKindSchema.optional(),
+  /** the value is personal data: redacted in the public view */
+  personal: PersonalSchema.optional(),
 });
 export type Field = z.infer<typeof FieldSchema>;
 

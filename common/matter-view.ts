@@ -1,6 +1,7 @@
-import { actionsFor, type MatterState } from './engine';
+import { actionsFor, recusalsAt, type MatterState } from './engine';
 import type { ProcedureGraph } from './graph';
 import type { ActiveStepView, MatterView } from './matter';
+import { chainAll } from './record-chain';
 
 /** What the `state` query returns: the state, in the words of the procedure. */
 export function viewOf(graph: ProcedureGraph, state: MatterState): MatterView {
@@ -20,6 +21,7 @@ export function viewOf(graph: ProcedureGraph, state: MatterState): MatterView {
       since: active.since,
       ...(deadline !== undefined ? { deadline: new Date(deadline).toISOString() } : {}),
       actions,
+      recused: [...new Set(recusalsAt(graph, state, active.step).map((r) => r.who))],
     });
   }
   return {
@@ -40,6 +42,7 @@ export function viewOf(graph: ProcedureGraph, state: MatterState): MatterView {
     meetings: state.meetings,
     objections: state.objections,
     notices: state.notices,
-    record: state.record,
+    // a state carried from older code has no links yet: they are computed the same way the engine would
+    record: chainAll(state.record),
   };
 }

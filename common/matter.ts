@@ -1,6 +1,7 @@
 import { defineQuery, defineUpdate } from '@temporalio/workflow';
 import { z } from 'zod';
 import type { Actor, MatterState, MeetingRecord, Notice, Objection, RecordEntry, SplitWarning } from './engine';
+import type { ChainLinks } from './record-chain';
 import { RoleSchema, type ProcedureGraph, type Role, type StepKind } from './graph';
 
 /** Contract of the `matter` workflow: input, the `act` update, the `state` query. */
@@ -26,6 +27,8 @@ export interface MatterInput {
 export const ActorSchema = z.object({
   userId: z.string().trim().min(1, 'userId must not be empty').max(100),
   role: RoleSchema,
+  /** from the directory, filled by the API: recusal compares it with the parties a matter names */
+  name: z.string().trim().min(1).max(100).optional(),
 });
 
 export const ActRequestSchema = z.object({
@@ -53,8 +56,8 @@ export interface ActiveStepView {
   since: string;
   deadline?: string;
   actions: string[];
-  /** user ids (or names) who must recuse from this step: initiator, meeting recorder, parties */
-  recused?: string[];
+  /** 回避: user ids and names of who may not act here now (initiator, recorder, payee, bidder, counterparty) */
+  recused: string[];
 }
 
 export interface MatterView {
@@ -77,7 +80,8 @@ export interface MatterView {
   meetings: MeetingRecord[];
   objections: Objection[];
   notices: Notice[];
-  record: RecordEntry[];
+  /** the record, every entry linked to the one before (common/record-chain.ts) */
+  record: (RecordEntry & ChainLinks)[];
 }
 
 export const actUpdate = defineUpdate<ActResult, [ActRequest]>('act');

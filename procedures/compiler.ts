@@ -1,11 +1,13 @@
 import { createHash } from 'node:crypto';
 import { BpmnModdle, type ParseWarning } from 'bpmn-moddle';
 import { evaluate, parseExpression } from 'feelin';
+import { canonicalJson } from '../common/canonical-json';
 import { feelName } from '../common/engine';
 import {
   DurationSchema,
   FIELD_TYPES,
   MeetingBodySchema,
+  PARTY_KINDS,
   ProcedureGraphSchema,
   RoleSchema,
   StepKindSchema,
@@ -15,6 +17,7 @@ import {
   type GraphNode,
   type Label,
   type MeetingBody,
+  type Personal,
   type ProcedureGraph,
   type Role,
   type Step,
@@ -106,20 +109,11 @@ export interface CompileInput {
   policyValues: Record<string, unknown>;
 }
 
+export { canonicalJson };
+
 /** `version`: the BPMN text and the policy values it uses, so either changing gives a new version. */
 export function procedureVersion(bpmn: string, policy: Record<string, unknown>): string {
   return createHash('sha256').update(bpmn).update('\0').update(canonicalJson(policy)).digest('hex').slice(0, 16);
-}
-
-export function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  if (typeof value === 'object' && value !== null) {
-    const entries = Object.entries(value)
-      .filter(([, v]) => v !== undefined)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
-  }
-  return JSON.stringify(value);
 }
 
 export async function compileProcedure(input: CompileInput): Promise<ProcedureGraph> {
@@ -875,7 +869,8 @@ class ProcessCompiler {
       seen.add(field.name);
       fields.push(field);
     }
-    return ok ? fields : undefined;
+    const personalOk = this.checkPersonal(el, fields);
+    return ok && personalOk ? fields : undefined;
   }
 
   private field(task: El, el: El, kind: StepKind | undefined): Field | undefined {
@@ -913,6 +908,16 @@ class ProcessCompiler {
     else if (maxLength !== undefined && !(Number.isInteger(maxLength) && maxLength > 0)) {
       fail('maxLength must be a positive whole number');
     }
+    const partyText = text(el, 'party');
+    const party = PARTY_KINDS.find((k) => k === partyText);
+    if (partyText !== undefined && !party) fail(`party must be one of ${PARTY_KINDS.join(', ')}`);
+    const textual = type === 'string' || type === 'text';
+    if (partyText !== undefined && !textual) fail('party belongs on text fields only');
+    const personalText = text(el, 'personal');
+    const personal = personalText === undefined ? undefined : this.personal(personalText.trim());
+    if (personalText !== undefined && !personal)
+      fail('personal must be true or <field>=<value> (e.g. payeeKind=individual)');
+    if (personalText !== undefined && !textual) fail('personal belongs on text fields only');
     if (errors.length > 0 || !name || !type || !zh || !en) {
       for (const error of errors)
         this.problems.add(idOf(task), 'mp:field', 'bad-field', `field ${name ?? '?'}: ${error}`);
@@ -927,7 +932,36 @@ class ProcessCompiler {
       ...(min !== undefined ? { min } : {}),
       ...(max !== undefined ? { max } : {}),
       ...(maxLength !== undefined ? { maxLength } : {}),
+      ...(party ? { party } : {}),
+      ...(personal !== undefined ? { personal } : {}),
     };
+  }
+
+  /** `personal="true"` or `personal="<field>=<value>"`; the other field is checked once all are read. */
+  private personal(raw: string): Personal | undefined {
+    if (raw === 'true') return true;
+    const match = /^([a-zA-Z][a-zA-Z0-9]*)=(\S+)$/.exec(raw);
+    return match?.[1] !== undefined && match[2] !== undefined ? { field: match[1], equals: match[2] } : undefined;
+  }
+
+  /** A conditional `personal` must test an enum field of the same step for one of its values. */
+  private checkPersonal(task: El, fields: Field[]): boolean {
+    let ok = true;
+    for (const field of fields) {
+      const rule = field.personal;
+      if (rule === undefined || rule === true) continue;
+      const other = fields.find((f) => f.name === rule.field);
+      if (other?.type !== 'enum' || !other.values?.includes(rule.equals)) {
+        this.problems.add(
+          idOf(task),
+          'mp:field',
+          'bad-field',
+          `field ${field.name}: personal must test an enum field of the same step for one of its values, not ${rule.field}=${rule.equals}`,
+        );
+        ok = false;
+      }
+    }
+    return ok;
   }
 
   private checkStepNames(): void {

@@ -255,6 +255,23 @@ const EXPECTED: Record<string, Expected[]> = {
     ['propose', 'mp:field', 'bad-field', 'field amount: min must be a number'],
     ['propose', 'mp:field', 'bad-field', 'field title: maxLength must be a positive whole number'],
   ],
+  'bad-field--party': [
+    ['propose', 'mp:field', 'bad-field', 'field payee: party must be one of payee, bidder, counterparty'],
+    ['propose', 'mp:field', 'bad-field', 'field amount: party belongs on text fields only'],
+    ['propose', 'mp:field', 'bad-field', 'field amount: personal belongs on text fields only'],
+    [
+      'propose',
+      'mp:field',
+      'bad-field',
+      'field phone: personal must be true or <field>=<value> (e.g. payeeKind=individual)',
+    ],
+    [
+      'propose',
+      'mp:field',
+      'bad-field',
+      'field holder: personal must test an enum field of the same step for one of its values, not kind=person',
+    ],
+  ],
   'duplicate-field': [['propose', 'mp:field', 'duplicate-field', 'field title is declared twice']],
   'bad-duration': [
     [
@@ -717,6 +734,39 @@ describe('compiler: shipped procedures', () => {
       expect(graph.id).toBe(file.replace(/\.bpmn$/, ''));
     },
   );
+
+  test('given the shipped procedures, then the fields naming a party are marked (回避), and an individual payee is personal', async () => {
+    const marked: Record<string, string[]> = {};
+    for (const file of shipped) {
+      const graph = await compileProcedure({
+        file,
+        bpmn: readFileSync(path.join(PROCEDURES, file), 'utf8'),
+        policyValues: policyValuesAt(policies.luojiang, '2024-05-01'),
+      });
+      marked[graph.id] = Object.values(graph.nodes).flatMap((n) =>
+        n.type === 'userTask' ? n.step.fields.filter((f) => f.party).map((f) => `${n.id}.${f.name}:${f.party}`) : [],
+      );
+      if (graph.id === 'fund-approval') {
+        const payee = node(graph, 'apply', 'userTask').step.fields.find((f) => f.name === 'payee');
+        expect(payee?.personal).toEqual({ field: 'payeeKind', equals: 'individual' });
+      }
+    }
+
+    expect(marked).toEqual({
+      'major-decision': [],
+      'fund-approval': ['apply.payee:payee'],
+      'project-bidding': [
+        'direct-award.contractor:counterparty',
+        'evaluation.firstCandidate:bidder',
+        'contract.contractor:counterparty',
+      ],
+      'asset-disposal': [
+        'town-exchange.winner:bidder',
+        'village-auction.winner:bidder',
+        'sign-contract.counterparty:counterparty',
+      ],
+    });
+  });
 
   test('given the major decision, then its steps are those of 四议两公开 with the district durations', async () => {
     const bpmn = readFileSync(path.join(PROCEDURES, 'major-decision.bpmn'), 'utf8');
