@@ -80,8 +80,11 @@ export interface MatterView {
   meetings: MeetingRecord[];
   objections: Objection[];
   notices: Notice[];
-  /** the record, every entry linked to the one before (common/record-chain.ts) */
-  record: (RecordEntry & ChainLinks)[];
+  /**
+   * The record, every entry linked to the one before (common/record-chain.ts). In the public view
+   * an entry that held personal data is masked and marked `redacted` (common/redact.ts).
+   */
+  record: (RecordEntry & ChainLinks & { redacted?: true })[];
 }
 
 export const actUpdate = defineUpdate<ActResult, [ActRequest]>('act');
