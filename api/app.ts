@@ -14,6 +14,7 @@ import { mountRoutes, type RouteDef } from './route';
 import { authRoutes } from './routes/auth/routes';
 import { docRoutes } from './routes/docs/routes';
 import { healthRouter } from './routes/health/router';
+import { recordRoutes } from './routes/matters/record-routes';
 import { matterRoutes } from './routes/matters/routes';
 import { meRoutes } from './routes/me/routes';
 import { pingRoutes } from './routes/pings/routes';
@@ -43,6 +44,7 @@ export function apiRoutes(deps: AppDeps): RouteDef[] {
     ...villageRoutes(directory),
     ...procedureRoutes(deps.catalog),
     ...matterRoutes({ client, taskQueue, catalog: deps.catalog, directory, now }),
+    ...recordRoutes({ client, catalog: deps.catalog, directory, now }),
     ...pingRoutes({ client, taskQueue }),
   ];
 }

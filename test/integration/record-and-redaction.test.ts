@@ -1,7 +1,9 @@
+import request from 'supertest';
 import type { MatterView } from '../../common/matter';
 import { verifyChain } from '../../common/record-chain';
 import { REDACTED, redactMatterView } from '../../common/redact';
 import { HASH, MatterHarness, meetingRecord as meeting, people } from '../helpers/matter-harness';
+import { bearer } from '../helpers/people';
 
 /**
  * People and the record, on the real dev server through the HTTP API: a payee may not review the
@@ -28,8 +30,17 @@ const ID = '51062319800101123X';
 const OLD_ID = '510623800101123';
 const SECRETS = [PHONE, '6123456', ID, OLD_ID];
 
+/** The full view, as a member of the village reads it. */
+async function fullView(id: string): Promise<MatterView> {
+  const res = await request(h.app)
+    .get(`/api/matters/${id}`)
+    .set('Authorization', await bearer(secretary.userId));
+  expect([res.status, res.body.access]).toEqual([200, 'full']);
+  return res.body as MatterView;
+}
+
 async function publicView(id: string): Promise<{ full: MatterView; pub: MatterView }> {
-  const full = await view(id);
+  const full = await fullView(id);
   const pinned = await h.catalog.get(full.procedure.id, full.procedure.version);
   if (!pinned) throw new Error(`version ${full.procedure.version} of ${full.procedure.id} is not in the catalog`);
   return { full, pub: redactMatterView(full, pinned.graph) };
@@ -70,7 +81,7 @@ describe('recusal of the payee through the workflow', () => {
       invoiceCount: 1,
     };
     await ok(id, { step: 'apply', action: 'submit', data: application, actor: accountant });
-    const before = await view(id);
+    const before = await fullView(id);
     expect(before.activeSteps.find((s) => s.id === 'supervisor-review')?.recused).toEqual([
       accountant.userId,
       supervisor.userId,
@@ -80,7 +91,7 @@ describe('recusal of the payee through the workflow', () => {
 
     expect([refused.status, refused.body.error.code]).toEqual([403, 'RECUSED']);
     expect(refused.body.error.message).toContain('payee');
-    expect((await view(id)).record.length).toBe(before.record.length);
+    expect((await fullView(id)).record.length).toBe(before.record.length);
     await ok(id, { step: 'supervisor-review', action: 'approve', actor: chair });
     expect((await view(id)).activeSteps.map((s) => s.id)).toEqual(['director-sign']);
   });
@@ -104,7 +115,7 @@ describe('the record of a real matter is a hash chain', () => {
     await ok(id, { step: 'apply', action: 'submit', data: application, actor: accountant });
     await ok(id, { step: 'supervisor-review', action: 'approve', actor: supervisor });
 
-    const v = await view(id);
+    const v = await fullView(id);
 
     expect(v.record.length).toBe(3);
     expect(v.record[0]?.prev).toBe('0'.repeat(64));
@@ -287,5 +298,102 @@ describe('the public view of a matter of each procedure', () => {
     });
     expect(pub.record.find((e) => e.step === 'village-auction')?.data).toEqual(bid);
     expect(pub.notices).toEqual(full.notices);
+  });
+});
+
+describe('the record API', () => {
+  async function paidMatter(payee: string, payeeKind: string): Promise<string> {
+    const id = await h.start({
+      procedureId: 'fund-approval',
+      village: 'xinglong',
+      title: '清理沟渠',
+      actor: accountant,
+    });
+    const application = { amount: 600, payee, payeeKind, purpose: `清理沟渠，联系电话 ${PHONE}`, invoiceCount: 1 };
+    await ok(id, { step: 'apply', action: 'submit', data: application, actor: accountant });
+    await ok(id, { step: 'supervisor-review', action: 'approve', actor: supervisor });
+    await ok(id, { step: 'director-sign', action: 'approve', actor: director });
+    return id;
+  }
+
+  test('given a real matter, when a member exports its record, then it verifies live and as a file; one altered entry is named', async () => {
+    const id = await paidMatter('罗江区劳务合作社', 'organisation');
+
+    const exported = await request(h.app)
+      .get(`/api/matters/${id}/record`)
+      .set('Authorization', await bearer(director.userId));
+
+    expect(exported.status).toBe(200);
+    expect(exported.headers['content-type']).toMatch(/^application\/json/);
+    expect(exported.headers['content-disposition']).toBe(`attachment; filename="${id}-record.json"`);
+    const file = exported.body as { entries: Record<string, unknown>[]; head: string };
+    expect(exported.body).toMatchObject({
+      matterId: id,
+      procedure: { id: 'fund-approval' },
+      village: 'xinglong',
+      access: 'full',
+      head: file.entries.at(-1)?.hash,
+    });
+    expect(file.entries.map((e) => e.action)).toEqual(['start', 'submit', 'approve', 'approve']);
+    expect(JSON.stringify(file)).toContain(PHONE);
+
+    const live = await request(h.app).get(`/api/matters/${id}/record/verify`);
+    expect([live.status, live.body]).toEqual([200, { ok: true, length: 4, head: file.head }]);
+    const asFile = await request(h.app).post('/api/records/verify').send(file);
+    expect([asFile.status, asFile.body]).toEqual([
+      200,
+      { matterId: id, ok: true, length: 4, head: file.head, redacted: [] },
+    ]);
+
+    // someone changes the amount in the downloaded file
+    const altered = structuredClone(file);
+    (altered.entries[1]?.data as Record<string, unknown>).amount = 60;
+    const tampered = await request(h.app).post('/api/records/verify').send(altered);
+    expect(tampered.status).toBe(200);
+    expect(tampered.body).toMatchObject({ ok: false, brokenAt: 2, length: 4 });
+    expect(tampered.body.reason).toMatch(/altered/);
+
+    // or drops the supervisor's review
+    const cut = { ...file, entries: file.entries.filter((e) => e.seq !== 3) };
+    expect((await request(h.app).post('/api/records/verify').send(cut)).body).toMatchObject({ ok: false, brokenAt: 4 });
+    // or cuts the last entry off: the head no longer matches
+    const short = { ...file, entries: file.entries.slice(0, -1) };
+    expect((await request(h.app).post('/api/records/verify').send(short)).body).toMatchObject({
+      ok: false,
+      brokenAt: 3,
+    });
+  });
+
+  test('given an anonymous reader, then the export is redacted, its masked entries are listed, and the rest still verifies', async () => {
+    const payee = '王小二';
+    const id = await paidMatter(payee, 'individual');
+
+    const exported = await request(h.app).get(`/api/matters/${id}/record`);
+
+    expect(exported.status).toBe(200);
+    expect(exported.body.access).toBe('public');
+    const json = JSON.stringify(exported.body);
+    expect(json).not.toContain(payee);
+    expect(json).not.toContain(PHONE);
+    expect(exported.body.entries[1]).toMatchObject({ redacted: true, data: { amount: 600, payee: REDACTED } });
+    const checked = await request(h.app).post('/api/records/verify').send(exported.body);
+    expect(checked.body).toMatchObject({ ok: true, length: 4, redacted: [2] });
+    const live = await request(h.app).get(`/api/matters/${id}/record/verify`);
+    expect(live.body.head).toBe(exported.body.head);
+
+    const altered = structuredClone(exported.body);
+    altered.entries[2].userId = 'someone-else';
+    expect((await request(h.app).post('/api/records/verify').send(altered)).body).toMatchObject({
+      ok: false,
+      brokenAt: 3,
+    });
+  });
+
+  test('given no such matter or a body that is not a record, then 404 and 400 in the one error shape', async () => {
+    const missing = await request(h.app).get('/api/matters/matter-nope/record');
+    expect([missing.status, missing.body.error.code]).toEqual([404, 'NOT_FOUND']);
+    const notRecord = await request(h.app).post('/api/records/verify').send({ entries: 'no' });
+    expect([notRecord.status, notRecord.body.error.code]).toEqual([400, 'INVALID_REQUEST']);
+    expect(notRecord.body.error.details[0].field).toBe('body.entries');
   });
 });

@@ -1,0 +1,98 @@
+import { WorkflowNotFoundError, type Client } from '@temporalio/client';
+import type { z } from 'zod';
+import { ErrorCode } from '../../../common/errors';
+import { stateQuery, type MatterView } from '../../../common/matter';
+import { headOf, verifyChain } from '../../../common/record-chain';
+import { redactMatterView } from '../../../common/redact';
+import { seesFull } from '../../auth/principal';
+import type { CatalogPort } from '../../catalog-port';
+import type { DirectoryPort } from '../../directory/port';
+import { ApiError } from '../../errors';
+import type { RouteInput } from '../../route';
+import type { RecordExport, VerifyRecordBodySchema } from './record-schemas';
+
+export interface RecordDeps {
+  client: Client;
+  catalog: CatalogPort;
+  directory: DirectoryPort;
+  now: () => Date;
+}
+
+type Input<P = unknown, B = unknown> = RouteInput<P, unknown, B>;
+
+async function liveView(client: Client, id: string): Promise<MatterView> {
+  try {
+    return await client.workflow.getHandle(id).query(stateQuery);
+  } catch (err) {
+    if (err instanceof WorkflowNotFoundError)
+      throw new ApiError(404, ErrorCode.NotFound, `No matter ${id} / 未找到该事项`);
+    throw err;
+  }
+}
+
+/**
+ * The record of a matter as a file: members of the village (town and district roles too) get it
+ * as recorded; everyone else gets it with personal data masked (fail closed: no pinned graph, no
+ * public export, since the graph says which fields are personal).
+ */
+export async function exportRecord(deps: RecordDeps, { params, principal, res }: Input<{ id: string }>): Promise<void> {
+  const full = await liveView(deps.client, params.id);
+  const access = seesFull(deps.directory.current(), principal, full.village) ? 'full' : 'public';
+  let view = full;
+  if (access === 'public') {
+    const pinned = await deps.catalog.get(full.procedure.id, full.procedure.version);
+    if (!pinned)
+      throw new ApiError(
+        404,
+        ErrorCode.NotFound,
+        `Version ${full.procedure.version} of ${full.procedure.id} is not in the catalog / 找不到该事项所用的流程版本`,
+      );
+    view = redactMatterView(full, pinned.graph);
+  }
+  const body: RecordExport = {
+    matterId: view.matterId,
+    procedure: { id: view.procedure.id, version: view.procedure.version },
+    village: view.village,
+    title: view.title,
+    access,
+    exportedAt: deps.now().toISOString(),
+    entries: view.record,
+    head: headOf(view.record),
+  };
+  res.status(200).set('Content-Disposition', `attachment; filename="${view.matterId}-record.json"`).json(body);
+}
+
+/** Recomputes the live chain of a matter (no personal data in the answer, so it is public). */
+export async function verifyLiveRecord(deps: RecordDeps, { params, res }: Input<{ id: string }>): Promise<void> {
+  const view = await liveView(deps.client, params.id);
+  const verdict = verifyChain(view.record);
+  res.json({
+    ok: verdict.ok,
+    length: verdict.entries,
+    head: verdict.head,
+    ...(verdict.brokenAt !== undefined ? { brokenAt: verdict.brokenAt, reason: verdict.reason } : {}),
+  });
+}
+
+/** Checks an exported record (e.g. one a resident downloaded): 200 with the verdict either way. */
+export function verifyExportedRecord({ body, res }: Input<unknown, z.infer<typeof VerifyRecordBodySchema>>): void {
+  const verdict = verifyChain(body.entries);
+  const headMismatch = verdict.ok && body.head !== undefined && body.head !== verdict.head;
+  const last = body.entries.at(-1);
+  const lastSeq = typeof last?.seq === 'number' ? last.seq : body.entries.length;
+  res.json({
+    ...(body.matterId !== undefined ? { matterId: body.matterId } : {}),
+    ok: verdict.ok && !headMismatch,
+    length: verdict.entries,
+    head: verdict.head,
+    redacted: verdict.redacted,
+    ...(verdict.brokenAt !== undefined ? { brokenAt: verdict.brokenAt, reason: verdict.reason } : {}),
+    ...(headMismatch
+      ? {
+          brokenAt: lastSeq,
+          reason:
+            'head is not the hash of the last entry: the record was cut or extended / 末尾哈希对不上：记录被截断或追加过',
+        }
+      : {}),
+  });
+}
