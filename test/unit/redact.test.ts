@@ -159,6 +159,45 @@ describe('redactMatterView', () => {
     expect(pub.amount).toBe(1800);
   });
 
+  test('given a split-payment warning and an objection naming the individual payee, then the name goes there too', () => {
+    const full = viewOf(graph, run('张三', 'individual'));
+    const withMore = {
+      ...full,
+      warnings: [
+        {
+          kind: 'split-payment' as const,
+          payee: '张三',
+          tier: 2000,
+          total: 3600,
+          windowDays: 30,
+          matters: ['m-0', 'm-1'],
+          at: '2026-03-02T01:00:00.000Z',
+        },
+      ],
+      objections: [
+        {
+          id: 'objection-1',
+          raisedBy: 'zhao-supervisor',
+          reason: '张三 一个月内领了两次',
+          step: null,
+          at: '2026-03-02T01:00:00.000Z',
+          status: 'answered' as const,
+          answer: '张三两次干的是不同的活，电话 13912345678 可核实',
+        },
+      ],
+    };
+
+    const pub = redactMatterView(withMore, graph);
+
+    expect(JSON.stringify(pub)).not.toContain('张三');
+    expect(pub.warnings[0]).toMatchObject({ payee: REDACTED, tier: 2000, total: 3600, matters: ['m-0', 'm-1'] });
+    expect(pub.objections[0]).toMatchObject({
+      raisedBy: 'zhao-supervisor',
+      reason: `${REDACTED} 一个月内领了两次`,
+      answer: `${REDACTED}两次干的是不同的活，电话 ${REDACTED} 可核实`,
+    });
+  });
+
   test('given an organisation as payee, then its name stays, the phone and ID still go', () => {
     const full = viewOf(graph, run('罗江区建材经营部', 'organisation'));
     const json = JSON.stringify(redactMatterView(full, graph));
