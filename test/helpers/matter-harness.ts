@@ -9,7 +9,7 @@ import type { CatalogPort } from '../../api/catalog-port';
 import type { Actor } from '../../common/engine';
 import type { MatterView } from '../../common/matter';
 import { testCatalog } from './catalog';
-import { people, signedAs, TEST_SESSION, TestDirectory, testDirectory } from './people';
+import { bearer, people, signedAs, TEST_SESSION, TestDirectory, testDirectory } from './people';
 import { meetingRecord } from './meeting';
 import { testEnv } from './test-env';
 import { connectTestTemporal, createTestWorker, uniqueName, type TestTemporal } from './temporal';
@@ -93,8 +93,11 @@ export class MatterHarness {
     return res;
   }
 
+  /** The full view, as a district role reads it (the public's is redacted: see record-and-redaction tests). */
   async view(id: string): Promise<MatterView> {
-    const res = await request(this.app).get(`/api/matters/${id}`);
+    const res = await request(this.app)
+      .get(`/api/matters/${id}`)
+      .set('Authorization', await bearer(people.auditor.userId));
     if (res.status !== 200) throw new Error(`GET ${id} → ${res.status} ${JSON.stringify(res.body)}`);
     return res.body as MatterView;
   }

@@ -184,8 +184,17 @@ describe('tasks', () => {
         .filter((t) => t.matterId === id)
         .map((t) => `${t.step.id}:${t.step.phase}:${t.role}`);
     };
-    await h.waitFor(id, 'propose', (v) => v.activeSteps.some((s) => s.id === 'propose'));
-    expect(await tasksOf(secretary.userId)).toEqual(['propose:open:secretary']);
+    // The task list reads the visibility store, which follows the workflow a moment later.
+    const settled = async (userId: string, expected: string[]) => {
+      const deadline = Date.now() + 15_000;
+      let got = await tasksOf(userId);
+      while (JSON.stringify(got) !== JSON.stringify(expected) && Date.now() < deadline) {
+        await new Promise((resolve) => setTimeout(resolve, 250));
+        got = await tasksOf(userId);
+      }
+      return got;
+    };
+    expect(await settled(secretary.userId, ['propose:open:secretary'])).toEqual(['propose:open:secretary']);
     expect(await tasksOf(supervisor.userId)).toEqual([]);
 
     await h.ok(id, { step: 'propose', action: 'submit', data: proposal, actor: secretary });
@@ -195,7 +204,9 @@ describe('tasks', () => {
       data: meetingRecord('two-committees', 7, 6, 5),
       actor: director,
     });
-    expect(await tasksOf(supervisor.userId)).toEqual(['deliberate:awaiting-witness:supervisor']);
+    expect(await settled(supervisor.userId, ['deliberate:awaiting-witness:supervisor'])).toEqual([
+      'deliberate:awaiting-witness:supervisor',
+    ]);
     expect(await tasksOf(director.userId)).toEqual([]);
 
     const anonymous = await request(h.app).get('/api/me/tasks');

@@ -15,11 +15,13 @@ import { MATTER_WORKFLOW, actUpdate, stateQuery, type MatterInput, type MatterVi
 import { MatterSearchAttributes } from '../../../common/search-attributes';
 import { CompileError } from '../../../procedures/compiler';
 import { PolicyError } from '../../../procedures/policy';
-import { rolesIn, seesFull, signedIn } from '../../auth/principal';
+import { rolesIn, signedIn } from '../../auth/principal';
 import type { CatalogPort } from '../../catalog-port';
 import type { DirectoryPort } from '../../directory/port';
 import { ApiError } from '../../errors';
 import type { RouteInput } from '../../route';
+import { redactText } from '../../../common/redact';
+import { readableView } from './public-view';
 import type { ActionBodySchema, ListMattersQuerySchema, MatterSummary, StartMatterSchema } from './schemas';
 
 export interface MatterDeps {
@@ -134,7 +136,7 @@ export async function startMatter(
     matterId,
     village: village.id,
     title: body.title,
-    initiator: { userId: user.id, role },
+    initiator: { userId: user.id, role, name: user.name },
     links,
   };
   try {
@@ -236,9 +238,8 @@ async function linkedFrom(client: Client, id: string): Promise<string[]> {
 }
 
 export async function getMatter(deps: MatterDeps, { params, principal, res }: Input<{ id: string }>): Promise<void> {
-  const view = await stateOf(deps.client, params.id);
-  const full = seesFull(deps.directory.current(), principal, view.village);
-  res.json({ ...view, access: full ? 'full' : 'public', linkedFrom: await linkedFrom(deps.client, params.id) });
+  const { view, access } = await readableView(deps, await stateOf(deps.client, params.id), principal);
+  res.json({ ...view, access, linkedFrom: await linkedFrom(deps.client, params.id) });
 }
 
 export async function getMatterBpmn(deps: MatterDeps, { params, res }: Input<{ id: string }>): Promise<void> {
@@ -269,7 +270,8 @@ export async function actOnMatter(
     action: body.action,
     ...(body.data !== undefined ? { data: body.data } : {}),
     ...(body.comment !== undefined ? { comment: body.comment } : {}),
-    actor: { userId: user.id, role },
+    // The name lets the validator recuse a payee or counterparty recorded by name.
+    actor: { userId: user.id, role, name: user.name },
   };
   try {
     // The update id is the idempotency key: the same request sent twice is applied once.
@@ -321,7 +323,8 @@ export async function findMatters(
       id: wf.workflowId,
       village: attrs.get(MatterSearchAttributes.village) ?? '',
       procedure: { id: attrs.get(MatterSearchAttributes.procedure) ?? '' },
-      title: typeof title === 'string' ? title : '',
+      // The list is public: a title may carry a phone or ID number; the matter page shows members the rest.
+      title: typeof title === 'string' ? redactText(title) : '',
       status: matterStatus,
       ...(statusMatch?.[2] ? { outcome: statusMatch[2] } : {}),
       activeSteps: attrs.get(MatterSearchAttributes.activeSteps) ?? [],

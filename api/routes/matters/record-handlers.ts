@@ -3,11 +3,10 @@ import type { z } from 'zod';
 import { ErrorCode } from '../../../common/errors';
 import { stateQuery, type MatterView } from '../../../common/matter';
 import { headOf, verifyChain } from '../../../common/record-chain';
-import { redactMatterView } from '../../../common/redact';
-import { seesFull } from '../../auth/principal';
 import type { CatalogPort } from '../../catalog-port';
 import type { DirectoryPort } from '../../directory/port';
 import { ApiError } from '../../errors';
+import { readableView } from './public-view';
 import type { RouteInput } from '../../route';
 import type { RecordExport, VerifyRecordBodySchema } from './record-schemas';
 
@@ -37,18 +36,7 @@ async function liveView(client: Client, id: string): Promise<MatterView> {
  */
 export async function exportRecord(deps: RecordDeps, { params, principal, res }: Input<{ id: string }>): Promise<void> {
   const full = await liveView(deps.client, params.id);
-  const access = seesFull(deps.directory.current(), principal, full.village) ? 'full' : 'public';
-  let view = full;
-  if (access === 'public') {
-    const pinned = await deps.catalog.get(full.procedure.id, full.procedure.version);
-    if (!pinned)
-      throw new ApiError(
-        404,
-        ErrorCode.NotFound,
-        `Version ${full.procedure.version} of ${full.procedure.id} is not in the catalog / 找不到该事项所用的流程版本`,
-      );
-    view = redactMatterView(full, pinned.graph);
-  }
+  const { view, access } = await readableView(deps, full, principal);
   const body: RecordExport = {
     matterId: view.matterId,
     procedure: { id: view.procedure.id, version: view.procedure.version },
