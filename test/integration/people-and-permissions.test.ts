@@ -212,4 +212,37 @@ describe('tasks', () => {
     const anonymous = await request(h.app).get('/api/me/tasks');
     expect(anonymous.status).toBe(401);
   });
+
+  test('given the handler who applied also sits on the supervisory committee, then the review is not their task (回避), but another supervisor’s', async () => {
+    const { accountant } = people;
+    const id = await h.start({
+      procedureId: 'fund-approval',
+      village: 'xinglong',
+      title: '回避待办',
+      actor: accountant,
+    });
+    const application = {
+      amount: 900,
+      payee: '罗江区建材经营部',
+      payeeKind: 'organisation',
+      purpose: '办公室维修材料费',
+      invoiceCount: 1,
+      invoicesHash: 'b'.repeat(64),
+    };
+    await h.ok(id, { step: 'apply', action: 'submit', data: application, actor: accountant });
+    const stepsOf = async (userId: string) => {
+      const res = await request(h.app)
+        .get('/api/me/tasks')
+        .set('Authorization', await bearer(userId));
+      return (res.body.tasks as { matterId: string; step: { id: string } }[])
+        .filter((t) => t.matterId === id)
+        .map((t) => t.step.id);
+    };
+    const deadline = Date.now() + 15_000;
+    while ((await stepsOf(supervisor.userId)).length === 0 && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+    expect(await stepsOf(supervisor.userId)).toEqual(['supervisor-review']);
+    expect(await stepsOf(accountant.userId)).toEqual([]);
+  });
 });
