@@ -51,7 +51,7 @@ export async function testDirectory(villages: string[] = TEST_VILLAGES): Promise
         : [{ role: p.role }];
     // The handler who keeps the books also sits on the supervisory committee (allowed: not a
     // member of the villagers' committee), so recusal must catch them, not the role check.
-    if (p.role === 'accountant') roles.push({ role: 'supervisor', village: villages[0] ?? 'xinglong' });
+    if (p.role === 'accountant') roles.push(...villages.map((v) => ({ role: 'supervisor' as const, village: v })));
     return { id: p.userId, name: `${p.role} ${p.userId}`, passwordHash: hash, roles };
   });
   return {

@@ -3,6 +3,7 @@ import { signSession } from '../../api/auth/session';
 import { hashPassword } from '../../api/directory/passwords';
 import { MatterHarness, meetingRecord, people } from '../helpers/matter-harness';
 import { bearer, TEST_PASSWORD, TEST_SESSION } from '../helpers/people';
+import { uniqueName } from '../helpers/temporal';
 
 /** Sign-in, sessions, the village scope of the API and the task list, over the real stack. */
 
@@ -174,7 +175,10 @@ describe('scope', () => {
 
 describe('tasks', () => {
   test('given a matter moving, then /api/me/tasks shows each step to the people who may act on it, and not to the recused', async () => {
-    const id = await h.start({ procedureId: 'major-decision', village: 'dongfeng', title: '待办', actor: secretary });
+    // A village of its own: the task list asks every running matter of the user's villages.
+    const village = uniqueName('tasks');
+    await h.directory.addVillage(village);
+    const id = await h.start({ procedureId: 'major-decision', village, title: '待办', actor: secretary });
     const tasksOf = async (userId: string) => {
       const res = await request(h.app)
         .get('/api/me/tasks')
@@ -215,9 +219,11 @@ describe('tasks', () => {
 
   test('given the handler who applied also sits on the supervisory committee, then the review is not their task (回避), but another supervisor’s', async () => {
     const { accountant } = people;
+    const village = uniqueName('recusal');
+    await h.directory.addVillage(village);
     const id = await h.start({
       procedureId: 'fund-approval',
-      village: 'xinglong',
+      village,
       title: '回避待办',
       actor: accountant,
     });

@@ -7,6 +7,8 @@ import type { DirectoryPort } from '../../directory/port';
 import type { RouteInput } from '../../route';
 import type { Task } from './schemas';
 
+const QUERY_DEADLINE_MS = 5000;
+
 export interface MeDeps {
   client: Client;
   directory: DirectoryPort;
@@ -58,11 +60,12 @@ export async function myTasks(deps: MeDeps, { principal, res }: RouteInput<unkno
     const query = `WorkflowType = '${MATTER_WORKFLOW}' AND ExecutionStatus = 'Running' AND MatterVillage IN (${list}) AND MatterStatus = 'running'`;
     const ids: string[] = [];
     for await (const wf of deps.client.workflow.list({ query })) ids.push(wf.workflowId);
+    // A matter whose worker does not answer must not hold up everybody's list: a deadline each.
+    const deadline = Date.now() + QUERY_DEADLINE_MS;
     const views = await Promise.all(
       [...new Set(ids)].map((id) =>
-        deps.client.workflow
-          .getHandle(id)
-          .query(stateQuery)
+        deps.client.connection
+          .withDeadline(deadline, () => deps.client.workflow.getHandle(id).query(stateQuery))
           .catch(() => undefined),
       ),
     );
