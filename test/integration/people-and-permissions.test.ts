@@ -252,3 +252,35 @@ describe('tasks', () => {
     expect(await stepsOf(accountant.userId)).toEqual([]);
   });
 });
+
+describe('the public list', () => {
+  test('given matters of a village, then anyone lists them by village and status, titles masked of phone numbers', async () => {
+    const village = uniqueName('list');
+    await h.directory.addVillage(village);
+    const first = await h.start({
+      procedureId: 'major-decision',
+      village,
+      title: '修路 联系 13812345678',
+      actor: secretary,
+    });
+    const second = await h.start({ procedureId: 'fund-approval', village, title: '买水泥', actor: people.accountant });
+    const list = async (query: string, expected: number) => {
+      const deadline = Date.now() + 15_000;
+      for (;;) {
+        const res = await request(h.app).get(`/api/matters?${query}`);
+        expect(res.status).toBe(200);
+        const matters = res.body.matters as { id: string; title: string; status: string; procedure: { id: string } }[];
+        if (matters.length === expected || Date.now() > deadline) return matters;
+        await new Promise((resolve) => setTimeout(resolve, 250));
+      }
+    };
+
+    const all = await list(`village=${village}`, 2);
+    expect(all.map((m) => m.id).sort()).toEqual([first, second].sort());
+    expect(all.find((m) => m.id === first)?.title).toBe('修路 联系 [已隐去 / redacted]');
+    expect((await list(`village=${village}&procedure=fund-approval`, 1)).map((m) => m.id)).toEqual([second]);
+    expect(await list(`village=${village}&status=ended`, 0)).toEqual([]);
+    const bad = await request(h.app).get('/api/matters?status=paused');
+    expect([bad.status, bad.body.error.details[0].field]).toEqual([400, 'query.status']);
+  });
+});

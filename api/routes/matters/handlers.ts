@@ -333,5 +333,17 @@ export async function findMatters(
       ...(wf.closeTime ? { closedAt: wf.closeTime.toISOString() } : {}),
     });
   }
+  // Matters started before titles went into the memo (or a run that lost it) are asked, briefly.
+  const deadline = Date.now() + 5000;
+  await Promise.all(
+    found
+      .filter((m) => m.title === '')
+      .map(async (m) => {
+        const view = await client.connection
+          .withDeadline(deadline, () => client.workflow.getHandle(m.id).query(stateQuery))
+          .catch(() => undefined);
+        if (view) m.title = redactText(view.title);
+      }),
+  );
   return found.sort((a, b) => b.startedAt.localeCompare(a.startedAt) || a.id.localeCompare(b.id));
 }
