@@ -2,6 +2,15 @@ import type { Client } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import type { PingResult } from '../common/ping';
 import type { Duration } from '../common/graph';
+import { createBoardSource } from '../common/board-source';
+import {
+  composeMonthlyNotice,
+  monthRange,
+  type NoticeStorePort,
+  type PublishNoticeInput,
+  type PublishNoticeResult,
+  type VillageInfo,
+} from '../common/monthly-notice';
 import { dueAt } from './calendar';
 import { findRecentPayments, type RecentPaymentsInput } from './payments';
 
@@ -10,6 +19,10 @@ export interface ActivityDeps {
   now: () => Date;
   /** For activities that read other matters (visibility). */
   client?: Client;
+  /** The villages of the directory (DIRECTORY_FILE), read when the monthly notices go out. */
+  villages?: () => VillageInfo[];
+  /** Where monthly notices are kept (activities/notice-store.ts under DATA_DIR). */
+  notices?: NoticeStorePort;
 }
 
 export function createActivities(deps: ActivityDeps) {
@@ -24,6 +37,32 @@ export function createActivities(deps: ActivityDeps) {
       if (!deps.client)
         throw ApplicationFailure.nonRetryable('the worker was started without a Temporal client', 'NO_CLIENT');
       return findRecentPayments(deps.client, input);
+    },
+    async listVillages(): Promise<VillageInfo[]> {
+      if (!deps.villages)
+        throw ApplicationFailure.nonRetryable('the worker was started without a directory', 'NO_DIRECTORY');
+      return deps.villages();
+    },
+    /** 三务公开: composes and keeps a village's notice for a month, unless one already stands. */
+    async publishMonthlyNotice(input: PublishNoticeInput): Promise<PublishNoticeResult> {
+      const { client, notices } = deps;
+      if (!client || !notices)
+        throw ApplicationFailure.nonRetryable('the worker was started without a notice store', 'NO_NOTICE_STORE');
+      const existing = await notices.get(input.village, input.month);
+      if (existing) return { created: false, notice: existing };
+      const board = createBoardSource(client);
+      const period = monthRange(input.month);
+      const [matters, opinions] = await Promise.all([
+        board.matters(input.village, period),
+        board.opinions(input.village, period),
+      ]);
+      const notice = composeMonthlyNotice({
+        ...input,
+        publishedAt: deps.now().toISOString(),
+        matters,
+        opinions,
+      });
+      return notices.putIfAbsent(notice);
     },
     /** serviceTask actions; none of the shipped procedures uses one yet, so each is a recorded no-op. */
     async runServiceAction(input: { matterId: string; action: string }): Promise<{ action: string; done: true }> {

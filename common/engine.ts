@@ -165,6 +165,8 @@ export interface MatterState {
   objections: Objection[];
   notices: Notice[];
   openOpinions: Record<string, number>;
+  /** which disclosure steps each open opinion holds (民意直通车); absent in matters from before opinions */
+  opinionHolds?: Record<string, string[]>;
   record: RecordEntry[];
   seq: number;
 }
@@ -192,6 +194,8 @@ export type EngineEvent =
   | { type: 'timer-fired'; at: number; timerId: string }
   | { type: 'timer-scheduled'; at: number; timerId: string; dueAt: number }
   | { type: 'service-done'; at: number; node: string }
+  | { type: 'opinion-filed'; at: number; opinionId: string }
+  | { type: 'opinion-answered'; at: number; opinionId: string }
   | { type: 'split-checked'; at: number; payee: string; others: { matterId: string; amount: number }[] };
 
 // ---------------------------------------------------------------- helpers
@@ -799,6 +803,10 @@ export function applyEvent(graph: ProcedureGraph, current: MatterState, event: E
     case 'split-checked':
       checkSplit(graph, state, event);
       break;
+    case 'opinion-filed':
+    case 'opinion-answered':
+      holdForOpinion(graph, state, event);
+      break;
     case 'service-done':
       if (!state.pendingServiceTasks.includes(event.node)) break;
       state.pendingServiceTasks = state.pendingServiceTasks.filter((n) => n !== event.node);
@@ -979,7 +987,59 @@ function resumeIfClear(graph: ProcedureGraph, state: MatterState, at: number): v
 
 function completeDisclosure(graph: ProcedureGraph, state: MatterState, stepId: string, at: number): void {
   addRecord(state, at, { userId: 'system', role: 'system', step: stepId, action: 'disclosure-ended' });
-  completeStep(graph, state, stepId, { opinions: state.openOpinions[stepId] ?? 0 }, at);
+  completeStep(graph, state, stepId, { opinions: opinionsFiledIn(state, stepId) }, at);
+}
+
+/** Opinions filed while this activation of the disclosure was open (FEEL `<step>.opinions`). */
+function opinionsFiledIn(state: MatterState, stepId: string): number {
+  const since = state.active[stepId]?.since ?? '';
+  return state.record.filter((r) => {
+    const steps = r.data?.steps;
+    return r.action === 'opinion-filed' && r.at >= since && Array.isArray(steps) && steps.includes(stepId);
+  }).length;
+}
+
+/**
+ * 民意直通车: an opinion filed while a disclosure of this matter is open holds that disclosure
+ * from completing (even after its window ends) until the opinion is answered. Idempotent per
+ * opinion id, since a signal may be delivered again after a retry.
+ */
+function holdForOpinion(
+  graph: ProcedureGraph,
+  state: MatterState,
+  event: Extract<EngineEvent, { type: 'opinion-filed' | 'opinion-answered' }>,
+): void {
+  const holds = (state.opinionHolds ??= {});
+  const base = { userId: 'system', role: 'system' } as const;
+  if (event.type === 'opinion-filed') {
+    if (state.status === 'ended' || event.opinionId in holds) return;
+    const steps = Object.keys(state.active).filter((id) => userTask(graph, id)?.step.kind === 'disclosure');
+    holds[event.opinionId] = steps;
+    for (const id of steps) state.openOpinions[id] = (state.openOpinions[id] ?? 0) + 1;
+    addRecord(state, event.at, {
+      ...base,
+      step: steps[0] ?? null,
+      action: 'opinion-filed',
+      data: { opinionId: event.opinionId, steps },
+    });
+    return;
+  }
+  const steps = holds[event.opinionId];
+  if (steps === undefined) return;
+  delete holds[event.opinionId];
+  if (state.status === 'ended') return;
+  for (const id of steps) state.openOpinions[id] = Math.max(0, (state.openOpinions[id] ?? 0) - 1);
+  addRecord(state, event.at, {
+    ...base,
+    step: steps[0] ?? null,
+    action: 'opinion-answered',
+    data: { opinionId: event.opinionId, steps },
+  });
+  if (state.status !== 'running') return;
+  for (const id of steps) {
+    if (state.active[id]?.windowEnded && (state.openOpinions[id] ?? 0) === 0)
+      completeDisclosure(graph, state, id, event.at);
+  }
 }
 
 function fireTimer(graph: ProcedureGraph, state: MatterState, timerId: string, at: number): void {

@@ -17,7 +17,20 @@ export const MatterSearchAttributes = {
   payee: defineSearchAttributeKey('MatterPayee', SearchAttributeType.KEYWORD),
 } as const;
 
-export const customSearchAttributes = Object.values(MatterSearchAttributes).map((key) => ({
+/** Opinions (民意直通车): their own keys, so that listing matters never meets an opinion. */
+export const OpinionSearchAttributes = {
+  village: defineSearchAttributeKey('OpinionVillage', SearchAttributeType.KEYWORD),
+  /** submitted | acknowledged | answered */
+  status: defineSearchAttributeKey('OpinionStatus', SearchAttributeType.KEYWORD),
+} as const;
+
+export const customSearchAttributes = [
+  ...Object.values(MatterSearchAttributes),
+  ...Object.values(OpinionSearchAttributes),
+].map((key) => ({
   name: key.name,
   type: key.type,
 }));
+
+/** Temporal's own: set by a Schedule on every workflow it starts (backfills included). */
+export const ScheduledStartTime = defineSearchAttributeKey('TemporalScheduledStartTime', SearchAttributeType.DATETIME);

@@ -4,8 +4,11 @@ import { NativeConnection, Runtime, makeTelemetryFilterString } from '@temporali
 import { Client, Connection } from '@temporalio/client';
 import pino from 'pino';
 import { ConfigError, parseConfig } from '../common/config';
+import { createNoticeStore } from '../activities/notice-store';
+import { loadDirectory } from '../api/directory/store';
 import { createWorker } from './create-worker';
 import { temporalLoggerFrom } from './logger';
+import { ensureMonthlyNoticeSchedule } from './schedules';
 
 /** Where `npm run build` writes the workflow bundle (see scripts/build-assets.ts). */
 export const BUILT_BUNDLE = path.resolve(__dirname, '..', 'workflow-bundle.js');
@@ -22,11 +25,19 @@ async function main(): Promise<void> {
   // Activities that read other matters (split payments) need a client of their own.
   const clientConnection = await Connection.connect({ address });
   const client = new Client({ connection: clientConnection, namespace: config.temporal.namespace });
+  const directoryFile = path.resolve(process.env.DIRECTORY_FILE ?? path.join(config.dataDir, 'directory.json'));
+  const schedule = await ensureMonthlyNoticeSchedule(client, { taskQueue: config.temporal.taskQueue });
+  logger.info({ schedule }, 'monthly notice schedule in place');
   const worker = await createWorker({
     connection,
     namespace: config.temporal.namespace,
     taskQueue: config.temporal.taskQueue,
-    activityDeps: { client },
+    activityDeps: {
+      client,
+      // Read when the notices go out, so a village added since start-up is on the board too.
+      villages: () => loadDirectory(directoryFile).villages,
+      notices: createNoticeStore(path.resolve(config.dataDir, 'notices')),
+    },
     workflowBundle: existsSync(BUILT_BUNDLE) ? { codePath: BUILT_BUNDLE } : undefined,
   });
   // A supervisor that dies without signalling still closes our IPC channel: stop with it

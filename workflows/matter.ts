@@ -4,6 +4,7 @@ import {
   condition,
   continueAsNew,
   currentUpdateInfo,
+  patched,
   proxyActivities,
   setHandler,
   upsertSearchAttributes,
@@ -28,6 +29,7 @@ import {
   type MatterInput,
 } from '../common/matter';
 import { viewOf } from '../common/matter-view';
+import { opinionAnsweredSignal, opinionFiledSignal } from '../common/opinion';
 import { MatterSearchAttributes } from '../common/search-attributes';
 
 const { computeDueAt, runServiceAction, recentPayments } = proxyActivities<Activities>({
@@ -42,6 +44,9 @@ function recent(applied: Record<string, ActResult>): Record<string, ActResult> {
   // insertion order = order applied: keep the newest
   return Object.fromEntries(Object.entries(applied).slice(-REMEMBERED_UPDATES));
 }
+
+/** Patch id of the open-opinion hold on disclosures. */
+export const OPINIONS_PATCH = 'opinions-hold-disclosures';
 
 /** Well below the server's 2,000 updates per run and its history limits. */
 const DEFAULT_LIMITS = { updatesPerRun: 500, historyEvents: 10_000 };
@@ -117,6 +122,16 @@ export async function matter(input: MatterInput): Promise<{ outcome: string | un
       },
     },
   );
+
+  // 民意直通车 (issue 7). Behind a patch: a matter recorded before opinions existed replays as it ran.
+  const onOpinion =
+    (type: 'opinion-filed' | 'opinion-answered') =>
+    ({ opinionId }: { opinionId: string }) => {
+      if (!patched(OPINIONS_PATCH) || typeof opinionId !== 'string') return;
+      state = applyEvent(graph, state, { type, at: Date.now(), opinionId });
+    };
+  setHandler(opinionFiledSignal, onOpinion('opinion-filed'));
+  setHandler(opinionAnsweredSignal, onOpinion('opinion-answered'));
 
   const payeeAttribute = () => {
     const payee = graph.split ? state.variables[graph.split.step]?.[graph.split.payeeField] : undefined;

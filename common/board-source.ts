@@ -1,0 +1,97 @@
+import type { Client } from '@temporalio/client';
+import { MATTER_WORKFLOW, stateQuery, type MatterView } from './matter';
+import { OPINION_WORKFLOW, opinionQuery, type OpinionState } from './opinion';
+import { MatterSearchAttributes, OpinionSearchAttributes } from './search-attributes';
+
+/**
+ * Reads matters and opinions of a village for the board and the reports: visibility finds them,
+ * the `state` / `opinion` query reads each (the latest run of a workflow id). SQLite visibility has
+ * no ORDER BY / LIMIT / LIKE, so sorting and paging happen here, in code.
+ */
+
+export interface Period {
+  /** epoch ms, inclusive */
+  from: number;
+  /** epoch ms, exclusive */
+  to: number;
+}
+
+export interface BoardSource {
+  /** Matters of the village that were alive at some point of the period (started before its end, not closed before its start). */
+  matters(village: string, period?: Period): Promise<MatterView[]>;
+  running(village: string): Promise<MatterView[]>;
+  opinions(village: string, period?: Period): Promise<OpinionState[]>;
+  runningOpinions(village: string): Promise<OpinionState[]>;
+}
+
+export function quote(value: string): string {
+  return `'${value.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
+}
+
+function periodClause(period: Period | undefined): string[] {
+  if (!period) return [];
+  return [
+    `StartTime < ${quote(new Date(period.to).toISOString())}`,
+    `(ExecutionStatus = 'Running' OR CloseTime >= ${quote(new Date(period.from).toISOString())})`,
+  ];
+}
+
+/** How many queries run at once: enough to be quick, few enough not to crowd the worker. */
+const CONCURRENCY = 8;
+
+async function mapLimited<T, R>(items: T[], fn: (item: T) => Promise<R | undefined>): Promise<R[]> {
+  const out: (R | undefined)[] = new Array<R | undefined>(items.length);
+  let next = 0;
+  const run = async () => {
+    while (next < items.length) {
+      const index = next++;
+      out[index] = await fn(items[index] as T);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(CONCURRENCY, items.length) }, run));
+  return out.filter((r): r is R => r !== undefined);
+}
+
+export function createBoardSource(client: Client): BoardSource {
+  const ids = async (query: string): Promise<string[]> => {
+    const seen = new Set<string>();
+    // Continue-as-new leaves one visibility row per run: one id per matter.
+    for await (const wf of client.workflow.list({ query })) seen.add(wf.workflowId);
+    return [...seen].sort();
+  };
+  const views = async (query: string) =>
+    mapLimited(await ids(query), async (id) => {
+      try {
+        return await client.workflow.getHandle(id).query(stateQuery);
+      } catch {
+        // Deleted by retention between list and query, or its worker is gone: not on the board.
+        return undefined;
+      }
+    });
+  const opinions = async (query: string) =>
+    mapLimited(await ids(query), async (id) => {
+      try {
+        return await client.workflow.getHandle(id).query(opinionQuery);
+      } catch {
+        return undefined;
+      }
+    });
+  const matterQuery = (village: string, extra: string[]) =>
+    [
+      `WorkflowType = ${quote(MATTER_WORKFLOW)}`,
+      `${MatterSearchAttributes.village.name} = ${quote(village)}`,
+      ...extra,
+    ].join(' AND ');
+  const opinionQueryText = (village: string, extra: string[]) =>
+    [
+      `WorkflowType = ${quote(OPINION_WORKFLOW)}`,
+      `${OpinionSearchAttributes.village.name} = ${quote(village)}`,
+      ...extra,
+    ].join(' AND ');
+  return {
+    matters: (village, period) => views(matterQuery(village, periodClause(period))),
+    running: (village) => views(matterQuery(village, [`ExecutionStatus = 'Running'`])),
+    opinions: (village, period) => opinions(opinionQueryText(village, periodClause(period))),
+    runningOpinions: (village) => opinions(opinionQueryText(village, [`ExecutionStatus = 'Running'`])),
+  };
+}
