@@ -109,11 +109,7 @@ export async function opinion(input: OpinionInput): Promise<OpinionState> {
     ]);
   publish();
 
-  const acknowledgeDue = await computeDueAt({ from: submittedAt, duration: input.deadlines.acknowledge });
-  const answerDue = await computeDueAt({ from: submittedAt, duration: input.deadlines.answer });
-  state.acknowledgeDueAt = iso(acknowledgeDue);
-  state.answerDueAt = iso(answerDue);
-
+  // First, so that the matter holds its disclosure from the moment of submission.
   if (input.matterId) {
     try {
       await getExternalWorkflowHandle(input.matterId).signal(opinionFiledSignal, { opinionId: input.opinionId });
@@ -123,6 +119,11 @@ export async function opinion(input: OpinionInput): Promise<OpinionState> {
       state.matterNotified = false;
     }
   }
+
+  const acknowledgeDue = await computeDueAt({ from: submittedAt, duration: input.deadlines.acknowledge });
+  const answerDue = await computeDueAt({ from: submittedAt, duration: input.deadlines.answer });
+  state.acknowledgeDueAt = iso(acknowledgeDue);
+  state.answerDueAt = iso(answerDue);
 
   const limits: { deadline: 'acknowledge' | 'answer'; dueAt: number; met: () => boolean }[] = [
     { deadline: 'acknowledge', dueAt: acknowledgeDue, met: () => state.status !== 'submitted' },

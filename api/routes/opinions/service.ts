@@ -1,0 +1,136 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { WorkflowNotFoundError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
+import { ApplicationFailure } from '@temporalio/common';
+import { ErrorCode } from '../../../common/errors';
+import {
+  OPINION_WORKFLOW,
+  acknowledgeOpinionUpdate,
+  answerOpinionUpdate,
+  opinionQuery,
+  type AcknowledgeRequest,
+  type AnswerRequest,
+  type Contact,
+  type OpinionDeadlines,
+  type OpinionInput,
+  type OpinionState,
+} from '../../../common/opinion';
+import { OpinionSearchAttributes } from '../../../common/search-attributes';
+import { ApiError } from '../../errors';
+
+/**
+ * Opinions over Temporal, for the route handlers (and tests that start opinions directly).
+ * The tracking code is the resident's secret: 80 random bits in Crockford base32. The public id is
+ * derived from it by a one-way hash, so the code can find its opinion but the id never reveals the code.
+ */
+
+const CROCKFORD = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
+
+export function newTrackingCode(): string {
+  const bytes = randomBytes(10);
+  let bits = 0;
+  let value = 0;
+  let out = '';
+  for (const byte of bytes) {
+    value = (value << 8) | byte;
+    bits += 8;
+    while (bits >= 5) {
+      out += CROCKFORD[(value >>> (bits - 5)) & 31];
+      bits -= 5;
+    }
+    value &= (1 << bits) - 1;
+  }
+  return out.match(/.{4}/g)?.join('-') ?? out;
+}
+
+/** Upper case, no separators, and the letters Crockford reads as digits (O→0, I/L→1). */
+export function normaliseTrackingCode(code: string): string | undefined {
+  const plain = code.toUpperCase().replace(/[\s-]/g, '').replace(/O/g, '0').replace(/[IL]/g, '1');
+  return /^[0-9A-HJKMNP-TV-Z]{16}$/.test(plain) ? plain : undefined;
+}
+
+export function opinionIdOf(trackingCode: string): string {
+  const plain = normaliseTrackingCode(trackingCode);
+  if (!plain) throw new Error('not a tracking code');
+  return `opinion-${createHash('sha256').update(`xwql-opinion:${plain}`).digest('hex').slice(0, 24)}`;
+}
+
+export interface SubmitOpinion {
+  village: string;
+  town?: string;
+  matterId?: string;
+  subject: string;
+  text: string;
+  contact?: Contact;
+  publishAnswer: boolean;
+  deadlines: OpinionDeadlines;
+}
+
+export async function submitOpinion(
+  client: Client,
+  taskQueue: string,
+  submission: SubmitOpinion,
+): Promise<{ opinionId: string; trackingCode: string }> {
+  const trackingCode = newTrackingCode();
+  const opinionId = opinionIdOf(trackingCode);
+  const input: OpinionInput = { opinionId, ...submission };
+  await client.workflow.start(OPINION_WORKFLOW, {
+    taskQueue,
+    workflowId: opinionId,
+    args: [input],
+    workflowIdReusePolicy: 'REJECT_DUPLICATE',
+    typedSearchAttributes: [
+      { key: OpinionSearchAttributes.village, value: submission.village },
+      { key: OpinionSearchAttributes.status, value: 'submitted' },
+    ],
+  });
+  return { opinionId, trackingCode };
+}
+
+function notFound(): ApiError {
+  return new ApiError(404, ErrorCode.NotFound, 'No such opinion / 未找到该意见');
+}
+
+const REFUSAL_STATUS: Record<string, { status: number; code: ErrorCode }> = {
+  STEP_NOT_ACTIVE: { status: 409, code: ErrorCode.StepNotActive },
+  ROLE_NOT_ALLOWED: { status: 403, code: ErrorCode.RoleNotAllowed },
+  INVALID_DATA: { status: 422, code: ErrorCode.InvalidData },
+};
+
+/** The full state (contact details included): callers decide what to show to whom. */
+export async function readOpinion(client: Client, opinionId: string): Promise<OpinionState> {
+  try {
+    return await client.workflow.getHandle(opinionId).query(opinionQuery);
+  } catch (err) {
+    if (err instanceof WorkflowNotFoundError) throw notFound();
+    throw err;
+  }
+}
+
+async function update<R>(client: Client, opinionId: string, run: () => Promise<R>): Promise<R> {
+  try {
+    return await run();
+  } catch (err) {
+    if (err instanceof WorkflowNotFoundError) {
+      // An answered opinion's workflow has closed: that is a conflict, not a missing opinion.
+      const state = await readOpinion(client, opinionId);
+      throw new ApiError(409, ErrorCode.StepNotActive, `the opinion is ${state.status} / 该意见已办结`);
+    }
+    if (err instanceof WorkflowUpdateFailedError && err.cause instanceof ApplicationFailure) {
+      const mapped = REFUSAL_STATUS[err.cause.type ?? ''];
+      if (mapped) throw new ApiError(mapped.status, mapped.code, err.cause.message);
+    }
+    throw err;
+  }
+}
+
+export function acknowledgeOpinion(client: Client, opinionId: string, request: AcknowledgeRequest) {
+  return update(client, opinionId, () =>
+    client.workflow.getHandle(opinionId).executeUpdate(acknowledgeOpinionUpdate, { args: [request] }),
+  );
+}
+
+export function answerOpinion(client: Client, opinionId: string, request: AnswerRequest) {
+  return update(client, opinionId, () =>
+    client.workflow.getHandle(opinionId).executeUpdate(answerOpinionUpdate, { args: [request] }),
+  );
+}
