@@ -52,10 +52,13 @@ export function createActivities(deps: ActivityDeps) {
       if (existing) return { created: false, notice: existing };
       const board = createBoardSource(client);
       const period = monthRange(input.month);
-      const [matters, opinions] = await Promise.all([
+      // Payments count by their payment date, which may precede the month the matter closed in.
+      const [alive, paid, opinions] = await Promise.all([
         board.matters(input.village, period),
+        board.paid(input.village, period.from),
         board.opinions(input.village, period),
       ]);
+      const matters = [...new Map([...alive, ...paid].map((m) => [m.matterId, m])).values()];
       const notice = composeMonthlyNotice({
         ...input,
         publishedAt: deps.now().toISOString(),

@@ -20,6 +20,8 @@ export interface BoardSource {
   /** Matters of the village that were alive at some point of the period (started before its end, not closed before its start). */
   matters(village: string, period?: Period): Promise<MatterView[]>;
   running(village: string): Promise<MatterView[]>;
+  /** Fund approvals of the village that completed (were paid) at or after `since`. */
+  paid(village: string, since: number): Promise<MatterView[]>;
   opinions(village: string, period?: Period): Promise<OpinionState[]>;
   runningOpinions(village: string): Promise<OpinionState[]>;
 }
@@ -91,6 +93,14 @@ export function createBoardSource(client: Client): BoardSource {
   return {
     matters: (village, period) => views(matterQuery(village, periodClause(period))),
     running: (village) => views(matterQuery(village, [`ExecutionStatus = 'Running'`])),
+    paid: (village, since) =>
+      views(
+        matterQuery(village, [
+          `${MatterSearchAttributes.procedure.name} = 'fund-approval'`,
+          `${MatterSearchAttributes.status.name} = 'ended:completed'`,
+          `CloseTime >= ${quote(new Date(since).toISOString())}`,
+        ]),
+      ),
     opinions: (village, period) => opinions(opinionQueryText(village, periodClause(period))),
     runningOpinions: (village) => opinions(opinionQueryText(village, [`ExecutionStatus = 'Running'`])),
   };
