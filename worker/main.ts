@@ -25,7 +25,7 @@ async function main(): Promise<void> {
   // Activities that read other matters (split payments) need a client of their own.
   const clientConnection = await Connection.connect({ address });
   const client = new Client({ connection: clientConnection, namespace: config.temporal.namespace });
-  const directoryFile = path.resolve(process.env.DIRECTORY_FILE ?? path.join(config.dataDir, 'directory.json'));
+  const directoryFile = path.resolve(config.directoryFile);
   const schedule = await ensureMonthlyNoticeSchedule(client, { taskQueue: config.temporal.taskQueue });
   logger.info({ schedule }, 'monthly notice schedule in place');
   const worker = await createWorker({
