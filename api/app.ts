@@ -1,4 +1,6 @@
 import type { Client } from '@temporalio/client';
+import type { NoticeStorePort } from '../common/monthly-notice';
+import type { OpinionDeadlines } from '../common/opinion';
 import cookieParser from 'cookie-parser';
 import express, { type Express } from 'express';
 import helmet from 'helmet';
@@ -17,8 +19,11 @@ import { healthRouter } from './routes/health/router';
 import { recordRoutes } from './routes/matters/record-routes';
 import { matterRoutes } from './routes/matters/routes';
 import { meRoutes } from './routes/me/routes';
+import { noticeRoutes } from './routes/notices/routes';
+import { opinionRoutes, type OpinionLimits } from './routes/opinions/routes';
 import { pingRoutes } from './routes/pings/routes';
 import { procedureRoutes } from './routes/procedures/routes';
+import { reportRoutes } from './routes/reports/routes';
 import { villageRoutes } from './routes/villages/routes';
 
 export interface AppDeps {
@@ -31,6 +36,12 @@ export interface AppDeps {
   /** Built UI (dist/ui). Absent in API-only tests. */
   uiDir?: string;
   readiness?: () => Promise<Readiness>;
+  /** 三务公开: where the monthly notices are kept (activities/notice-store.ts); absent → 503 */
+  notices?: NoticeStorePort;
+  /** 民意直通车: the time limits in force on a day (policy file); absent → submissions answer 503 */
+  opinionDeadlines?: (date: string, town?: string) => OpinionDeadlines;
+  /** rate and size limits of opinion submissions (defaults in routes/opinions/routes.ts) */
+  opinionLimits?: Partial<OpinionLimits>;
 }
 
 /** Every route of /api, declared once: mounted from this list and documented from it. */
@@ -46,6 +57,16 @@ export function apiRoutes(deps: AppDeps): RouteDef[] {
     ...matterRoutes({ client, taskQueue, catalog: deps.catalog, directory, now }),
     ...recordRoutes({ client, catalog: deps.catalog, directory, now }),
     ...pingRoutes({ client, taskQueue }),
+    ...opinionRoutes({
+      client,
+      taskQueue,
+      directory,
+      now,
+      ...(deps.opinionDeadlines ? { deadlines: deps.opinionDeadlines } : {}),
+      ...(deps.opinionLimits ? { limits: deps.opinionLimits } : {}),
+    }),
+    ...noticeRoutes({ client, directory, now, ...(deps.notices ? { notices: deps.notices } : {}) }),
+    ...reportRoutes({ client, directory, now }),
   ];
 }
 

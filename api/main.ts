@@ -3,7 +3,10 @@ import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import pino from 'pino';
 import { ConfigError, parseConfig } from '../common/config';
+import { createNoticeStore } from '../activities/notice-store';
+import { opinionDeadlinesFrom } from '../common/opinion';
 import { createCatalog } from '../procedures/catalog';
+import { loadPolicyFile, policyValuesAt } from '../procedures/policy';
 import { createApp } from './app';
 import { sessionSecret } from './auth/secret';
 import { fileDirectory } from './directory/port';
@@ -37,6 +40,11 @@ async function main(): Promise<void> {
     },
     logger,
     uiDir: existsSync(UI_DIR) ? UI_DIR : undefined,
+    // Shared with the worker, which writes them (one DATA_DIR, or one volume in docker-compose).
+    notices: createNoticeStore(path.resolve(config.dataDir, 'notices')),
+    // Read on every submission, like the catalog: a new policy file applies without a restart.
+    opinionDeadlines: (date, town) =>
+      opinionDeadlinesFrom(policyValuesAt(loadPolicyFile(path.resolve(config.policyFile)), date, town)),
   });
 
   const server = app.listen(config.port, config.host);

@@ -305,7 +305,7 @@ type Cell = string | number | null | undefined;
 function csvCell(value: Cell): string {
   const text = value === undefined || value === null ? '' : String(value);
   // Formula injection: a cell starting with = + - @ is text, not a formula, in a spreadsheet.
-  const safe = /^[=+\-@]/.test(text) ? `'${text}` : text;
+  const safe = typeof value === 'string' && /^[=+\-@]/.test(text) ? `'${text}` : text;
   return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
 }
 
