@@ -103,10 +103,17 @@ export class DirectMatters {
     return matterId;
   }
 
-  async ok(id: string, step: string | null, action: string, actor: Actor, data: Record<string, unknown> = {}) {
+  async ok(
+    id: string,
+    step: string | null,
+    action: string,
+    actor: Actor,
+    data: Record<string, unknown> = {},
+    comment?: string,
+  ) {
     return this.temporal.client.workflow
       .getHandle(id)
-      .executeUpdate(actUpdate, { args: [{ step, action, data, actor }] });
+      .executeUpdate(actUpdate, { args: [{ step, action, data, actor, ...(comment ? { comment } : {}) }] });
   }
 
   view(id: string): Promise<MatterView> {
