@@ -72,7 +72,11 @@ export function overdueItems(input: {
   now: number;
 }): OverdueItem[] {
   const { village, directory, now } = input;
-  const rolesOf = (roles: Role[]) => roles.map((role) => ({ role, people: holdersOf(directory, village, role) }));
+  const rolesOf = (roles: Role[], recused: string[] = []) =>
+    roles.map((role) => ({
+      role,
+      people: holdersOf(directory, village, role).filter((p) => !recused.includes(p.id) && !recused.includes(p.name)),
+    }));
   const items: OverdueItem[] = [];
   for (const view of input.matters) {
     if (view.village !== village || view.status === 'ended') continue;
@@ -89,7 +93,8 @@ export function overdueItems(input: {
         stepName: step.name,
         since: step.since,
         overdueSince: since,
-        roles: rolesOf(step.roles),
+        // the recused (initiator, payee, …) may not act, so they do not answer for the delay
+        roles: rolesOf(step.roles, step.recused),
       });
     }
   }

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { MatterView } from './matter';
 import { publicOpinion, type OpinionState } from './opinion';
+import { redactText } from './redact';
 
 /**
  * 三务公开: each village's monthly notice, published on the 1st (Asia/Shanghai) for the month
@@ -49,15 +50,22 @@ export function monthRange(month: string): { from: number; to: number } {
   };
 }
 
-/**
- * The one place a payee's name is masked for the public (individuals only; organisations are
- * public by law). Kept small on purpose so the shared redaction module can replace it.
- */
+/** An individual payee's name on the public board (common/redact.ts); organisations are public. */
 export function maskPayee(name: string, kind: string | undefined): string {
-  if (kind !== 'individual') return name;
-  const chars = [...name.trim()];
-  if (chars.length === 0) return '';
-  return `${chars[0]}${'*'.repeat(Math.max(1, chars.length - 1))}`;
+  return kind === 'individual' ? redactText(name, [name]) : name;
+}
+
+/**
+ * Names of individuals a matter pays (the `payee` of an `individual` payee kind, at any step): masked
+ * wherever they appear on the notice, with the phone and ID-number patterns of common/redact.ts.
+ */
+export function individualNames(view: MatterView): string[] {
+  const names = new Set<string>();
+  for (const r of view.record) {
+    const payee = r.data?.payee;
+    if (r.data?.payeeKind === 'individual' && typeof payee === 'string' && payee.trim() !== '') names.add(payee.trim());
+  }
+  return [...names];
 }
 
 export interface NoticePayment {
@@ -138,7 +146,7 @@ function noticeMatter(view: MatterView): NoticeMatter {
   return {
     matterId: view.matterId,
     procedure: { id: view.procedure.id, name: view.procedure.name },
-    title: view.title,
+    title: redactText(view.title, individualNames(view)),
     startedAt: view.startedAt,
     ...(closed ? { closedAt: closed } : {}),
     ...(view.outcome !== undefined ? { outcome: view.outcome } : {}),
@@ -158,9 +166,9 @@ export function paymentsOf(views: MatterView[], month: string): NoticePayment[] 
     const kind = typeof application.payeeKind === 'string' ? application.payeeKind : 'individual';
     payments.push({
       matterId: view.matterId,
-      title: view.title,
+      title: redactText(view.title, individualNames(view)),
       amount,
-      purpose: typeof application.purpose === 'string' ? application.purpose : '',
+      purpose: redactText(typeof application.purpose === 'string' ? application.purpose : '', individualNames(view)),
       payee: maskPayee(typeof application.payee === 'string' ? application.payee : '', kind),
       payeeKind: kind,
       paidOn: payment.paidOn,

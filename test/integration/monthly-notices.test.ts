@@ -10,6 +10,7 @@ import {
   monthlyNoticeWorkflowId,
   type VillageInfo,
 } from '../../common/monthly-notice';
+import { REDACTED } from '../../common/redact';
 import { ensureMonthlyNoticeSchedule } from '../../worker/schedules';
 import type { MonthlyNoticesResult } from '../../workflows/monthly-notice';
 import { DirectMatters, actors, directWorld, type DirectWorld } from '../helpers/direct-matters';
@@ -142,18 +143,18 @@ describe('monthly notices (三务公开) on a real Temporal server', () => {
     // with the right figures
     const sepA = await store.get(villageA, '2026-09');
     expect(sepA?.payments.map((p) => [p.matterId, p.amount, p.payee, p.paidOn])).toEqual([
-      [septA, 1500, '张**', '2026-09-15'],
+      [septA, 1500, REDACTED, '2026-09-15'],
     ]);
     const octNoticeA = await store.get(villageA, '2026-10');
     expect(octNoticeA?.payments.map((p) => [p.matterId, p.amount, p.payee, p.purpose])).toEqual([
       [octA1, 800.5, '罗江建材有限公司', '水泥 20 袋'],
-      [octA2, 199.7, '王*', '路灯维修'],
+      [octA2, 199.7, REDACTED, '路灯维修'],
     ]);
     expect(octNoticeA?.totals).toEqual({ payments: 2, amount: 1000.2 });
     expect(octNoticeA?.villageName?.zh).toBe('兴隆村');
     expect(octNoticeA?.period).toEqual({ from: '2026-09-30T16:00:00.000Z', to: '2026-10-31T16:00:00.000Z' });
     const octNoticeB = await store.get(villageB, '2026-10');
-    expect(octNoticeB?.payments.map((p) => [p.matterId, p.amount, p.payee])).toEqual([[octB, 1999.99, '李*']]);
+    expect(octNoticeB?.payments.map((p) => [p.matterId, p.amount, p.payee])).toEqual([[octB, 1999.99, REDACTED]]);
     expect((await store.get(villageB, '2026-09'))?.payments).toEqual([]);
     expect(JSON.stringify(await store.get(villageA, '2026-10'))).not.toContain('王五');
   });

@@ -11,6 +11,7 @@ import {
   yearlyReportCsv,
 } from '../../common/accountability';
 import type { RecordEntry } from '../../common/engine';
+import { REDACTED } from '../../common/redact';
 import type { MatterView } from '../../common/matter';
 import {
   addMonths,
@@ -29,7 +30,10 @@ import { noticeHtml } from '../../api/routes/notices/handlers';
 import { newTrackingCode, normaliseTrackingCode, opinionIdOf } from '../../api/routes/opinions/service';
 
 let seq = 0;
-const entry = (at: string, step: string | null, action: string, extra: Partial<RecordEntry> = {}): RecordEntry => ({
+type ViewEntry = MatterView['record'][number];
+const entry = (at: string, step: string | null, action: string, extra: Partial<RecordEntry> = {}): ViewEntry => ({
+  prev: '0'.repeat(64),
+  hash: '0'.repeat(64),
   seq: ++seq,
   at,
   userId: 'u',
@@ -90,9 +94,8 @@ describe('months in China time', () => {
 
 describe('the monthly notice', () => {
   test('given payees, then individuals are masked and organisations are not', () => {
-    expect(maskPayee('张三丰', 'individual')).toBe('张**');
-    expect(maskPayee('王五', 'individual')).toBe('王*');
-    expect(maskPayee('李', 'individual')).toBe('李*');
+    expect(maskPayee('张三丰', 'individual')).toBe(REDACTED);
+    expect(maskPayee('李', 'individual')).toBe(REDACTED);
     expect(maskPayee('罗江建材有限公司', 'organisation')).toBe('罗江建材有限公司');
     expect(sumYuan([0.1, 0.2])).toBe(0.3);
   });
@@ -115,7 +118,7 @@ describe('the monthly notice', () => {
     });
     expect(notice.payments.map((p) => [p.matterId, p.payee, p.amount])).toEqual([
       ['m-2', '某公司', 0.2],
-      ['m-1', '张*', 100.1],
+      ['m-1', REDACTED, 100.1],
     ]);
     expect(notice.totals).toEqual({ payments: 2, amount: 100.3 });
     expect(notice.mattersStarted.map((m) => m.matterId)).toEqual(['m-1', 'm-2', 'm-3', 'm-5']);
@@ -209,6 +212,7 @@ describe('accountability', () => {
           phase: 'open',
           since: '2026-03-01T00:00:00.000Z',
           actions: ['submit'],
+          recused: [],
         },
         {
           id: 'other',
@@ -219,6 +223,7 @@ describe('accountability', () => {
           since: '2026-03-01T00:00:00.000Z',
           deadline: '2026-03-05T00:00:00.000Z',
           actions: ['submit'],
+          recused: ['wang'],
         },
         {
           id: 'fresh',
@@ -229,6 +234,7 @@ describe('accountability', () => {
           since: '2026-03-01T00:00:00.000Z',
           deadline: '2026-04-05T00:00:00.000Z',
           actions: ['submit'],
+          recused: [],
         },
       ],
     });
@@ -240,7 +246,8 @@ describe('accountability', () => {
       now: Date.parse('2026-03-20T00:00:00Z'),
     });
     expect(items.map((i) => [i.step, i.overdueSince, i.roles.map((r) => r.people.map((p) => p.name))])).toEqual([
-      ['other', '2026-03-05T00:00:00.000Z', [['王主任', '李书记']]],
+      // 王主任 is recused from `other`: he is not the one to answer for it
+      ['other', '2026-03-05T00:00:00.000Z', [['李书记']]],
       ['propose', '2026-03-10T00:00:00.000Z', [['李书记']]],
     ]);
   });
