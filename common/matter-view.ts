@@ -22,6 +22,7 @@ export function viewOf(graph: ProcedureGraph, state: MatterState): MatterView {
       ...(deadline !== undefined ? { deadline: new Date(deadline).toISOString() } : {}),
       actions,
       recused: [...new Set(recusalsAt(graph, state, active.step).map((r) => r.who))],
+      ...((state.openOpinions[active.step] ?? 0) > 0 ? { heldByOpinions: state.openOpinions[active.step] } : {}),
     });
   }
   return {

@@ -58,6 +58,8 @@ export interface ActiveStepView {
   actions: string[];
   /** 回避: user ids and names of who may not act here now (initiator, recorder, payee, bidder, counterparty) */
   recused: string[];
+  /** disclosure: residents' opinions (民意直通车) that hold it until they are answered */
+  heldByOpinions?: number;
 }
 
 export interface MatterView {

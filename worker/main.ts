@@ -26,8 +26,13 @@ async function main(): Promise<void> {
   const clientConnection = await Connection.connect({ address });
   const client = new Client({ connection: clientConnection, namespace: config.temporal.namespace });
   const directoryFile = path.resolve(config.directoryFile);
-  const schedule = await ensureMonthlyNoticeSchedule(client, { taskQueue: config.temporal.taskQueue });
-  logger.info({ schedule }, 'monthly notice schedule in place');
+  // The board's schedule must not keep the worker (and every matter) from running: log and go on.
+  try {
+    const schedule = await ensureMonthlyNoticeSchedule(client, { taskQueue: config.temporal.taskQueue });
+    logger.info({ schedule }, 'monthly notice schedule in place');
+  } catch (err) {
+    logger.error({ err }, 'could not create the monthly notice schedule / 未能创建三务公开定时任务');
+  }
   const worker = await createWorker({
     connection,
     namespace: config.temporal.namespace,

@@ -1,7 +1,10 @@
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { ScheduleOverlapPolicy } from '@temporalio/client';
+import { historyToJSON } from '@temporalio/common/lib/proto-utils';
+import { Worker } from '@temporalio/worker';
 import { createNoticeStore } from '../../activities/notice-store';
 import { acknowledgeOpinion, answerOpinion, submitOpinion } from '../../api/routes/opinions/service';
 import {
@@ -15,6 +18,7 @@ import { ensureMonthlyNoticeSchedule } from '../../worker/schedules';
 import type { MonthlyNoticesResult } from '../../workflows/monthly-notice';
 import { DirectMatters, actors, directWorld, type DirectWorld } from '../helpers/direct-matters';
 import { connectTestTemporal, uniqueName, type TestTemporal } from '../helpers/temporal';
+import { testEnv } from '../helpers/test-env';
 
 /**
  * 三务公开 on the real dev server: the Schedule (01:00 on the 1st, Asia/Shanghai) backfilled over
@@ -31,6 +35,8 @@ const villages: VillageInfo[] = [
   { id: villageB, town: 'jinshan', name: { zh: '东风村', en: 'Dongfeng' } },
 ];
 const scheduleId = uniqueName('monthly-notices-test');
+/** runs of the publishing workflows (id, run id), with the name a recorded history gets */
+const runs: { workflowId: string; runId?: string; label: string }[] = [];
 
 let temporal: TestTemporal;
 let world: DirectWorld & { running: Promise<void> };
@@ -124,6 +130,9 @@ describe('monthly notices (三务公开) on a real Temporal server', () => {
     await handle.backfill(range);
     const all = await scheduledRuns(4);
     expect(all).toHaveLength(4);
+    for await (const wf of temporal.client.workflow.list({ query: `TemporalScheduledById = '${scheduleId}'` }))
+      runs.push({ workflowId: wf.workflowId, runId: wf.runId, label: 'scheduled-fan-out' });
+    runs.push({ workflowId: monthlyNoticeWorkflowId(villageA, '2026-10'), label: 'one-village-one-month' });
 
     // then two months were published, once each
     expect(first.map((r) => r.month).sort()).toEqual(['2026-09', '2026-10']);
@@ -195,7 +204,9 @@ describe('monthly notices (三务公开) on a real Temporal server', () => {
         workflowId: id,
         args: [{ month }],
       }) as Promise<MonthlyNoticesResult>;
-    const [once, twice] = [await run(uniqueName('notices-by-hand')), await run(uniqueName('notices-by-hand'))];
+    const ids = [uniqueName('notices-by-hand'), uniqueName('notices-by-hand')];
+    const [once, twice] = [await run(ids[0] ?? ''), await run(ids[1] ?? '')];
+    runs.push(...ids.map((workflowId) => ({ workflowId, label: 'fan-out-by-hand-twice' })));
     expect(once.villages.find((v) => v.village === villageC)?.result).toBe('published');
     expect(twice.villages.map((v) => v.result)).toEqual([
       'already-published',
@@ -213,5 +224,34 @@ describe('monthly notices (三务公开) on a real Temporal server', () => {
     ]);
     expect(JSON.stringify(notice)).not.toContain('13900000000');
     expect(JSON.stringify(notice)).not.toContain('私下答复的内容');
+  });
+
+  test('given every publishing workflow run here, then today’s code replays its history', async () => {
+    const histories = await Promise.all(
+      runs.map(async ({ workflowId, runId }) => ({
+        workflowId,
+        history: await temporal.client.workflow.getHandle(workflowId, runId).fetchHistory(),
+      })),
+    );
+    let count = 0;
+    for await (const result of Worker.runReplayHistories(
+      { workflowBundle: { codePath: testEnv('bundle') } },
+      histories,
+    )) {
+      expect(result.error).toBeUndefined();
+      count++;
+    }
+    expect(count).toBe(runs.length);
+    if (process.env.RECORD_HISTORIES === '1') {
+      const dir = path.join(__dirname, '..', 'fixtures', 'histories');
+      mkdirSync(dir, { recursive: true });
+      const seen = new Set<string>();
+      histories.forEach(({ history }, i) => {
+        const label = runs[i]?.label ?? 'run';
+        if (seen.has(label)) return;
+        seen.add(label);
+        writeFileSync(path.join(dir, `monthly-notices--${label}.json`), historyToJSON(history));
+      });
+    }
   });
 });

@@ -145,6 +145,7 @@ describe('opinions (民意直通车) on a real Temporal server', () => {
     await new Promise((resolve) => setTimeout(resolve, 1500));
     const stillHeld = await matters.view(matterId);
     expect(held.activeSteps.map((s) => s.id)).toEqual(['disclose-resolution']);
+    expect(held.activeSteps[0]?.heldByOpinions).toBe(1);
     expect(stillHeld.activeSteps.map((s) => s.id)).toEqual(['disclose-resolution']);
     expect(stillHeld.completedSteps).not.toContain('disclose-resolution');
 
