@@ -203,13 +203,14 @@ export function composeMonthlyNotice(input: {
     .map(publicOpinion)
     .map((o): NoticeOpinion => ({
       opinionId: o.opinionId,
-      subject: o.subject,
-      text: o.text,
+      // a resident may write a phone or ID number into the text: never on the board
+      subject: redactText(o.subject),
+      text: redactText(o.text),
       ...(o.matterId ? { matterId: o.matterId } : {}),
       status: o.status,
       submittedAt: o.submittedAt,
       ...(o.answeredAt ? { answeredAt: o.answeredAt } : {}),
-      ...(o.answer ? { answer: o.answer } : {}),
+      ...(o.answer ? { answer: redactText(o.answer) } : {}),
       ...(o.answerWithheld ? { answerWithheld: true } : {}),
     }))
     .sort((a, b) => a.submittedAt.localeCompare(b.submittedAt) || a.opinionId.localeCompare(b.opinionId));

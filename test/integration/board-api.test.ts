@@ -80,7 +80,9 @@ async function waitUntil<T>(what: string, read: () => Promise<T>, done: (t: T) =
 
 describe('opinion routes', () => {
   test('given a resident without log-in, then they submit, track by code, and never see contact details in public', async () => {
-    const res = await request(app).post('/api/opinions').send(opinion());
+    const res = await request(app)
+      .post('/api/opinions')
+      .send(opinion({ text: '三组村道雨后积水严重，电话 13700000000。' }));
     expect(res.status).toBe(201);
     const { opinionId, trackingCode } = res.body as { opinionId: string; trackingCode: string };
     expect(res.headers.location).toBe(`/api/opinions/${opinionId}`);
@@ -92,6 +94,7 @@ describe('opinion routes', () => {
 
     const anonymous = await request(app).get(`/api/opinions/${opinionId}`);
     expect(anonymous.body.access).toBe('public');
+    expect(anonymous.body.text).toBe('三组村道雨后积水严重，电话 [已隐去 / redacted]。');
     expect(JSON.stringify(anonymous.body)).not.toContain('13700000000');
     const asChair = await request(app)
       .get(`/api/opinions/${opinionId}`)

@@ -151,6 +151,10 @@ describe('opinion rules', () => {
     const short = policyValuesAt(loadPolicyFile(path.join(root, 'test/fixtures/policies/short.json')), '2026-11-27');
     expect(opinionDeadlinesFrom(short).acknowledge.unit).toBe('seconds');
     expect(() => opinionDeadlinesFrom({})).toThrow();
+    // every value says where it comes from
+    const sources = loadPolicyFile(path.join(root, 'procedures/policies/luojiang.json')).versions[0]?.assumptions ?? {};
+    expect(sources['opinions.acknowledgeDeadline']).toMatch(/民意直通车/);
+    expect(sources['opinions.answerDeadline']).toMatch(/民意直通车/);
   });
 
   test('given no time limit has passed, then the town may not act; after one has, it may', () => {

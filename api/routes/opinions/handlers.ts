@@ -11,6 +11,7 @@ import {
   type OpinionDeadlines,
   type OpinionState,
 } from '../../../common/opinion';
+import { redactText } from '../../../common/redact';
 import { rolesIn, signedIn, type Principal } from '../../auth/principal';
 import type { DirectoryPort } from '../../directory/port';
 import type { Directory } from '../../directory/schema';
@@ -64,7 +65,16 @@ function canSeeFull(directory: Directory, principal: Principal | undefined, vill
 
 export function fullView(state: OpinionState, access: 'full' | 'resident' | 'public') {
   const shown = publicOpinion(state);
-  if (access === 'public') return { ...shown, access };
+  if (access === 'public') {
+    // A resident may write a phone number or an ID number into the text: never on the public page.
+    return {
+      ...shown,
+      subject: redactText(shown.subject),
+      text: redactText(shown.text),
+      ...(shown.answer !== undefined ? { answer: redactText(shown.answer) } : {}),
+      access,
+    };
+  }
   // The resident holding the code reads their own answer even when it is not published.
   const answer = state.answered ? { answer: state.answered.answer } : {};
   if (access === 'resident') return { ...shown, ...answer, access };
