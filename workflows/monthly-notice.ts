@@ -1,5 +1,6 @@
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import {
+  ApplicationFailure,
   ParentClosePolicy,
   WorkflowIdReusePolicy,
   executeChild,
@@ -12,6 +13,7 @@ import {
   monthlyNoticeWorkflowId,
   previousMonth,
   type PublishNoticeResult,
+  type VillageInfo,
 } from '../common/monthly-notice';
 import { ScheduledStartTime } from '../common/search-attributes';
 
@@ -24,6 +26,8 @@ const { publishMonthlyNotice } = proxyActivities<Activities>({
   startToCloseTimeout: '10 minutes',
   retry: { maximumAttempts: 20 },
 });
+
+const VILLAGES_AT_ONCE = 5;
 
 export interface MonthlyNoticesInput {
   /** YYYY-MM; omitted (the Schedule) → the month before the scheduled time, China time */
@@ -45,27 +49,33 @@ export async function monthlyNotices(input: MonthlyNoticesInput = {}): Promise<M
   const info = workflowInfo();
   const scheduled = info.typedSearchAttributes.get(ScheduledStartTime);
   const month = input.month ?? previousMonth((scheduled ?? info.runStartTime).getTime());
-  MonthSchema.parse(month);
+  // A bad month is a business error, not a bug to retry forever.
+  if (!MonthSchema.safeParse(month).success)
+    throw ApplicationFailure.nonRetryable(`month must be YYYY-MM, got ${JSON.stringify(month)}`, 'INVALID_DATA');
   const villages = await listVillages();
-  const results = await Promise.all(
-    villages.map(async (village): Promise<MonthlyNoticesResult['villages'][number]> => {
-      try {
-        const published = await executeChild(monthlyNotice, {
-          workflowId: monthlyNoticeWorkflowId(village.id, month),
-          args: [{ village: village.id, villageName: village.name, town: village.town, month }],
-          // A failed attempt may be run again; a published month may not.
-          workflowIdReusePolicy: WorkflowIdReusePolicy.ALLOW_DUPLICATE_FAILED_ONLY,
-          parentClosePolicy: ParentClosePolicy.ABANDON,
-        });
-        return { village: village.id, result: published.created ? 'published' : 'already-published' };
-      } catch (err) {
-        if (err instanceof WorkflowExecutionAlreadyStartedError)
-          return { village: village.id, result: 'already-published' };
-        throw err;
-      }
-    }),
-  );
+  const results: MonthlyNoticesResult['villages'] = [];
+  // A few villages at a time: each reads all its matters of the month, and a district has many.
+  for (let i = 0; i < villages.length; i += VILLAGES_AT_ONCE) {
+    results.push(...(await Promise.all(villages.slice(i, i + VILLAGES_AT_ONCE).map(publishOne))));
+  }
   return { month, villages: results };
+
+  async function publishOne(village: VillageInfo): Promise<MonthlyNoticesResult['villages'][number]> {
+    try {
+      const published = await executeChild(monthlyNotice, {
+        workflowId: monthlyNoticeWorkflowId(village.id, month),
+        args: [{ village: village.id, villageName: village.name, town: village.town, month }],
+        // A failed attempt may be run again; a published month may not.
+        workflowIdReusePolicy: WorkflowIdReusePolicy.ALLOW_DUPLICATE_FAILED_ONLY,
+        parentClosePolicy: ParentClosePolicy.ABANDON,
+      });
+      return { village: village.id, result: published.created ? 'published' : 'already-published' };
+    } catch (err) {
+      if (err instanceof WorkflowExecutionAlreadyStartedError)
+        return { village: village.id, result: 'already-published' };
+      throw err;
+    }
+  }
 }
 
 export interface MonthlyNoticeInput {
