@@ -2,7 +2,7 @@ import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { ScheduleOverlapPolicy } from '@temporalio/client';
+import { ScheduleOverlapPolicy, WorkflowFailedError } from '@temporalio/client';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import { Worker } from '@temporalio/worker';
 import { createNoticeStore } from '../../activities/notice-store';
@@ -224,6 +224,17 @@ describe('monthly notices (三务公开) on a real Temporal server', () => {
     ]);
     expect(JSON.stringify(notice)).not.toContain('13900000000');
     expect(JSON.stringify(notice)).not.toContain('私下答复的内容');
+  });
+
+  test('given a month that is not one, then the run fails at once, publishing nothing', async () => {
+    const before = await store.months(villageA);
+    const run = temporal.client.workflow.execute(MONTHLY_NOTICES_WORKFLOW, {
+      taskQueue: world.taskQueue,
+      workflowId: uniqueName('notices-bad-month'),
+      args: [{ month: '2026-13' }],
+    });
+    await expect(run).rejects.toThrow(WorkflowFailedError);
+    expect(await store.months(villageA)).toEqual(before);
   });
 
   test('given every publishing workflow run here, then today’s code replays its history', async () => {
