@@ -4,6 +4,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { Connection } from '@temporalio/client';
 import { customSearchAttributes } from '../common/search-attributes';
 import { isPortFree } from './ports';
+import { ensureRetention } from './retention';
 import { registerSearchAttributes } from './search-attributes';
 
 export interface DevServerOptions {
@@ -158,11 +159,12 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
     }
     try {
       await registerSearchAttributes(connection, options.namespace);
+      await ensureRetention(connection, options.namespace);
       return server;
     } catch (err) {
       await server.stop();
       throw new DevServerError(
-        `Could not register search attributes: ${err instanceof Error ? err.message : String(err)}`,
+        `Could not register search attributes or set the retention: ${err instanceof Error ? err.message : String(err)}`,
       );
     } finally {
       await connection.close();
