@@ -50,7 +50,8 @@ export function createActivities(deps: ActivityDeps) {
         throw ApplicationFailure.nonRetryable('the worker was started without a notice store', 'NO_NOTICE_STORE');
       const existing = await notices.get(input.village, input.month);
       if (existing) return { created: false, notice: existing };
-      const board = createBoardSource(client);
+      // Strict: a notice is written once, so a matter that cannot be read now fails the attempt.
+      const board = createBoardSource(client, { strict: true });
       const period = monthRange(input.month);
       // Payments count by their payment date, which may precede the month the matter closed in.
       const [alive, paid, opinions] = await Promise.all([

@@ -1,4 +1,5 @@
 import type { Client } from '@temporalio/client';
+import { WorkflowNotFoundError } from '@temporalio/common';
 import { MATTER_WORKFLOW, stateQuery, type MatterView } from './matter';
 import { OPINION_WORKFLOW, opinionQuery, type OpinionState } from './opinion';
 import { MatterSearchAttributes, OpinionSearchAttributes } from './search-attributes';
@@ -54,7 +55,20 @@ async function mapLimited<T, R>(items: T[], fn: (item: T) => Promise<R | undefin
   return out.filter((r): r is R => r !== undefined);
 }
 
-export function createBoardSource(client: Client): BoardSource {
+/** A workflow deleted (retention) between listing and reading it: not there, not an error. */
+function isNotFound(err: unknown): boolean {
+  return err instanceof WorkflowNotFoundError;
+}
+
+/**
+ * `strict`: a matter that cannot be read now fails the call (to be retried) instead of being left
+ * out, for what is written once and for good (the monthly notice). Pages may leave it out.
+ */
+export function createBoardSource(client: Client, options: { strict?: boolean } = {}): BoardSource {
+  const skip = (err: unknown): undefined => {
+    if (options.strict && !isNotFound(err)) throw err;
+    return undefined;
+  };
   const ids = async (query: string): Promise<string[]> => {
     const seen = new Set<string>();
     // Continue-as-new leaves one visibility row per run: one id per matter.
@@ -65,17 +79,16 @@ export function createBoardSource(client: Client): BoardSource {
     mapLimited(await ids(query), async (id) => {
       try {
         return await client.workflow.getHandle(id).query(stateQuery);
-      } catch {
-        // Deleted by retention between list and query, or its worker is gone: not on the board.
-        return undefined;
+      } catch (err) {
+        return skip(err);
       }
     });
   const opinions = async (query: string) =>
     mapLimited(await ids(query), async (id) => {
       try {
         return await client.workflow.getHandle(id).query(opinionQuery);
-      } catch {
-        return undefined;
+      } catch (err) {
+        return skip(err);
       }
     });
   const matterQuery = (village: string, extra: string[]) =>
