@@ -65,6 +65,9 @@ function isNotFound(err: unknown): boolean {
  * out, for what is written once and for good (the monthly notice). Pages may leave it out.
  */
 export function createBoardSource(client: Client, options: { strict?: boolean } = {}): BoardSource {
+  // A matter whose worker does not answer must not hold up a page; the notice waits longer, then retries.
+  const deadlineMs = options.strict ? 60_000 : 5_000;
+  const read = <T>(fn: () => Promise<T>) => client.connection.withDeadline(Date.now() + deadlineMs, fn);
   const skip = (err: unknown): undefined => {
     if (options.strict && !isNotFound(err)) throw err;
     return undefined;
@@ -78,7 +81,7 @@ export function createBoardSource(client: Client, options: { strict?: boolean } 
   const views = async (query: string) =>
     mapLimited(await ids(query), async (id) => {
       try {
-        return await client.workflow.getHandle(id).query(stateQuery);
+        return await read(() => client.workflow.getHandle(id).query(stateQuery));
       } catch (err) {
         return skip(err);
       }
@@ -86,7 +89,7 @@ export function createBoardSource(client: Client, options: { strict?: boolean } 
   const opinions = async (query: string) =>
     mapLimited(await ids(query), async (id) => {
       try {
-        return await client.workflow.getHandle(id).query(opinionQuery);
+        return await read(() => client.workflow.getHandle(id).query(opinionQuery));
       } catch (err) {
         return skip(err);
       }
