@@ -10,6 +10,7 @@ import {
   readOpinion,
   submitOpinion,
 } from '../../api/routes/opinions/service';
+import { OPINIONS_PATCH } from '../../workflows/matter';
 import { DirectMatters, directWorld, type DirectWorld } from '../helpers/direct-matters';
 import { connectTestTemporal, type TestTemporal } from '../helpers/temporal';
 import { testEnv } from '../helpers/test-env';
@@ -156,6 +157,16 @@ describe('opinions (民意直通车) on a real Temporal server', () => {
     const actions = released.record.map((r) => r.action);
     expect(actions.indexOf('opinion-answered')).toBeLessThan(actions.indexOf('disclosure-ended'));
     expect(released.completedSteps).toContain('disclose-resolution');
+    // the change to the matter workflow is behind its patch marker (older matters replay as they ran)
+    const history = await temporal.client.workflow.getHandle(matterId).fetchHistory();
+    const markers = (history.events ?? []).filter((e) => e.markerRecordedEventAttributes?.markerName === 'core_patch');
+    expect(markers).toHaveLength(1);
+    const patchIds = markers.flatMap((m) =>
+      Object.values(m.markerRecordedEventAttributes?.details ?? {})
+        .flatMap((p) => p.payloads ?? [])
+        .map((p) => (JSON.parse(Buffer.from(p.data ?? []).toString('utf8')) as { id?: string }).id),
+    );
+    expect(patchIds).toEqual([OPINIONS_PATCH]);
   });
 
   test('given every workflow run here, then today’s code replays its history', async () => {
