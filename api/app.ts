@@ -22,6 +22,7 @@ import { meRoutes } from './routes/me/routes';
 import { noticeRoutes } from './routes/notices/routes';
 import { opinionRoutes, type OpinionLimits } from './routes/opinions/routes';
 import { pingRoutes } from './routes/pings/routes';
+import { procedureVersionRoutes } from './routes/procedure-versions/routes';
 import { procedureRoutes } from './routes/procedures/routes';
 import { reportRoutes } from './routes/reports/routes';
 import { villageRoutes } from './routes/villages/routes';
@@ -54,6 +55,7 @@ export function apiRoutes(deps: AppDeps): RouteDef[] {
     ...meRoutes({ client, directory, now }),
     ...villageRoutes(directory),
     ...procedureRoutes(deps.catalog),
+    ...procedureVersionRoutes(deps.catalog),
     ...matterRoutes({ client, taskQueue, catalog: deps.catalog, directory, now }),
     ...recordRoutes({ client, catalog: deps.catalog, directory, now }),
     ...pingRoutes({ client, taskQueue }),

@@ -1,5 +1,9 @@
 import { z } from 'zod';
-import { MeetingBodySchema, type MeetingBody } from './graph';
+import { MeetingBodySchema } from './graph';
+import type { BodyRule, MeetingCounts, MeetingRules, RatioRule } from './meeting-judge';
+
+export { judgeMeeting, meets } from './meeting-judge';
+export type { BodyRule, MeetingCounts, MeetingResult, MeetingRules, RatioRule } from './meeting-judge';
 
 /**
  * Legal quorum and majority (村民委员会组织法 Arts. 22, 26; local 四议两公开 rules) as policy
@@ -12,7 +16,6 @@ export const RatioRuleSchema = z.object({
   num: z.number().int().positive(),
   den: z.number().int().positive(),
 });
-export type RatioRule = z.infer<typeof RatioRuleSchema>;
 
 export const BodyRuleSchema = z.object({
   /** Attendance, as a share of the members who should attend. */
@@ -22,10 +25,8 @@ export const BodyRuleSchema = z.object({
   /** Agreement, as a share of those present or of all members who should attend. */
   passing: RatioRuleSchema.extend({ of: z.enum(['present', 'members']) }),
 });
-export type BodyRule = z.infer<typeof BodyRuleSchema>;
 
 export const MeetingRulesSchema = z.record(MeetingBodySchema, BodyRuleSchema);
-export type MeetingRules = z.infer<typeof MeetingRulesSchema>;
 
 export const MeetingCountsSchema = z
   .object({
@@ -51,27 +52,13 @@ export const MeetingCountsSchema = z
       });
     }
   });
-export type MeetingCounts = z.infer<typeof MeetingCountsSchema>;
 
-export function meets(rule: RatioRule, part: number, whole: number): boolean {
-  // part/whole ⋛ num/den  ⇔  part·den ⋛ num·whole (integers, exact)
-  const left = part * rule.den;
-  const right = rule.num * whole;
-  return rule.compare === 'gt' ? left > right : left >= right;
-}
-
-export type MeetingResult = 'passed' | 'rejected' | 'inquorate';
-
-export function judgeMeeting(body: MeetingBody, counts: MeetingCounts, rules: MeetingRules): MeetingResult {
-  const rule = rules[body];
-  if (!rule) throw new Error(`no meeting rule for body ${body}`);
-  const byMembers = meets(rule.attendance, counts.present, counts.members);
-  const byHouseholds =
-    rule.householdsAttendance !== undefined &&
-    counts.households !== undefined &&
-    counts.householdsRepresented !== undefined &&
-    meets(rule.householdsAttendance, counts.householdsRepresented, counts.households);
-  if (!byMembers && !byHouseholds) return 'inquorate';
-  const whole = rule.passing.of === 'present' ? counts.present : counts.members;
-  return meets(rule.passing, counts.inFavour, whole) ? 'passed' : 'rejected';
-}
+// The schemas parse exactly the shapes the zod-free judge works on (a mismatch fails the build).
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+const sameShapes: [
+  Same<z.infer<typeof RatioRuleSchema>, RatioRule>,
+  Same<z.infer<typeof BodyRuleSchema>, BodyRule>,
+  Same<z.infer<typeof MeetingRulesSchema>, MeetingRules>,
+  Same<z.infer<typeof MeetingCountsSchema>, MeetingCounts>,
+] = [true, true, true, true];
+void sameShapes;

@@ -1,4 +1,4 @@
-import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { DefaultLogger, bundleWorkflowCode } from '@temporalio/worker';
 import { build } from 'esbuild';
@@ -7,29 +7,50 @@ import { workflowsPath } from '../worker/create-worker';
 /** Second half of `npm run build` (after tsc): the workflow bundle and the UI. */
 
 const DIST_DIR = path.resolve(__dirname, '..');
-const UI_SRC = path.resolve(DIST_DIR, '..', 'ui');
+
+/** Run from dist/scripts (built) or scripts/ (under ts-jest): ui/ is beside package.json either way. */
+function projectRoot(from: string): string {
+  for (let dir = from; ; dir = path.dirname(dir)) {
+    if (existsSync(path.join(dir, 'package.json'))) return dir;
+    if (path.dirname(dir) === dir) throw new Error(`no package.json above ${from}`);
+  }
+}
+const UI_SRC = path.join(projectRoot(__dirname), 'ui');
 
 async function main(): Promise<void> {
   // Bundled once here, so every worker start reuses it instead of running webpack.
   const { code } = await bundleWorkflowCode({ workflowsPath: workflowsPath(), logger: new DefaultLogger('WARN') });
   writeFileSync(path.join(DIST_DIR, 'workflow-bundle.js'), code);
 
-  const uiOut = path.join(DIST_DIR, 'ui');
+  await buildUi(path.join(DIST_DIR, 'ui'));
+}
+
+/** The UI into `uiOut` (the browser tests build their own copy, so they never test a stale one). */
+export async function buildUi(uiOut: string): Promise<void> {
+  rmSync(uiOut, { recursive: true, force: true });
   mkdirSync(uiOut, { recursive: true });
   await build({
-    entryPoints: [path.join(UI_SRC, 'src', 'main.ts')],
+    // app.js: pages + bpmn-js NavigatedViewer; app.css: bpmn-js's own CSS from node_modules, then ours
+    entryPoints: [
+      { in: path.join(UI_SRC, 'src', 'main.ts'), out: 'app' },
+      { in: path.join(UI_SRC, 'app.css'), out: 'app' },
+    ],
     bundle: true,
     minify: true,
     sourcemap: true,
     format: 'esm',
-    target: ['es2020', 'safari14'],
-    outfile: path.join(uiOut, 'app.js'),
+    target: ['es2020', 'chrome87', 'firefox78', 'safari15'],
+    outdir: uiOut,
+    // no CDN, no external fonts: anything a stylesheet points at is inlined
+    loader: { '.woff': 'dataurl', '.woff2': 'dataurl', '.ttf': 'dataurl', '.eot': 'dataurl', '.svg': 'dataurl' },
     logLevel: 'warning',
   });
-  for (const file of ['index.html', 'styles.css']) copyFileSync(path.join(UI_SRC, file), path.join(uiOut, file));
+  copyFileSync(path.join(UI_SRC, 'index.html'), path.join(uiOut, 'index.html'));
 }
 
-main().catch((err: unknown) => {
-  process.stderr.write(`build-assets failed: ${err instanceof Error ? err.message : String(err)}\n`);
-  process.exit(1);
-});
+if (require.main === module) {
+  main().catch((err: unknown) => {
+    process.stderr.write(`build-assets failed: ${err instanceof Error ? err.message : String(err)}\n`);
+    process.exit(1);
+  });
+}

@@ -6,6 +6,7 @@ import { startDevServer, type DevServer } from '../scripts/dev-server';
 import { freePort } from '../scripts/ports';
 import { ensureTemporalCli } from '../scripts/temporal-cli';
 import { workflowsPath } from '../worker/create-worker';
+import { ensureChromium, runIncludesBrowserTests } from './helpers/chromium';
 import { TEST_ENV } from './helpers/test-env';
 
 declare global {
@@ -16,8 +17,11 @@ declare global {
  * One real Temporal dev server for the whole run, on ports the OS hands out (never one that
  * happens to be running), and one workflow bundle that every test worker reuses.
  */
-export default async function globalSetup(): Promise<void> {
+export default async function globalSetup(globalConfig: { testPathPattern?: string }): Promise<void> {
   const projectDir = path.resolve(__dirname, '..');
+  // The browser tests need Debian's chromium: installed here (root) or a clear error, never a skip.
+  const pattern = globalConfig.testPathPattern ?? '';
+  if (runIncludesBrowserTests(pattern ? [pattern] : [])) ensureChromium((line) => process.stdout.write(`${line}\n`));
   const cli = ensureTemporalCli({ env: process.env, projectDir, log: (line) => process.stdout.write(`${line}\n`) });
   const dir = mkdtempSync(path.join(os.tmpdir(), 'xwql-test-'));
   const server = await startDevServer({

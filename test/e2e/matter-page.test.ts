@@ -1,0 +1,82 @@
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { meetingRecord, people } from '../helpers/matter-harness';
+import { ARTIFACTS, UiServer, elementsWith, markerClasses, waitForActive } from './ui-server';
+
+const ui = new UiServer('e2e-matter');
+
+beforeAll(async () => {
+  mkdirSync(ARTIFACTS, { recursive: true });
+  await ui.setUp();
+}, 180_000);
+afterAll(() => ui.tearDown());
+
+const proposal = {
+  title: '修建村道',
+  description: '硬化村道 2 公里',
+  category: 'infrastructure',
+  estimatedAmount: 300000,
+};
+
+describe('the matter page', () => {
+  test('given a matter moved by others, then the diagram lights the step that is active after each action, without a reload', async () => {
+    const { secretary, director, supervisor } = people;
+    const id = await ui.harness.start({
+      procedureId: 'major-decision',
+      village: 'xinglong',
+      title: '修建村道',
+      actor: secretary,
+    });
+    const { page, problems } = await ui.page();
+
+    await page.goto(`${ui.baseUrl}/#/matters/${id}`);
+    await page.waitForSelector('#diagram[data-state="ready"]');
+    expect(await elementsWith(page, 'step-active')).toEqual(['propose']);
+    await page.waitForSelector('.step-badge[data-step="propose"]');
+
+    await ui.harness.ok(id, { step: 'propose', action: 'submit', data: proposal, actor: secretary });
+    await waitForActive(page, ['deliberate']);
+    expect(await markerClasses(page, 'propose')).toContain('step-done');
+    expect(await elementsWith(page, 'flow-taken')).toEqual(
+      expect.arrayContaining(['flow-start-propose', 'flow-propose-deliberate']),
+    );
+
+    await ui.harness.ok(id, {
+      step: 'deliberate',
+      action: 'record',
+      data: meetingRecord('two-committees', 7, 6, 5),
+      actor: director,
+    });
+    await page.waitForSelector('.djs-element.step-awaiting-witness[data-element-id="deliberate"]');
+    await page.waitForSelector('#meetings [data-result="passed"]');
+    await ui.harness.ok(id, { step: 'deliberate', action: 'confirm', actor: supervisor });
+    await waitForActive(page, ['party-review']);
+    expect(await markerClasses(page, 'deliberate')).toContain('step-done');
+    // the timeline names who did what
+    await page.waitForSelector('#timeline li:has-text("li-secretary")');
+
+    await page.screenshot({ path: path.join(ARTIFACTS, 'matter-desktop.png'), fullPage: true });
+    await page.locator('#diagram').screenshot({ path: path.join(ARTIFACTS, 'matter-diagram.png') });
+    await page.setViewportSize({ width: 360, height: 780 });
+    await page.waitForTimeout(300);
+    await page.screenshot({ path: path.join(ARTIFACTS, 'matter-360.png'), fullPage: true });
+    expect(problems).toEqual([]);
+  });
+
+  test('given a title that looks like HTML, then it renders as text and runs nothing', async () => {
+    const title = '<img src=x onerror=alert(1)>';
+    const id = await ui.harness.start({
+      procedureId: 'major-decision',
+      village: 'xinglong',
+      title,
+      actor: people.secretary,
+    });
+    const { page, problems } = await ui.page();
+    await page.goto(`${ui.baseUrl}/#/matters/${id}`);
+    await page.waitForSelector('#diagram[data-state="ready"]');
+    expect(await page.textContent('#matter-title')).toBe(title);
+    expect(await page.$$('main img[src="x"]')).toHaveLength(0);
+    expect(await page.title()).toContain(title);
+    expect(problems).toEqual([]);
+  });
+});

@@ -1,0 +1,274 @@
+import type { MeetingBody } from '../../common/graph';
+import type { MeetingRules } from '../../common/meeting';
+import { ApiFailure } from './api';
+import { h, replaceChildren } from './dom';
+import { isMessageKey, label, t, type Lang } from './i18n';
+import { collect, fieldOfError, type Collected, type FormField, type FormSpec } from './logic/form-schema';
+import { liveQuorum, ratioText, type PartialCounts, type RatioCheck } from './logic/quorum';
+
+let formCount = 0;
+
+export interface FormOptions {
+  lang: Lang;
+  title?: string;
+  submitLabel: string;
+  /** meeting forms: the rules the live check applies */
+  rules?: MeetingRules;
+  onSubmit(collected: Collected): Promise<void>;
+}
+
+const INPUT_TYPES: Partial<Record<FormField['kind'], string>> = {
+  text: 'text',
+  password: 'password',
+  date: 'date',
+  hash: 'text',
+};
+
+function control(field: FormField, id: string, errorId: string, lang: Lang): HTMLElement {
+  const common = {
+    id,
+    name: field.name,
+    'aria-describedby': errorId,
+    ...(field.required ? { required: true, 'aria-required': 'true' } : {}),
+  };
+  switch (field.kind) {
+    case 'textarea':
+      return h('textarea', { ...common, rows: 3, maxlength: field.maxLength });
+    case 'select':
+      return h(
+        'select',
+        common,
+        field.required && (field.options?.length ?? 0) === 1 ? null : h('option', { value: '' }, '—'),
+        (field.options ?? []).map((o) => h('option', { value: o.value }, label(lang, o.label))),
+      );
+    case 'checkbox':
+      return h('input', { ...common, type: 'checkbox', required: false });
+    case 'number':
+    case 'integer':
+    case 'amount':
+      return h('input', {
+        ...common,
+        type: 'text',
+        inputmode: field.kind === 'integer' ? 'numeric' : 'decimal',
+        autocomplete: 'off',
+      });
+    default:
+      return h('input', {
+        ...common,
+        type: INPUT_TYPES[field.kind] ?? 'text',
+        maxlength: field.maxLength,
+        ...(field.kind === 'hash' ? { pattern: '[0-9a-fA-F]{64}', spellcheck: 'false', autocomplete: 'off' } : {}),
+        ...(field.kind === 'password' ? { autocomplete: 'current-password' } : {}),
+        ...(field.name === 'userId' ? { autocomplete: 'username' } : {}),
+      });
+  }
+}
+
+async function sha256Hex(file: File): Promise<string> {
+  const digest = await crypto.subtle.digest('SHA-256', await file.arrayBuffer());
+  return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+function ratioLine(lang: Lang, name: string, check: RatioCheck, households = false): HTMLElement {
+  const need = t(
+    lang,
+    check.rule.compare === 'gt'
+      ? households
+        ? 'needsMoreThanHouseholds'
+        : 'needsMoreThan'
+      : households
+        ? 'needsAtLeastHouseholds'
+        : 'needsAtLeast',
+    { ratio: ratioText(check.rule), n: check.needed },
+  );
+  return h(
+    'li',
+    { class: check.met ? 'rule rule--met' : 'rule rule--unmet', 'data-rule': name },
+    h('span', { class: 'rule__mark', 'aria-hidden': 'true' }, check.met ? '✓' : '✗'),
+    ` ${name}: ${check.have} / ${check.of} — ${need} — `,
+    h('strong', null, check.met ? t(lang, 'ruleMet') : t(lang, 'ruleNotMet')),
+  );
+}
+
+/** Quorum and majority of a meeting, against the rule of its body (record view and live form). */
+export function quorumList(
+  lang: Lang,
+  body: MeetingBody,
+  counts: PartialCounts,
+  rules: MeetingRules,
+): HTMLElement | undefined {
+  const live = liveQuorum(body, counts, rules);
+  if (!live) return undefined;
+  const base = live.passing.base === 'present' ? t(lang, 'ofPresent') : t(lang, 'ofMembers');
+  const result =
+    live.result === 'passed' ? 'resultPassed' : live.result === 'rejected' ? 'resultRejected' : 'resultInquorate';
+  return h(
+    'div',
+    { class: `quorum quorum--${live.result}`, 'data-result': live.result },
+    h(
+      'ul',
+      { class: 'rules' },
+      ratioLine(lang, t(lang, 'attendance'), live.attendance),
+      live.households ? ratioLine(lang, t(lang, 'households'), live.households, true) : null,
+      ratioLine(lang, `${t(lang, 'passing')} (${base})`, live.passing),
+    ),
+    h('p', { class: 'quorum__result' }, h('strong', null, t(lang, result))),
+  );
+}
+
+/** A form from a spec: labels for every control, each error next to the field it names. */
+export function renderForm(spec: FormSpec, options: FormOptions): HTMLFormElement {
+  const { lang } = options;
+  const formId = `f${++formCount}`;
+  const errors = new Map<string, HTMLElement>();
+  const rows = new Map<string, HTMLElement>();
+  const controls = new Map<string, HTMLInputElement | HTMLSelectElement | HTMLTextAreaElement>();
+  const formError = h('div', { class: 'form-error', role: 'alert', 'aria-live': 'assertive' });
+  const live = h('div', { class: 'quorum-live', 'aria-live': 'polite', 'data-live-quorum': '' });
+
+  const fieldRow = (field: FormField, caption: string, required: boolean): HTMLElement => {
+    const id = `${formId}-${field.name}`;
+    const errorId = `${id}-error`;
+    const input = control(field, id, errorId, lang) as HTMLInputElement;
+    controls.set(field.name, input);
+    const error = h('p', { class: 'field-error', id: errorId, 'data-error-for': field.name });
+    errors.set(field.name, error);
+    const captionEl = h(
+      'label',
+      { for: id },
+      caption,
+      required ? h('span', { class: 'req', 'aria-hidden': 'true' }, ' *') : null,
+    );
+    const extra =
+      field.kind === 'hash'
+        ? h('input', {
+            type: 'file',
+            'aria-label': t(lang, 'chooseFile'),
+            title: t(lang, 'chooseFile'),
+            onchange: (event: Event) => {
+              const file = (event.target as HTMLInputElement).files?.[0];
+              if (file)
+                void sha256Hex(file).then((hex) => {
+                  input.value = hex;
+                  update();
+                });
+            },
+          })
+        : null;
+    const row =
+      field.kind === 'checkbox'
+        ? h('div', { class: 'field field--checkbox', 'data-field': field.name }, input, captionEl, error)
+        : h('div', { class: 'field', 'data-field': field.name }, captionEl, input, extra, error);
+    rows.set(field.name, row);
+    return row;
+  };
+
+  const children: HTMLElement[] = spec.fields.map((f) => fieldRow(f, label(lang, f.label), f.required));
+  if (spec.comment !== 'none') {
+    const commentField: FormField = {
+      name: 'comment',
+      label: { zh: '', en: '' },
+      kind: 'textarea',
+      required: spec.comment === 'required',
+      maxLength: 5000,
+    };
+    children.push(
+      fieldRow(
+        commentField,
+        spec.comment === 'required' ? t(lang, 'commentRequired') : t(lang, 'comment'),
+        spec.comment === 'required',
+      ),
+    );
+  }
+
+  const raw = (): Record<string, string | boolean | undefined> => {
+    const values: Record<string, string | boolean | undefined> = {};
+    for (const [name, el] of controls) {
+      values[name] = el instanceof HTMLInputElement && el.type === 'checkbox' ? el.checked : el.value;
+    }
+    return values;
+  };
+
+  /** Villagers' household fields only for the villagers' assembly; the live quorum check. */
+  const update = (): void => {
+    const values = raw();
+    const body = typeof values.body === 'string' ? values.body : '';
+    for (const field of spec.fields) {
+      if (field.onlyForBody) rows.get(field.name)?.toggleAttribute('hidden', field.onlyForBody !== body);
+    }
+    if (!spec.meeting || !options.rules) return;
+    const collected = collect(spec, values);
+    const counts: PartialCounts = {};
+    for (const key of ['members', 'present', 'inFavour', 'against', 'abstain', 'households', 'householdsRepresented']) {
+      const v = collected.data[key];
+      if (typeof v === 'number') counts[key as keyof PartialCounts] = v;
+    }
+    const checked = body ? quorumList(lang, body as MeetingBody, counts, options.rules) : undefined;
+    replaceChildren(live, checked ? [h('h4', null, t(lang, 'quorumLive')), checked] : null);
+  };
+
+  const submit = h('button', { type: 'submit', class: 'primary' }, options.submitLabel);
+  const form = h(
+    'form',
+    { class: 'generated-form', novalidate: true, 'data-action': spec.action, 'data-step': spec.step ?? '' },
+    options.title ? h('h3', null, options.title) : null,
+    children,
+    spec.meeting ? live : null,
+    formError,
+    h('div', { class: 'form-actions' }, submit),
+  );
+  form.addEventListener('input', update);
+  form.addEventListener('change', update);
+
+  const showProblems = (problems: { field?: string; message: string }[], summary?: string): void => {
+    for (const [name, el] of errors) {
+      el.textContent = '';
+      controls.get(name)?.removeAttribute('aria-invalid');
+    }
+    const unplaced: string[] = [];
+    let first: HTMLElement | undefined;
+    for (const p of problems) {
+      const name = fieldOfError(p.field);
+      const el = name ? errors.get(name) : undefined;
+      if (el && name) {
+        el.textContent = el.textContent ? `${el.textContent}; ${p.message}` : p.message;
+        const input = controls.get(name);
+        input?.setAttribute('aria-invalid', 'true');
+        first ??= input;
+      } else unplaced.push(p.field ? `${p.field}: ${p.message}` : p.message);
+    }
+    const text = [summary, ...unplaced].filter(Boolean).join(' · ');
+    formError.textContent = text ? `${t(lang, 'errorPrefix')}${text}` : '';
+    first?.focus();
+  };
+
+  form.addEventListener('submit', (event) => {
+    event.preventDefault();
+    const collected = collect(spec, raw());
+    if (collected.problems.length > 0) {
+      showProblems(
+        collected.problems.map((p) => ({
+          field: p.field,
+          message: isMessageKey(p.message) ? t(lang, p.message) : p.message,
+        })),
+      );
+      return;
+    }
+    showProblems([]);
+    submit.disabled = true;
+    submit.textContent = t(lang, 'sending');
+    options
+      .onSubmit(collected)
+      .catch((err: unknown) => {
+        if (err instanceof ApiFailure) showProblems(err.details, err.message);
+        else showProblems([], err instanceof Error ? err.message : String(err));
+      })
+      .finally(() => {
+        submit.disabled = false;
+        submit.textContent = options.submitLabel;
+      });
+  });
+  // a single-body meeting has its body chosen already
+  queueMicrotask(update);
+  return form;
+}

@@ -1,0 +1,182 @@
+import { ApiFailure, getJson, newKey, postJson } from '../api';
+import type { PageContext } from '../context';
+import { h, replaceChildren } from '../dom';
+import { renderForm } from '../form-view';
+import { actionLabel, formatTime, label, roleLabel, t } from '../i18n';
+import { stepBadge } from '../logic/countdown';
+import type { FormField, FormSpec } from '../logic/form-schema';
+import { href } from '../logic/route';
+import type { Task } from '../types';
+import { empty, errorBox, loadCatalog } from './common';
+
+export async function loginPage(ctx: PageContext, main: HTMLElement, next: string | undefined): Promise<void> {
+  const { lang } = ctx;
+  ctx.setTitle(t(lang, 'loginHeading'));
+  const spec: FormSpec = {
+    step: null,
+    action: 'login',
+    comment: 'none',
+    fields: [
+      { name: 'userId', label: { zh: '账号', en: 'User id' }, kind: 'text', required: true, maxLength: 100 },
+      { name: 'password', label: { zh: '密码', en: 'Password' }, kind: 'password', required: true },
+    ],
+  };
+  replaceChildren(
+    main,
+    h('h1', null, t(lang, 'loginHeading')),
+    h(
+      'div',
+      { class: 'panel narrow' },
+      renderForm(spec, {
+        lang,
+        submitLabel: t(lang, 'loginButton'),
+        onSubmit: async (c) => {
+          await postJson('/api/auth/login', c.data);
+          await ctx.reloadMe();
+          ctx.go(next ?? href({ page: 'tasks' }));
+        },
+      }),
+    ),
+  );
+}
+
+function needLogin(ctx: PageContext, here: string): boolean {
+  if (ctx.me) return false;
+  ctx.go(href({ page: 'login', next: here }));
+  return true;
+}
+
+export async function tasksPage(ctx: PageContext, main: HTMLElement): Promise<void> {
+  const { lang } = ctx;
+  if (needLogin(ctx, href({ page: 'tasks' }))) return;
+  ctx.setTitle(t(lang, 'tasksHeading'));
+  const list = h('div', null, t(lang, 'loading'));
+  replaceChildren(
+    main,
+    h('h1', null, t(lang, 'tasksHeading')),
+    h('p', null, h('a', { class: 'button', href: href({ page: 'start' }) }, t(lang, 'navStart'))),
+    list,
+  );
+  const draw = async (): Promise<void> => {
+    let tasks: Task[];
+    try {
+      tasks = (await getJson<{ tasks: Task[] }>('/api/me/tasks')).tasks;
+    } catch (err) {
+      if (err instanceof ApiFailure && err.status === 401) {
+        await ctx.reloadMe();
+        ctx.go(href({ page: 'login', next: href({ page: 'tasks' }) }));
+        return;
+      }
+      replaceChildren(list, errorBox(lang, err));
+      return;
+    }
+    const now = Date.now();
+    replaceChildren(
+      list,
+      tasks.length === 0
+        ? empty(t(lang, 'tasksEmpty'))
+        : h(
+            'ul',
+            { class: 'task-list' },
+            tasks.map((task) => {
+              const badge = stepBadge(lang, task, 'running', now);
+              return h(
+                'li',
+                { 'data-matter': task.matterId, 'data-step': task.step.id, class: task.overdue ? 'overdue' : '' },
+                h('a', { href: href({ page: 'matter', id: task.matterId }) }, task.title),
+                h('br'),
+                h('strong', null, label(lang, task.step.name, task.step.id)),
+                ` · ${task.actions.map((a) => actionLabel(lang, a)).join(' / ')} · ${roleLabel(lang, task.role)}`,
+                h('br'),
+                h('span', { class: 'small' }, `${label(lang, task.procedure.name)} · ${task.village}`),
+                task.deadline ? h('span', { class: 'small' }, ` · ${formatTime(lang, task.deadline)}`) : null,
+                badge && (task.overdue || badge.tone !== 'overdue')
+                  ? h(
+                      'span',
+                      { class: `step-badge step-badge--${task.overdue ? 'overdue' : badge.tone} inline` },
+                      task.overdue ? t(lang, 'overdue') : badge.text,
+                    )
+                  : null,
+              );
+            }),
+          ),
+    );
+  };
+  await draw();
+  ctx.every(5000, draw);
+}
+
+export async function startPage(
+  ctx: PageContext,
+  main: HTMLElement,
+  preset: { village?: string; procedure?: string },
+): Promise<void> {
+  const { lang, me } = ctx;
+  if (needLogin(ctx, href({ page: 'start', ...preset }))) return;
+  if (!me) return;
+  ctx.setTitle(t(lang, 'startHeading'));
+  let catalog;
+  try {
+    catalog = await loadCatalog();
+  } catch (err) {
+    replaceChildren(main, errorBox(lang, err));
+    return;
+  }
+  const fields: FormField[] = [
+    {
+      name: 'procedureId',
+      label: { zh: '流程', en: 'Procedure' },
+      kind: 'select',
+      required: true,
+      options: catalog.filter((p) => p.current).map((p) => ({ value: p.id, label: p.name })),
+    },
+    {
+      name: 'village',
+      label: { zh: '村', en: 'Village' },
+      kind: 'select',
+      required: true,
+      options: me.villages.map((v) => ({ value: v.id, label: v.name })),
+    },
+    { name: 'title', label: { zh: '事项名称', en: 'Title' }, kind: 'text', required: true, maxLength: 200 },
+    { name: 'amount', label: { zh: '金额（元）', en: 'Amount (yuan)' }, kind: 'amount', required: false, min: 0 },
+    {
+      name: 'links',
+      label: { zh: '关联事项编号（用逗号分隔）', en: 'Linked matter ids (comma separated)' },
+      kind: 'text',
+      required: false,
+    },
+  ];
+  // one key per visit: a double click or a retry finds the matter already started
+  const key = newKey();
+  const form = renderForm(
+    { step: null, action: 'start', comment: 'none', fields },
+    {
+      lang,
+      submitLabel: t(lang, 'startButton'),
+      onSubmit: async (c) => {
+        const { links, ...rest } = c.data;
+        const body = {
+          ...rest,
+          ...(typeof links === 'string'
+            ? {
+                links: links
+                  .split(/[,，\s]+/)
+                  .map((s) => s.trim())
+                  .filter(Boolean),
+              }
+            : {}),
+        };
+        const created = await postJson<{ id: string }>('/api/matters', body, key);
+        ctx.go(href({ page: 'matter', id: created.id }));
+      },
+    },
+  );
+  for (const [name, value] of [
+    ['procedureId', preset.procedure],
+    ['village', preset.village ?? (me.villages.length === 1 ? me.villages[0]?.id : undefined)],
+  ] as const) {
+    const select = form.querySelector<HTMLSelectElement>(`[name="${name}"]`);
+    if (select && value) select.value = value;
+  }
+  replaceChildren(main, h('h1', null, t(lang, 'startHeading')), h('div', { class: 'panel narrow' }, form));
+}

@@ -1,0 +1,339 @@
+import { getJson, getText } from '../api';
+import type { PageContext } from '../context';
+import { Diagram } from '../diagram';
+import { h, replaceChildren } from '../dom';
+import { formatTime, formatYuan, kindLabel, label, roleLabel, t, wordLabel, type Lang } from '../i18n';
+import { href } from '../logic/route';
+import { describeReadiness } from '../status';
+import type { CatalogEntry, MatterPageView, MatterSummary, ProcedureGraph } from '../types';
+import { durationLabel, empty, errorBox, loadCatalog, loadGraph, loadVillages, section, stepName } from './common';
+
+/** How far back the board shows results (三务公开 is monthly; a quarter keeps the last months visible). */
+const RESULTS_DAYS = 92;
+
+export async function homePage(ctx: PageContext, main: HTMLElement): Promise<void> {
+  const { lang } = ctx;
+  ctx.setTitle(t(lang, 'subtitle'));
+  const status = h(
+    'p',
+    { id: 'status', role: 'status', 'aria-live': 'polite', 'data-level': 'pending' },
+    t(lang, 'checking'),
+  );
+  const villagesBox = h('div', null, h('p', null, t(lang, 'loading')));
+  replaceChildren(
+    main,
+    h('p', { class: 'intro' }, t(lang, 'intro')),
+    section('villages', t(lang, 'villagesHeading'), villagesBox),
+    section(
+      'catalog-link',
+      t(lang, 'catalogHeading'),
+      h('p', null, t(lang, 'catalogIntro')),
+      h('p', null, h('a', { href: href({ page: 'procedures' }) }, t(lang, 'allProcedures'))),
+    ),
+    section('system', t(lang, 'statusHeading'), status),
+  );
+  void fetch('/readyz', { headers: { accept: 'application/json' } })
+    .then((res) => res.json())
+    .catch(() => undefined)
+    .then((body: unknown) => {
+      const view = describeReadiness(body);
+      status.dataset.level = view.level;
+      status.textContent = t(lang, view.message);
+    });
+  try {
+    const { towns, villages } = await loadVillages();
+    if (villages.length === 0) {
+      replaceChildren(villagesBox, empty(t(lang, 'villagesEmpty')));
+      return;
+    }
+    const byTown = new Map<string, typeof villages>();
+    for (const v of villages) byTown.set(v.town, [...(byTown.get(v.town) ?? []), v]);
+    replaceChildren(
+      villagesBox,
+      [...byTown].map(([town, list]) =>
+        h(
+          'div',
+          { class: 'town' },
+          h('h3', null, label(lang, towns.find((tw) => tw.id === town)?.name, town)),
+          h(
+            'ul',
+            { class: 'village-list' },
+            list.map((v) =>
+              h('li', null, h('a', { href: href({ page: 'village', id: v.id }) }, label(lang, v.name, v.id))),
+            ),
+          ),
+        ),
+      ),
+    );
+  } catch (err) {
+    replaceChildren(villagesBox, errorBox(lang, err));
+  }
+}
+
+async function currentGraphs(catalog: CatalogEntry[]): Promise<Map<string, ProcedureGraph>> {
+  const graphs = new Map<string, ProcedureGraph>();
+  await Promise.all(
+    catalog.map(async (p) => {
+      if (!p.current) return;
+      const graph = await loadGraph(p.id, p.current).catch(() => undefined);
+      if (graph) graphs.set(p.id, graph);
+    }),
+  );
+  return graphs;
+}
+
+function catalogList(lang: Lang, catalog: CatalogEntry[]): HTMLElement {
+  return h(
+    'ul',
+    { class: 'catalog' },
+    catalog.map((p) =>
+      h(
+        'li',
+        { 'data-procedure': p.id },
+        h('a', { href: href({ page: 'procedure', id: p.id }) }, label(lang, p.name, p.id)),
+      ),
+    ),
+  );
+}
+
+export async function villagePage(ctx: PageContext, main: HTMLElement, id: string): Promise<void> {
+  const { lang } = ctx;
+  const heading = h('h1', null, id);
+  const runningBox = h('div', null, t(lang, 'loading'));
+  const noticesBox = h('div', null, t(lang, 'loading'));
+  const resultsBox = h('div', null, t(lang, 'loading'));
+  const catalogBox = h('div', null, t(lang, 'loading'));
+  replaceChildren(
+    main,
+    heading,
+    h(
+      'div',
+      { class: 'board' },
+      section('running', t(lang, 'runningHeading'), runningBox),
+      section('disclosures', t(lang, 'disclosuresHeading'), noticesBox),
+      section('results', t(lang, 'resultsHeading'), resultsBox),
+      section('catalog', t(lang, 'catalogHeading'), h('p', null, t(lang, 'catalogIntro')), catalogBox),
+    ),
+  );
+
+  const villages = await loadVillages().catch(() => undefined);
+  const village = villages?.villages.find((v) => v.id === id);
+  const villageName = village ? label(lang, village.name, id) : id;
+  heading.textContent = `${villageName} · ${t(lang, 'boardHeading')}`;
+  ctx.setTitle(heading.textContent);
+
+  let catalog: CatalogEntry[] = [];
+  try {
+    catalog = await loadCatalog();
+    replaceChildren(catalogBox, catalogList(lang, catalog));
+  } catch (err) {
+    replaceChildren(catalogBox, errorBox(lang, err));
+  }
+  const graphs = await currentGraphs(catalog);
+  const procedureName = (pid: string): string =>
+    label(lang, catalog.find((p) => p.id === pid)?.name ?? graphs.get(pid)?.name, pid);
+
+  const draw = async (): Promise<void> => {
+    let matters: MatterSummary[];
+    try {
+      matters = (await getJson<{ matters: MatterSummary[] }>(`/api/matters?village=${encodeURIComponent(id)}`)).matters;
+    } catch (err) {
+      replaceChildren(runningBox, errorBox(lang, err));
+      return;
+    }
+    const running = matters.filter((m) => m.status !== 'ended');
+    replaceChildren(
+      runningBox,
+      running.length === 0
+        ? empty(t(lang, 'runningEmpty'))
+        : h(
+            'ul',
+            { class: 'matter-list' },
+            running.map((m) =>
+              h(
+                'li',
+                { 'data-matter': m.id },
+                h('a', { href: href({ page: 'matter', id: m.id }) }, m.title),
+                h('br'),
+                h('span', { class: 'small' }, procedureName(m.procedure.id)),
+                ' · ',
+                h('span', { class: `status status--${m.status}` }, wordLabel(lang, m.status)),
+                h('br'),
+                `${t(lang, 'whereItStands')}: `,
+                m.activeSteps.map((s) => stepName(lang, graphs.get(m.procedure.id), s)).join('、') || '—',
+              ),
+            ),
+          ),
+    );
+
+    const cutoff = Date.now() - RESULTS_DAYS * 86_400_000;
+    const ended = matters
+      .filter((m) => m.status === 'ended' && Date.parse(m.closedAt ?? m.startedAt) >= cutoff)
+      .sort((a, b) => (b.closedAt ?? '').localeCompare(a.closedAt ?? ''));
+    replaceChildren(
+      resultsBox,
+      ended.length === 0
+        ? empty(t(lang, 'resultsEmpty'))
+        : h(
+            'ul',
+            { class: 'matter-list' },
+            ended.map((m) =>
+              h(
+                'li',
+                { 'data-matter': m.id },
+                h('a', { href: href({ page: 'matter', id: m.id }) }, m.title),
+                ' · ',
+                h('strong', null, wordLabel(lang, m.outcome ?? 'ended')),
+                h('br'),
+                h('span', { class: 'small' }, procedureName(m.procedure.id)),
+                m.closedAt ? ` · ${t(lang, 'closedAt')} ${formatTime(lang, m.closedAt)}` : null,
+                m.amount !== undefined ? ` · ${formatYuan(lang, m.amount)}` : null,
+              ),
+            ),
+          ),
+    );
+
+    // 一事一公开: notices are read from each running matter (a village has a handful at a time).
+    const now = Date.now();
+    const views = await Promise.all(
+      running
+        .slice(0, 50)
+        .map((m) => getJson<MatterPageView>(`/api/matters/${encodeURIComponent(m.id)}`).catch(() => undefined)),
+    );
+    const notices = views.flatMap((v) =>
+      v ? v.notices.filter((n) => !n.endsAt || Date.parse(n.endsAt) > now).map((n) => ({ view: v, notice: n })) : [],
+    );
+    replaceChildren(
+      noticesBox,
+      notices.length === 0
+        ? empty(t(lang, 'disclosuresEmpty'))
+        : h(
+            'ul',
+            { class: 'notices' },
+            notices.map(({ view, notice }) =>
+              h(
+                'li',
+                { class: 'notice notice--open', 'data-matter': view.matterId },
+                h('a', { href: href({ page: 'matter', id: view.matterId }) }, view.title),
+                ' · ',
+                stepName(lang, graphs.get(view.procedure.id), notice.step),
+                h('br'),
+                `${t(lang, 'publishedAt')} ${formatTime(lang, notice.publishedAt)}`,
+                notice.endsAt ? ` · ${t(lang, 'endsAt')} ${formatTime(lang, notice.endsAt)}` : null,
+              ),
+            ),
+          ),
+    );
+  };
+  await draw();
+  ctx.every(10_000, draw);
+}
+
+export async function proceduresPage(ctx: PageContext, main: HTMLElement): Promise<void> {
+  const { lang } = ctx;
+  ctx.setTitle(t(lang, 'catalogHeading'));
+  try {
+    const catalog = await loadCatalog();
+    replaceChildren(
+      main,
+      h('h1', null, t(lang, 'catalogHeading')),
+      h('p', null, t(lang, 'catalogIntro')),
+      catalogList(lang, catalog),
+    );
+  } catch (err) {
+    replaceChildren(main, errorBox(lang, err));
+  }
+}
+
+export async function procedurePage(ctx: PageContext, main: HTMLElement, id: string): Promise<void> {
+  const { lang } = ctx;
+  let entry: CatalogEntry;
+  try {
+    entry = await getJson<CatalogEntry>(`/api/procedures/${encodeURIComponent(id)}`);
+  } catch (err) {
+    replaceChildren(main, errorBox(lang, err));
+    return;
+  }
+  const name = label(lang, entry.name, id);
+  ctx.setTitle(name);
+  const version = entry.current ?? entry.versions[entry.versions.length - 1];
+  const diagramBox = h('div', {
+    class: 'diagram diagram--catalog',
+    role: 'img',
+    'aria-label': name,
+    'data-state': 'loading',
+  });
+  const basisBox = h('div');
+  const stepsBox = h('div', null, t(lang, 'loading'));
+  replaceChildren(
+    main,
+    h('h1', null, name),
+    h('p', { class: 'small' }, `${t(lang, 'version')} ${version ?? '—'}`),
+    ctx.me
+      ? h('p', null, h('a', { class: 'button', href: href({ page: 'start', procedure: id }) }, t(lang, 'navStart')))
+      : null,
+    h('section', { class: 'diagram-panel', 'aria-label': name }, diagramBox),
+    section('basis', t(lang, 'procedureBasis'), basisBox),
+    section('steps', t(lang, 'procedureSteps'), stepsBox),
+  );
+  if (!version) return;
+  const diagram = new Diagram(diagramBox);
+  ctx.signal.addEventListener('abort', () => diagram.destroy());
+  const [xml, graph] = await Promise.all([
+    getText(`/api/procedures/${encodeURIComponent(id)}/versions/${version}/bpmn`),
+    loadGraph(id, version).catch(() => undefined),
+  ]);
+  if (ctx.signal.aborted) return;
+  await diagram.show(xml);
+  diagramBox.dataset.state = 'ready';
+  const docs = diagram.documentation();
+  replaceChildren(basisBox, docs.process ? h('p', null, docs.process) : empty('—'));
+  if (!graph) {
+    replaceChildren(stepsBox, empty('—'));
+    return;
+  }
+  const steps = Object.values(graph.nodes).flatMap((n) => (n.type === 'userTask' ? [n] : []));
+  replaceChildren(
+    stepsBox,
+    h(
+      'div',
+      { class: 'table-wrap' },
+      h(
+        'table',
+        { class: 'steps' },
+        h(
+          'thead',
+          null,
+          h(
+            'tr',
+            null,
+            [t(lang, 'step'), t(lang, 'kind'), t(lang, 'roles'), t(lang, 'timeLimit'), t(lang, 'procedureBasis')].map(
+              (c) => h('th', { scope: 'col' }, c),
+            ),
+          ),
+        ),
+        h(
+          'tbody',
+          null,
+          steps.map((n) =>
+            h(
+              'tr',
+              { 'data-step': n.id },
+              h('th', { scope: 'row' }, label(lang, n.name)),
+              h('td', null, kindLabel(lang, n.step.kind)),
+              h('td', null, n.step.roles.map((r) => roleLabel(lang, r)).join('、')),
+              h(
+                'td',
+                null,
+                n.step.window
+                  ? `${t(lang, 'window')} ${durationLabel(lang, n.step.window)}`
+                  : durationLabel(lang, n.step.deadline),
+              ),
+              h('td', { class: 'doc' }, docs.elements[n.id] ?? ''),
+            ),
+          ),
+        ),
+      ),
+    ),
+  );
+}
