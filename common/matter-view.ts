@@ -10,6 +10,8 @@ export function viewOf(graph: ProcedureGraph, state: MatterState): MatterView {
     const node = graph.nodes[active.step];
     if (node?.type !== 'userTask') continue;
     const deadline = state.timers.find((t) => t.kind === 'deadline' && t.node === active.step)?.dueAt;
+    // a disclosure's notice shows its end date from the day it is published (一事一公开)
+    const windowEnd = state.timers.find((t) => t.kind === 'window' && t.node === active.step)?.dueAt;
     const allowed = actionsFor(node.step, active.phase);
     const actions = Object.keys(allowed);
     activeSteps.push({
@@ -19,6 +21,7 @@ export function viewOf(graph: ProcedureGraph, state: MatterState): MatterView {
       roles: [...new Set(Object.values(allowed).flat())],
       phase: active.phase,
       since: active.since,
+      ...(windowEnd !== undefined ? { windowEndsAt: new Date(windowEnd).toISOString() } : {}),
       ...(deadline !== undefined ? { deadline: new Date(deadline).toISOString() } : {}),
       actions,
       recused: [...new Set(recusalsAt(graph, state, active.step).map((r) => r.who))],

@@ -54,6 +54,8 @@ export interface ActiveStepView {
   roles: Role[];
   phase: 'open' | 'awaiting-witness';
   since: string;
+  /** disclosure: when its notice window ends (once the workflow has computed it) */
+  windowEndsAt?: string;
   deadline?: string;
   actions: string[];
   /** 回避: user ids and names of who may not act here now (initiator, recorder, payee, bidder, counterparty) */

@@ -1,16 +1,41 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import pino from 'pino';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import request from 'supertest';
 import { createApp } from '../../api/app';
+import type { CatalogPort } from '../../api/catalog-port';
+import { createCatalog } from '../../procedures/catalog';
 import { buildUi } from '../../scripts/build-assets';
 import { ensureChromium } from '../helpers/chromium';
 import { MatterHarness } from '../helpers/matter-harness';
+import { TEST_PASSWORD, TEST_SESSION, signedAs } from '../helpers/people';
 
 export const ARTIFACTS = path.resolve(__dirname, '..', 'artifacts');
+
+const ROOT = path.resolve(__dirname, '..', '..');
+
+/**
+ * The short test policy, but with the major decision's notices up for an hour: long enough for
+ * the board to show a current disclosure while the browser looks at it.
+ */
+function longNoticeCatalog(dir: string): { catalog: CatalogPort; cleanup: () => void } {
+  const policy = JSON.parse(readFileSync(path.join(ROOT, 'test', 'fixtures', 'policies', 'short.json'), 'utf8')) as {
+    versions: { values: Record<string, unknown> }[];
+  };
+  for (const version of policy.versions) {
+    version.values['majorDecision.resolutionDisclosure'] = { amount: 1, unit: 'hours' };
+    version.values['majorDecision.resultDisclosure'] = { amount: 1, unit: 'hours' };
+  }
+  const policyFile = path.join(dir, 'policy.json');
+  writeFileSync(policyFile, JSON.stringify(policy));
+  const storeDir = path.join(dir, 'store');
+  const catalog = createCatalog({ proceduresDir: path.join(ROOT, 'procedures'), policyFile, storeDir });
+  return { catalog, cleanup: () => rmSync(storeDir, { recursive: true, force: true }) };
+}
 
 /**
  * The real app with the UI built fresh from ui/ (never a stale dist/), on a free port, over the
@@ -20,8 +45,10 @@ export class UiServer {
   readonly harness: MatterHarness;
   baseUrl = '';
   browser!: Browser;
+  app!: ReturnType<typeof createApp>;
   private server!: Server;
   private uiDir!: string;
+  private cleanupCatalog: () => void = () => undefined;
 
   constructor(name: string) {
     this.harness = new MatterHarness(name);
@@ -29,14 +56,25 @@ export class UiServer {
 
   async setUp(): Promise<void> {
     this.uiDir = mkdtempSync(path.join(os.tmpdir(), 'xwql-ui-'));
-    await Promise.all([buildUi(this.uiDir), this.harness.setUp()]);
-    const { temporal, taskQueue, catalog } = this.harness;
-    const app = createApp({
+    await Promise.all([buildUi(path.join(this.uiDir, 'ui')), this.harness.setUp()]);
+    const { temporal, taskQueue, directory } = this.harness;
+    const long = longNoticeCatalog(this.uiDir);
+    this.cleanupCatalog = long.cleanup;
+    // matters the harness started (short notices) keep their pinned versions servable here too
+    const catalog: CatalogPort = {
+      list: () => long.catalog.list(),
+      current: (id, date, town) => long.catalog.current(id, date, town),
+      get: async (id, version) => (await long.catalog.get(id, version)) ?? this.harness.catalog.get(id, version),
+    };
+    this.app = createApp({
+      directory,
+      session: TEST_SESSION,
       temporal: { client: temporal.client, namespace: temporal.namespace, taskQueue },
       catalog,
       logger: pino({ level: 'error' }),
-      uiDir: this.uiDir,
+      uiDir: path.join(this.uiDir, 'ui'),
     });
+    const app = this.app;
     this.server = await new Promise<Server>((resolve) => {
       const s = app.listen(0, '127.0.0.1', () => resolve(s));
     });
@@ -51,7 +89,21 @@ export class UiServer {
     await this.browser?.close();
     await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
     await this.harness.tearDown();
+    this.cleanupCatalog();
     rmSync(this.uiDir, { recursive: true, force: true });
+  }
+
+  /** Starts a matter through this server (its notices last an hour), as the body's `actor`. */
+  async start(body: Record<string, unknown>): Promise<string> {
+    const res = await signedAs(request(this.app).post('/api/matters'), body);
+    if (res.status !== 201) throw new Error(`start → ${res.status} ${JSON.stringify(res.body)}`);
+    this.harness.remember(res.body.id as string);
+    return res.body.id as string;
+  }
+
+  async ok(id: string, body: Record<string, unknown>): Promise<void> {
+    const res = await signedAs(request(this.app).post(`/api/matters/${id}/actions`), body);
+    if (res.status !== 200) throw new Error(`${JSON.stringify(body)} → ${res.status} ${JSON.stringify(res.body)}`);
   }
 
   /** A fresh browser context (no cookies) with a page that fails the test on any dialog or page error. */
@@ -104,4 +156,13 @@ export async function waitForActive(page: Page, ids: string[], timeout = 15_000)
     wanted,
     { timeout },
   );
+}
+
+/** Signs in through the log-in page, as a person would, and waits for where it leads. */
+export async function signIn(page: Page, baseUrl: string, userId: string, next?: string): Promise<void> {
+  await page.goto(`${baseUrl}/#/login${next ? `?next=${encodeURIComponent(next)}` : ''}`);
+  await page.getByLabel(/账号/).fill(userId);
+  await page.getByLabel(/密码/).fill(TEST_PASSWORD);
+  await page.getByRole('button', { name: '登录' }).last().click();
+  await page.waitForSelector('#logout');
 }

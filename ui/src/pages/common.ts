@@ -47,9 +47,18 @@ export async function loadCatalog(): Promise<CatalogEntry[]> {
   return (await getJson<{ procedures: CatalogEntry[] }>('/api/procedures')).procedures;
 }
 
-export async function loadVillages(): Promise<{ towns: Town[]; villages: Village[] }> {
-  const r = await getJson<{ towns?: Town[]; villages: Village[] }>('/api/villages');
-  return { towns: r.towns ?? [], villages: r.villages };
+let villages: Promise<{ towns: Town[]; villages: Village[] }> | undefined;
+
+/** Towns and villages change rarely: read once per visit. */
+export function loadVillages(): Promise<{ towns: Town[]; villages: Village[] }> {
+  villages ??= getJson<{ towns?: Town[]; villages: Village[] }>('/api/villages').then(
+    (r) => ({ towns: r.towns ?? [], villages: r.villages }),
+    (err: unknown) => {
+      villages = undefined;
+      throw err;
+    },
+  );
+  return villages;
 }
 
 /** "10 个工作日", "5 days" */

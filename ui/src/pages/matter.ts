@@ -19,10 +19,11 @@ import {
 import { stepBadge } from '../logic/countdown';
 import { formFor } from '../logic/form-schema';
 import { markersFor } from '../logic/markers';
+import { noticeWindows } from '../logic/notices';
 import { rulesOf } from '../logic/quorum';
 import { href } from '../logic/route';
 import type { MatterPageView, ProcedureGraph, Role, Task } from '../types';
-import { empty, errorBox, loadGraph, section, stepName } from './common';
+import { empty, errorBox, loadGraph, loadVillages, section, stepName } from './common';
 
 const POLL_MS = 2000;
 
@@ -56,7 +57,13 @@ export async function matterPage(ctx: PageContext, main: HTMLElement, id: string
     return;
   }
   if (ctx.signal.aborted) return;
-  const graph = await loadGraphQuietly(view);
+  const [graph, places] = await Promise.all([loadGraphQuietly(view), loadVillages().catch(() => undefined)]);
+  const village = places?.villages.find((v) => v.id === view.village);
+  const villageLink = h(
+    'a',
+    { href: href({ page: 'village', id: view.village }) },
+    village ? label(lang, village.name, view.village) : view.village,
+  );
   const rules = rulesOf(graph?.policy);
 
   const title = h('h1', { class: 'matter-title', id: 'matter-title' });
@@ -143,7 +150,7 @@ export async function matterPage(ctx: PageContext, main: HTMLElement, id: string
       meta,
       label(lang, view.procedure.name),
       ' · ',
-      view.village,
+      villageLink,
       ' · ',
       h('span', { class: `status status--${view.status}`, 'data-status': view.status }, statusText(lang, view)),
       ' · ',
@@ -317,15 +324,15 @@ function meetingList(
 
 function noticeList(lang: Lang, view: MatterPageView, graph: ProcedureGraph | undefined): HTMLElement {
   if (view.notices.length === 0) return empty(t(lang, 'noticesEmpty'));
-  const now = Date.now();
   return h(
     'ul',
     { class: 'notices' },
-    view.notices.map((n) =>
+    noticeWindows(view, Date.now()).map((n) =>
       h(
         'li',
-        { 'data-step': n.step, class: n.endsAt && Date.parse(n.endsAt) > now ? 'notice notice--open' : 'notice' },
+        { 'data-step': n.step, class: n.current ? 'notice notice--open' : 'notice' },
         h('strong', null, stepName(lang, graph, n.step)),
+        n.current ? h('span', { class: 'status status--running' }, ` ${t(lang, 'onNotice')}`) : null,
         h('br'),
         `${t(lang, 'publishedAt')} ${formatTime(lang, n.publishedAt)}`,
         n.endsAt ? ` · ${t(lang, 'endsAt')} ${formatTime(lang, n.endsAt)}` : null,

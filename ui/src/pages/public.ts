@@ -3,6 +3,7 @@ import type { PageContext } from '../context';
 import { Diagram } from '../diagram';
 import { h, replaceChildren } from '../dom';
 import { formatTime, formatYuan, kindLabel, label, roleLabel, t, wordLabel, type Lang } from '../i18n';
+import { noticeWindows } from '../logic/notices';
 import { href } from '../logic/route';
 import { describeReadiness } from '../status';
 import type { CatalogEntry, MatterPageView, MatterSummary, ProcedureGraph } from '../types';
@@ -201,7 +202,11 @@ export async function villagePage(ctx: PageContext, main: HTMLElement, id: strin
         .map((m) => getJson<MatterPageView>(`/api/matters/${encodeURIComponent(m.id)}`).catch(() => undefined)),
     );
     const notices = views.flatMap((v) =>
-      v ? v.notices.filter((n) => !n.endsAt || Date.parse(n.endsAt) > now).map((n) => ({ view: v, notice: n })) : [],
+      v
+        ? noticeWindows(v, now)
+            .filter((n) => n.current)
+            .map((n) => ({ view: v, notice: n }))
+        : [],
     );
     replaceChildren(
       noticesBox,

@@ -1,0 +1,80 @@
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { meetingRecord, people } from '../helpers/matter-harness';
+import { ARTIFACTS, UiServer } from './ui-server';
+
+const ui = new UiServer('e2e-board');
+
+beforeAll(async () => {
+  mkdirSync(ARTIFACTS, { recursive: true });
+  await ui.setUp();
+}, 180_000);
+afterAll(() => ui.tearDown());
+
+const proposal = {
+  title: '修建文化广场',
+  description: '村委会旁建文化广场',
+  category: 'welfare',
+  estimatedAmount: 200000,
+};
+
+describe('the public board', () => {
+  test('given a village with running, disclosed and finished matters, then a resident finds each on its board, and the catalog with its flowcharts', async () => {
+    const { secretary, director, supervisor } = people;
+    // given: a finished decision, one on public notice (an hour-long window), one just started
+    const completed = await ui.harness.completedDecision('xinglong');
+    const disclosed = await ui.start({
+      procedureId: 'major-decision',
+      village: 'xinglong',
+      title: '修建文化广场',
+      actor: secretary,
+    });
+    await ui.ok(disclosed, { step: 'propose', action: 'submit', data: proposal, actor: secretary });
+    for (const [step, record, recorder] of [
+      ['deliberate', meetingRecord('two-committees', 7, 6, 5), director],
+      ['party-review', meetingRecord('party-members', 45, 40, 30), secretary],
+      ['resolve', meetingRecord('representatives', 30, 25, 20), director],
+    ] as const) {
+      await ui.ok(disclosed, { step, action: 'record', data: record, actor: recorder });
+      await ui.ok(disclosed, { step, action: 'confirm', actor: supervisor });
+    }
+    const title = '<img src=x onerror=alert(1)> 村道照明';
+    const started = await ui.start({ procedureId: 'major-decision', village: 'xinglong', title, actor: secretary });
+
+    // when: a resident opens the landing page and follows the village's board
+    const resident = await ui.page();
+    await resident.page.goto(`${ui.baseUrl}/`);
+    await resident.page.getByRole('link', { name: 'xinglong' }).click();
+    await resident.page.waitForURL(/#\/villages\/xinglong$/);
+
+    // then: each matter is where it belongs
+    const board = resident.page;
+    await board.waitForSelector(`#running li[data-matter="${started}"]`);
+    await board.waitForSelector(`#running li[data-matter="${disclosed}"]:has-text("决议公开")`);
+    await board.waitForSelector(`#disclosures li[data-matter="${disclosed}"]:has-text("截止")`);
+    await board.waitForSelector(`#results li[data-matter="${completed}"]:has-text("已完成")`);
+    expect(await board.locator(`#running li[data-matter="${started}"] a`).textContent()).toBe(title);
+    expect(await board.locator('#catalog li').count()).toBe(4);
+    await board.screenshot({ path: path.join(ARTIFACTS, 'board-desktop.png'), fullPage: true });
+    await board.setViewportSize({ width: 360, height: 780 });
+    await board.screenshot({ path: path.join(ARTIFACTS, 'board-360.png'), fullPage: true });
+    await board.setViewportSize({ width: 1280, height: 900 });
+
+    // and the catalog shows each procedure's flowchart, roles and time limits
+    await board.locator('#catalog li[data-procedure="major-decision"] a').click();
+    await board.waitForSelector('.diagram[data-state="ready"]');
+    const deliberate = board.locator('table.steps tr[data-step="deliberate"]');
+    expect(await deliberate.textContent()).toContain('两委成员');
+    expect(await board.locator('table.steps tr[data-step="disclose-resolution"]').textContent()).toContain(
+      '公示期 1 小时',
+    );
+    expect(await board.locator('#basis').textContent()).toContain('四议');
+    await board.screenshot({ path: path.join(ARTIFACTS, 'procedure-desktop.png'), fullPage: true });
+
+    // and English is one click away
+    await board.getByRole('button', { name: 'English' }).click();
+    await board.waitForSelector('table.steps tr[data-step="deliberate"]:has-text("Committee member")');
+    expect(resident.problems).toEqual([]);
+    await resident.context.close();
+  });
+});

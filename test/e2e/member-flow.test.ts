@@ -1,0 +1,144 @@
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import type { Page } from 'playwright-core';
+import { HASH, people } from '../helpers/matter-harness';
+import { ARTIFACTS, UiServer, elementsWith, markerClasses, signIn, waitForActive } from './ui-server';
+
+const ui = new UiServer('e2e-members');
+
+beforeAll(async () => {
+  mkdirSync(ARTIFACTS, { recursive: true });
+  await ui.setUp();
+}, 180_000);
+afterAll(() => ui.tearDown());
+
+/** The form of one action, inside its disclosure widget (opened if needed). */
+async function actionForm(page: Page, step: string, action: string) {
+  const details = page.locator(`details.action[data-step="${step}"][data-action="${action}"]`);
+  await details.waitFor();
+  if ((await details.getAttribute('open')) === null) await details.locator('summary').click();
+  return details.locator('form');
+}
+
+async function fillMeeting(form: ReturnType<Page['locator']>, counts: Record<string, string>) {
+  for (const [name, value] of Object.entries(counts)) await form.locator(`[name="${name}"]`).fill(value);
+}
+
+describe('member pages', () => {
+  test('given members signed in, when they start a major decision and act through its steps, then each action moves the lit step on the diagram', async () => {
+    // given: the secretary signs in and starts a major decision from the start page
+    const secretary = await ui.page();
+    await signIn(secretary.page, ui.baseUrl, 'li-secretary');
+    await secretary.page.goto(`${ui.baseUrl}/#/start?procedure=major-decision&village=xinglong`);
+    await secretary.page.getByLabel('事项名称').fill('村道硬化工程');
+    await secretary.page.getByLabel('金额（元）').fill('300000');
+    await secretary.page.getByRole('button', { name: '发起' }).click();
+    await secretary.page.waitForURL(/#\/matters\/matter-/);
+    const id = decodeURIComponent(secretary.page.url().split('#/matters/')[1] ?? '');
+    ui.harness.remember(id);
+    await secretary.page.waitForSelector('#diagram[data-state="ready"]');
+    await waitForActive(secretary.page, ['propose']);
+
+    // when: the secretary submits the proposal through the form generated from the step's fields
+    let form = await actionForm(secretary.page, 'propose', 'submit');
+    await form.locator('[name="title"]').fill('村道硬化工程');
+    await form.locator('[name="description"]').fill('硬化村道 2 公里，宽 4.5 米');
+    await form.locator('[name="category"]').selectOption('infrastructure');
+    // an amount the step refuses: the API's error is shown next to the field it names
+    await form.locator('[name="estimatedAmount"]').fill('-5');
+    await form.getByRole('button', { name: '提交' }).click();
+    await secretary.page.waitForSelector('[data-error-for="estimatedAmount"]:not(:empty)');
+    expect(await form.locator('[name="estimatedAmount"]').getAttribute('aria-invalid')).toBe('true');
+    await form.locator('[name="estimatedAmount"]').fill('300000');
+    await form.getByRole('button', { name: '提交' }).click();
+
+    // then: the joint meeting is the lit step, the proposal is done
+    await waitForActive(secretary.page, ['deliberate']);
+    expect(await markerClasses(secretary.page, 'propose')).toContain('step-done');
+
+    // when: the director records the joint meeting; the form shows live whether quorum and majority are met
+    const director = await ui.page();
+    await signIn(director.page, ui.baseUrl, 'wang-director', `#/matters/${id}`);
+    await director.page.waitForSelector('#diagram[data-state="ready"]');
+    form = await actionForm(director.page, 'deliberate', 'record');
+    await form.locator('[name="date"]').fill('2026-03-10');
+    await fillMeeting(form, { members: '7', present: '3', inFavour: '3', against: '0', abstain: '0' });
+    await form.locator('[data-live-quorum] [data-result="inquorate"]').waitFor();
+    await fillMeeting(form, { present: '6', inFavour: '5', against: '1' });
+    await form.locator('[data-live-quorum] [data-result="passed"]').waitFor();
+    await form.locator('[name="minutesHash"]').fill(HASH);
+    await director.page.screenshot({ path: path.join(ARTIFACTS, 'meeting-form-desktop.png'), fullPage: true });
+    await director.page.setViewportSize({ width: 360, height: 780 });
+    await form.scrollIntoViewIfNeeded();
+    await director.page.screenshot({ path: path.join(ARTIFACTS, 'meeting-form-360.png'), fullPage: true });
+    await director.page.setViewportSize({ width: 1280, height: 900 });
+    // more votes than people present: refused by the workflow, shown next to the field
+    await fillMeeting(form, { inFavour: '7' });
+    await form.getByRole('button', { name: '登记会议结果' }).click();
+    await director.page.waitForSelector('[data-error-for="inFavour"]:not(:empty)');
+    await fillMeeting(form, { inFavour: '5' });
+    await form.getByRole('button', { name: '登记会议结果' }).click();
+
+    // then: the step waits for a supervisor's witness
+    await director.page.waitForSelector('.djs-element.step-awaiting-witness[data-element-id="deliberate"]');
+    expect(await elementsWith(director.page, 'step-active')).toEqual(['deliberate']);
+
+    // when: the supervisor tries to object to the record without a reason (refused at the field), then confirms it
+    const supervisor = await ui.page();
+    await signIn(supervisor.page, ui.baseUrl, 'zhao-supervisor', `#/matters/${id}`);
+    form = await actionForm(supervisor.page, 'deliberate', 'object-record');
+    await form.getByRole('button', { name: '对会议记录提出异议' }).click();
+    await supervisor.page.waitForSelector('[data-error-for="comment"]:not(:empty)');
+    form = await actionForm(supervisor.page, 'deliberate', 'confirm');
+    await form.getByRole('button', { name: '见证确认' }).click();
+
+    // then: the party members' assembly is lit, on every open page, without a reload
+    await waitForActive(supervisor.page, ['party-review']);
+    await waitForActive(director.page, ['party-review']);
+    await waitForActive(secretary.page, ['party-review']);
+    expect(await markerClasses(supervisor.page, 'deliberate')).toContain('step-done');
+
+    // when: the secretary records the party assembly and the supervisor witnesses it
+    form = await actionForm(secretary.page, 'party-review', 'record');
+    await form.locator('[name="date"]').fill('2026-03-12');
+    await fillMeeting(form, { members: '45', present: '40', inFavour: '30', against: '10', abstain: '0' });
+    await form.locator('[name="minutesHash"]').fill(HASH);
+    await form.getByRole('button', { name: '登记会议结果' }).click();
+    await supervisor.page.waitForSelector('details.action[data-step="party-review"][data-action="confirm"]');
+    form = await actionForm(supervisor.page, 'party-review', 'confirm');
+    await form.getByRole('button', { name: '见证确认' }).click();
+
+    // then: the villagers' or representatives' assembly is lit
+    await waitForActive(secretary.page, ['resolve']);
+    expect(await elementsWith(secretary.page, 'step-done')).toEqual(['deliberate', 'party-review', 'propose']);
+
+    // and the tasks page of the director lists the assembly to record
+    await director.page.goto(`${ui.baseUrl}/#/tasks`);
+    await director.page.waitForSelector(`.task-list li[data-matter="${id}"][data-step="resolve"]`);
+
+    for (const who of [secretary, director, supervisor]) {
+      expect(who.problems).toEqual([]);
+      await who.context.close();
+    }
+  });
+
+  test('given a resident who is not signed in, then they see the matter, its diagram and record, but no forms', async () => {
+    const { secretary } = people;
+    const id = await ui.harness.start({
+      procedureId: 'major-decision',
+      village: 'dongfeng',
+      title: '村委会办公楼维修',
+      actor: secretary,
+    });
+    const resident = await ui.page({ width: 360, height: 780 });
+    await resident.page.goto(`${ui.baseUrl}/#/matters/${id}`);
+    await resident.page.waitForSelector('#diagram[data-state="ready"]');
+    expect(await resident.page.textContent('#matter-title')).toBe('村委会办公楼维修');
+    expect(await elementsWith(resident.page, 'step-active')).toEqual(['propose']);
+    expect(await resident.page.locator('.access-note').textContent()).toContain('公开版本');
+    expect(await resident.page.locator('details.action').count()).toBe(0);
+    expect(await resident.page.locator('#timeline li').count()).toBeGreaterThan(0);
+    expect(resident.problems).toEqual([]);
+    await resident.context.close();
+  });
+});
