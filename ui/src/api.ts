@@ -43,14 +43,30 @@ async function failure(res: Response): Promise<ApiFailure> {
   );
 }
 
+const early = new Map<string, Promise<Response>>();
+
+/**
+ * Starts a GET before the page asks for it (on first load, while the shell finds out who is
+ * signed in); the page's own getJson/getText then takes that response instead of asking again.
+ */
+export function prefetch(path: string, accept = 'application/json'): void {
+  if (!early.has(path)) early.set(path, fetch(path, { headers: { accept }, credentials: 'same-origin' }));
+}
+
+function take(path: string, accept: string): Promise<Response> {
+  const found = early.get(path);
+  early.delete(path);
+  return found ?? fetch(path, { headers: { accept }, credentials: 'same-origin' });
+}
+
 export async function getJson<T>(path: string): Promise<T> {
-  const res = await fetch(path, { headers: { accept: 'application/json' }, credentials: 'same-origin' });
+  const res = await take(path, 'application/json');
   if (!res.ok) throw await failure(res);
   return (await res.json()) as T;
 }
 
 export async function getText(path: string): Promise<string> {
-  const res = await fetch(path, { credentials: 'same-origin' });
+  const res = await take(path, '*/*');
   if (!res.ok) throw await failure(res);
   return res.text();
 }

@@ -1,4 +1,4 @@
-import { ApiFailure, getJson, postJson } from './api';
+import { ApiFailure, getJson, postJson, prefetch } from './api';
 import type { PageContext } from './context';
 import { h, replaceChildren } from './dom';
 import { pickLang, t, type Lang } from './i18n';
@@ -177,4 +177,11 @@ document.querySelector('.skip-link')?.addEventListener('click', (event) => {
 window.addEventListener('hashchange', () => {
   void route().then(() => main.focus({ preventScroll: true }));
 });
+// First load: ask for the matter while finding out who is signed in, not after.
+const first = parseRoute(location.hash);
+if (first.page === 'matter') {
+  const base = `/api/matters/${encodeURIComponent(first.id)}`;
+  prefetch(base);
+  prefetch(`${base}/bpmn`, '*/*');
+}
 void loadMe().finally(() => void route());

@@ -1,0 +1,297 @@
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { Client, Connection } from '@temporalio/client';
+import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
+import pino from 'pino';
+import { createApp } from '../api/app';
+import { signSession, type SessionConfig } from '../api/auth/session';
+import { demoDirectory } from '../api/directory/demo';
+import { createCatalog } from '../procedures/catalog';
+import { createWorker } from '../worker/create-worker';
+import { startDevServer } from './dev-server';
+import { freePort } from './ports';
+import { ensureTemporalCli } from './temporal-cli';
+
+/**
+ * `npm run bench` (after `npm run build`): figures, not timed tests. Each named section returns
+ * rows; the script prints one table per section, then everything as JSON on the last line.
+ * Add a section by appending to SECTIONS. `npm run bench -- --only=ui-bundle --runs=9`.
+ */
+
+export interface BenchRow {
+  name: string;
+  value: number;
+  unit: string;
+  note?: string;
+}
+
+export interface BenchSection {
+  name: string;
+  run(options: BenchOptions): Promise<BenchRow[]>;
+}
+
+export interface BenchOptions {
+  runs: number;
+}
+
+const PROJECT_DIR = path.resolve(__dirname, '..', '..');
+const DIST_DIR = path.resolve(__dirname, '..');
+const UI_DIR = path.join(DIST_DIR, 'ui');
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+export function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? (sorted[mid] ?? NaN) : ((sorted[mid - 1] ?? NaN) + (sorted[mid] ?? NaN)) / 2;
+}
+
+function gzipKiB(file: string): { raw: number; gz: number } {
+  const bytes = readFileSync(file);
+  return { raw: bytes.length / 1024, gz: gzipSync(bytes, { level: 9 }).length / 1024 };
+}
+
+const uiBundle: BenchSection = {
+  name: 'ui-bundle',
+  async run() {
+    const rows: BenchRow[] = [];
+    for (const file of ['app.js', 'app.css']) {
+      const full = path.join(UI_DIR, file);
+      if (!existsSync(full)) throw new Error(`${full} is missing: run npm run build first`);
+      const { raw, gz } = gzipKiB(full);
+      rows.push({ name: `${file} gzipped`, value: round(gz), unit: 'KiB', note: `${round(raw)} KiB minified` });
+    }
+    const total = rows.reduce((sum, r) => sum + r.value, 0);
+    rows.push({
+      name: 'viewer bundle (js + css) gzipped',
+      value: round(total),
+      unit: 'KiB',
+      note: 'bpmn-js NavigatedViewer + pages',
+    });
+    return rows;
+  },
+};
+
+function round(n: number): number {
+  return Math.round(n * 10) / 10;
+}
+
+/**
+ * Navigation → the matter's flowchart drawn with its markers (the page marks `diagram-ready`
+ * once bpmn-js has imported the pinned BPMN and the markers are on). Each run is a fresh browser
+ * context, so it includes fetching and parsing the bundle: a resident's first visit.
+ */
+const uiDiagram: BenchSection = {
+  name: 'ui-diagram',
+  async run({ runs }) {
+    const { chromium } = await import('playwright-core');
+    if (!existsSync(CHROMIUM))
+      throw new Error(`no chromium at ${CHROMIUM}: apt-get install chromium (or set CHROMIUM_PATH)`);
+    Runtime.install({ logger: new DefaultLogger('WARN') });
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'xwql-bench-'));
+    const cli = ensureTemporalCli({ env: process.env, projectDir: PROJECT_DIR, log: () => undefined });
+    const server = await startDevServer({
+      cli,
+      dbFile: path.join(dir, 'temporal.db'),
+      port: await freePort(),
+      namespace: 'default',
+      readyTimeoutMs: 90_000,
+      logFile: path.join(dir, 'temporal.log'),
+    });
+    const cleanups: (() => Promise<void> | void)[] = [
+      () => server.stop(),
+      () => rmSync(dir, { recursive: true, force: true }),
+    ];
+    try {
+      const connection = await Connection.connect({ address: server.address });
+      const native = await NativeConnection.connect({ address: server.address });
+      cleanups.unshift(
+        () => connection.close(),
+        () => native.close(),
+      );
+      const client = new Client({ connection, namespace: 'default' });
+      const taskQueue = 'bench';
+      const bundle = path.join(DIST_DIR, 'workflow-bundle.js');
+      const worker = await createWorker({
+        connection: native,
+        namespace: 'default',
+        taskQueue,
+        activityDeps: { client },
+        ...(existsSync(bundle) ? { workflowBundle: { codePath: bundle } } : {}),
+      });
+      const running = worker.run();
+      cleanups.unshift(async () => {
+        worker.shutdown();
+        await running;
+      });
+      const { directory } = await demoDirectory();
+      const session: SessionConfig = {
+        secret: new TextEncoder().encode('bench-secret-bench-secret-bench-secret-0'),
+        ttlSeconds: 3600,
+        secureCookie: false,
+        loginAttempts: 5,
+        loginWindowMs: 60_000,
+      };
+      const app = createApp({
+        temporal: { client, namespace: 'default', taskQueue },
+        catalog: createCatalog({
+          proceduresDir: path.join(PROJECT_DIR, 'procedures'),
+          policyFile: path.join(PROJECT_DIR, 'procedures', 'policies', 'luojiang.json'),
+          storeDir: path.join(dir, 'catalog'),
+        }),
+        directory: { current: () => directory },
+        session,
+        logger: pino({ level: 'silent' }),
+        uiDir: UI_DIR,
+      });
+      const http = await new Promise<Server>((resolve) => {
+        const s = app.listen(0, '127.0.0.1', () => resolve(s));
+      });
+      cleanups.unshift(() => new Promise<void>((resolve) => http.close(() => resolve())));
+      const base = `http://127.0.0.1:${(http.address() as AddressInfo).port}`;
+
+      // A matter two steps in: done steps, taken flows and an active step to mark.
+      const as = async (userId: string, url: string, body: unknown) => {
+        const { token } = await signSession(session, userId);
+        const res = await fetch(`${base}${url}`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+          body: JSON.stringify(body),
+        });
+        if (!res.ok) throw new Error(`${url} → ${res.status} ${await res.text()}`);
+        return (await res.json()) as { id?: string };
+      };
+      const { id } = await as('xinglong-secretary', '/api/matters', {
+        procedureId: 'major-decision',
+        village: 'xinglong',
+        title: '村道硬化工程',
+      });
+      const matter = `/api/matters/${id}/actions`;
+      await as('xinglong-secretary', matter, {
+        step: 'propose',
+        action: 'submit',
+        data: {
+          title: '村道硬化工程',
+          description: '硬化村道 2 公里',
+          category: 'infrastructure',
+          estimatedAmount: 300000,
+        },
+      });
+      const meeting = {
+        body: 'two-committees',
+        date: '2026-03-10',
+        members: 7,
+        present: 6,
+        inFavour: 5,
+        against: 1,
+        abstain: 0,
+      };
+      await as('xinglong-director', matter, {
+        step: 'deliberate',
+        action: 'record',
+        data: { ...meeting, minutesHash: 'b'.repeat(64) },
+      });
+      await as('xinglong-supervisor', matter, { step: 'deliberate', action: 'confirm' });
+
+      const browser = await chromium.launch({
+        executablePath: CHROMIUM,
+        args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'],
+      });
+      cleanups.unshift(() => browser.close());
+      const times: number[] = [];
+      const phases: Record<string, number[]> = {};
+      const PHASES = ['app.js loaded', 'matter-state', 'diagram-fetched', 'diagram-imported'] as const;
+      for (let i = 0; i < runs + 1; i++) {
+        const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+        const page = await context.newPage();
+        await page.goto(`${base}/#/matters/${id}`);
+        await page.waitForFunction(() => performance.getEntriesByName('diagram-ready').length > 0, null, {
+          timeout: 30_000,
+        });
+        const active = await page.$$eval('.djs-element.step-active', (els) =>
+          els.map((e) => e.getAttribute('data-element-id')),
+        );
+        if (active.join() !== 'party-review') throw new Error(`expected party-review lit, got ${active.join()}`);
+        const marks = await page.evaluate(() => {
+          const at = (name: string) => performance.getEntriesByName(name)[0]?.startTime ?? NaN;
+          const script = performance.getEntriesByType('resource').find((e) => e.name.endsWith('/app.js'));
+          return {
+            ready: at('diagram-ready'),
+            'app.js loaded': script ? script.startTime + script.duration : NaN,
+            'matter-state': at('matter-state'),
+            'diagram-fetched': at('diagram-fetched'),
+            'diagram-imported': at('diagram-imported'),
+          };
+        });
+        // the first run warms the server (catalog compile, query paths); it is not counted
+        if (i > 0) {
+          times.push(marks.ready);
+          for (const phase of PHASES) (phases[phase] ??= []).push(marks[phase]);
+        }
+        await context.close();
+      }
+      return [
+        ...PHASES.map((phase) => ({
+          name: `  navigation → ${phase} (median)`,
+          value: Math.round(median(phases[phase] ?? [])),
+          unit: 'ms',
+        })),
+        {
+          name: 'navigation → diagram with markers (median)',
+          value: Math.round(median(times)),
+          unit: 'ms',
+          note: `${runs} runs, fresh context each, min ${Math.round(Math.min(...times))} max ${Math.round(Math.max(...times))}`,
+        },
+      ];
+    } finally {
+      for (const cleanup of cleanups) {
+        try {
+          await cleanup();
+        } catch {
+          // keep cleaning up
+        }
+      }
+    }
+  },
+};
+
+export const SECTIONS: BenchSection[] = [uiBundle, uiDiagram];
+
+function table(section: string, rows: BenchRow[]): string {
+  const header = ['section', 'measure', 'value', 'unit', 'note'];
+  const lines = rows.map((r) => [section, r.name, String(r.value), r.unit, r.note ?? '']);
+  const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => (l[i] ?? '').length)));
+  const fmt = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i] ?? 0)).join(' | ');
+  return [fmt(header), widths.map((w) => '-'.repeat(w)).join('-|-'), ...lines.map(fmt)].join('\n');
+}
+
+async function main(): Promise<void> {
+  const args = process.argv.slice(2);
+  const only = args
+    .find((a) => a.startsWith('--only='))
+    ?.slice('--only='.length)
+    .split(',');
+  const runs = Number(args.find((a) => a.startsWith('--runs='))?.slice('--runs='.length) ?? 7);
+  if (!Number.isInteger(runs) || runs < 1) throw new Error('--runs must be a whole number ≥ 1');
+  const results: Record<string, BenchRow[]> = {};
+  for (const section of SECTIONS) {
+    if (only && !only.includes(section.name)) continue;
+    const rows = await section.run({ runs });
+    results[section.name] = rows;
+    process.stdout.write(`\n${table(section.name, rows)}\n`);
+  }
+  process.stdout.write(`\n${JSON.stringify({ at: new Date().toISOString(), runs, sections: results })}\n`);
+}
+
+if (require.main === module) {
+  main().then(
+    () => process.exit(0),
+    (err: unknown) => {
+      process.stderr.write(`bench failed: ${err instanceof Error ? err.message : String(err)}\n`);
+      process.exit(1);
+    },
+  );
+}
