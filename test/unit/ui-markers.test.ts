@@ -11,7 +11,7 @@ function active(id: string, phase: ActiveStepView['phase'] = 'open'): ActiveStep
     phase,
     since: '2026-03-01T00:00:00.000Z',
     actions: ['record'],
-  } as ActiveStepView;
+  };
 }
 
 const sorted = (markers: Marker[]) => [...markers].sort((a, b) => `${a.id}${a.cls}`.localeCompare(`${b.id}${b.cls}`));
