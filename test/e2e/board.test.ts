@@ -21,11 +21,14 @@ const proposal = {
 describe('the public board', () => {
   test('given a village with running, disclosed and finished matters, then a resident finds each on its board, and the catalog with its flowcharts', async () => {
     const { secretary, director, supervisor } = people;
+    // a village of its own: other test files' matters (and their stopped workers) stay off this board
+    const village = `board${Date.now().toString(36)}`;
+    await ui.harness.directory.addVillage(village);
     // given: a finished decision, one on public notice (an hour-long window), one just started
-    const completed = await ui.harness.completedDecision('xinglong');
+    const completed = await ui.harness.completedDecision(village);
     const disclosed = await ui.start({
       procedureId: 'major-decision',
-      village: 'xinglong',
+      village,
       title: '修建文化广场',
       actor: secretary,
     });
@@ -39,13 +42,13 @@ describe('the public board', () => {
       await ui.ok(disclosed, { step, action: 'confirm', actor: supervisor });
     }
     const title = '<img src=x onerror=alert(1)> 村道照明';
-    const started = await ui.start({ procedureId: 'major-decision', village: 'xinglong', title, actor: secretary });
+    const started = await ui.start({ procedureId: 'major-decision', village, title, actor: secretary });
 
     // when: a resident opens the landing page and follows the village's board
     const resident = await ui.page();
     await resident.page.goto(`${ui.baseUrl}/`);
-    await resident.page.getByRole('link', { name: 'xinglong' }).click();
-    await resident.page.waitForURL(/#\/villages\/xinglong$/);
+    await resident.page.getByRole('link', { name: village }).click();
+    await resident.page.waitForURL(new RegExp(`#/villages/${village}$`));
 
     // then: each matter is where it belongs
     const board = resident.page;
