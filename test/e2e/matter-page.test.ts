@@ -63,6 +63,36 @@ describe('the matter page', () => {
     expect(problems).toEqual([]);
   });
 
+  test('given a keyboard and the large-text option, then the page is usable without a mouse and the text grows, and stays grown', async () => {
+    const id = await ui.harness.start({
+      procedureId: 'major-decision',
+      village: 'xinglong',
+      title: '修建水渠',
+      actor: people.secretary,
+    });
+    const { page, context, problems } = await ui.page();
+    await page.goto(`${ui.baseUrl}/#/matters/${id}`);
+    await page.waitForSelector('#diagram[data-state="ready"]');
+    // the first Tab reaches the skip link; Enter moves focus to the content
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate(() => document.activeElement?.className)).toBe('skip-link');
+    await page.keyboard.press('Enter');
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('main');
+    // the large-text toggle is a button reachable and pressable by keyboard
+    await page.focus('#large-text');
+    await page.keyboard.press('Enter');
+    expect(await page.getAttribute('#large-text', 'aria-pressed')).toBe('true');
+    expect(await page.evaluate(() => getComputedStyle(document.documentElement).fontSize)).toBe('20px');
+    await page.reload();
+    await page.waitForSelector('#diagram[data-state="ready"]');
+    expect(await page.evaluate(() => getComputedStyle(document.documentElement).fontSize)).toBe('20px');
+    // the diagram's zoom controls are buttons with names
+    await page.getByRole('button', { name: '放大' }).focus();
+    await page.keyboard.press('Enter');
+    expect(problems).toEqual([]);
+    await context.close();
+  });
+
   test('given a title that looks like HTML, then it renders as text and runs nothing', async () => {
     const title = '<img src=x onerror=alert(1)>';
     const id = await ui.harness.start({

@@ -67,6 +67,13 @@ describe('member pages', () => {
     await fillMeeting(form, { present: '6', inFavour: '5', against: '1' });
     await form.locator('[data-live-quorum] [data-result="passed"]').waitFor();
     await form.locator('[name="minutesHash"]').fill(HASH);
+    // every control has a label a screen reader can read
+    const unlabelled = await form.evaluate((el) =>
+      [...el.querySelectorAll('input, select, textarea')]
+        .filter((c) => (c as HTMLInputElement).labels?.length === 0 && !c.getAttribute('aria-label'))
+        .map((c) => c.getAttribute('name') ?? c.outerHTML),
+    );
+    expect(unlabelled).toEqual([]);
     await director.page.screenshot({ path: path.join(ARTIFACTS, 'meeting-form-desktop.png'), fullPage: true });
     await director.page.setViewportSize({ width: 360, height: 780 });
     await form.scrollIntoViewIfNeeded();
@@ -117,6 +124,61 @@ describe('member pages', () => {
     await director.page.waitForSelector(`.task-list li[data-matter="${id}"][data-step="resolve"]`);
 
     for (const who of [secretary, director, supervisor]) {
+      expect(who.problems).toEqual([]);
+      await who.context.close();
+    }
+  });
+
+  test('given a supervisor’s objection made on the page, then the lit step shows it suspended until the answer is accepted', async () => {
+    const { secretary } = people;
+    const id = await ui.start({
+      procedureId: 'major-decision',
+      village: 'xinglong',
+      title: '集体林地流转',
+      actor: secretary,
+    });
+    await ui.ok(id, {
+      step: 'propose',
+      action: 'submit',
+      data: { title: '集体林地流转', description: '流转 200 亩', category: 'land', estimatedAmount: 80000 },
+      actor: secretary,
+    });
+
+    // when: the supervisor raises an objection (a reason is required)
+    const supervisor = await ui.page();
+    await signIn(supervisor.page, ui.baseUrl, 'zhao-supervisor', `#/matters/${id}`);
+    await waitForActive(supervisor.page, ['deliberate']);
+    let details = supervisor.page.locator('details.action[data-action="raise-objection"]');
+    await details.locator('summary').click();
+    await details.getByRole('button', { name: '提出异议' }).click();
+    await supervisor.page.waitForSelector(
+      'details.action[data-action="raise-objection"] [data-error-for="comment"]:not(:empty)',
+    );
+    await details.getByLabel(/意见或理由/).fill('会议通知未提前公示');
+    await details.getByRole('button', { name: '提出异议' }).click();
+
+    // then: the active step carries the suspended marker and badge
+    await supervisor.page.waitForSelector('.djs-element.step-suspended[data-element-id="deliberate"]');
+    await supervisor.page.waitForSelector('.step-badge--suspended[data-step="deliberate"]');
+    await supervisor.page.waitForSelector('#objections li.objection--open:has-text("会议通知未提前公示")');
+
+    // when: the secretary answers and the supervisor accepts the answer
+    const committee = await ui.page();
+    await signIn(committee.page, ui.baseUrl, 'li-secretary', `#/matters/${id}`);
+    details = committee.page.locator('details.action[data-action="answer-objection"]');
+    await details.locator('summary').click();
+    await details.getByLabel(/答复/).first().fill('已补充公示，会议改期召开');
+    await details.getByRole('button', { name: '答复异议' }).click();
+    details = supervisor.page.locator('details.action[data-action="accept-answer"]');
+    await details.waitFor();
+    await details.locator('summary').click();
+    await details.getByRole('button', { name: '接受答复' }).click();
+
+    // then: the matter runs again and the step is plainly active
+    await supervisor.page.waitForSelector('.matter-meta [data-status="running"]');
+    await supervisor.page.waitForSelector('.djs-element.step-suspended', { state: 'detached' });
+    expect(await elementsWith(supervisor.page, 'step-active')).toEqual(['deliberate']);
+    for (const who of [supervisor, committee]) {
       expect(who.problems).toEqual([]);
       await who.context.close();
     }
