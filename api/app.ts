@@ -76,7 +76,14 @@ export function apiRoutes(deps: AppDeps): RouteDef[] {
 export function createApp(deps: AppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
-  app.use(helmet());
+  app.use(
+    helmet({
+      // Village offices often serve the pages over plain http on their LAN (http://192.168.x.y:3000):
+      // helmet's default `upgrade-insecure-requests` would send the browser to https for app.js and
+      // leave a blank page. HTTPS deployments still get HSTS and everything else helmet sets.
+      contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } },
+    }),
+  );
   app.use(
     pinoHttp({
       logger: deps.logger,

@@ -45,13 +45,16 @@ describe('the public board', () => {
     const started = await ui.start({ procedureId: 'major-decision', village, title, actor: secretary });
 
     // when: a resident opens the landing page and follows the village's board
-    const resident = await ui.page();
+    const resident = await ui.page({ width: 360, height: 780 });
     await resident.page.goto(`${ui.baseUrl}/`);
+    await resident.page.getByRole('link', { name: village }).waitFor();
+    await resident.page.screenshot({ path: path.join(ARTIFACTS, 'home-360.png'), fullPage: true });
     await resident.page.getByRole('link', { name: village }).click();
     await resident.page.waitForURL(new RegExp(`#/villages/${village}$`));
 
     // then: each matter is where it belongs
     const board = resident.page;
+    await board.setViewportSize({ width: 1280, height: 900 });
     await board.waitForSelector(`#running li[data-matter="${started}"]`);
     await board.waitForSelector(`#running li[data-matter="${disclosed}"]:has-text("决议公开")`);
     await board.waitForSelector(`#disclosures li[data-matter="${disclosed}"]:has-text("截止")`);
@@ -77,6 +80,7 @@ describe('the public board', () => {
     // and English is one click away
     await board.getByRole('button', { name: 'English' }).click();
     await board.waitForSelector('table.steps tr[data-step="deliberate"]:has-text("Committee member")');
+    await board.screenshot({ path: path.join(ARTIFACTS, 'procedure-en-desktop.png'), fullPage: true });
     expect(resident.problems).toEqual([]);
     await resident.context.close();
   });

@@ -29,7 +29,9 @@ describe('the matter page', () => {
     });
     const { page, problems } = await ui.page();
 
-    await page.goto(`${ui.baseUrl}/#/matters/${id}`);
+    const res = await page.goto(`${ui.baseUrl}/#/matters/${id}`);
+    // served over plain http on a village LAN, the page must not send the browser to https for its script
+    expect(res?.headers()['content-security-policy']).not.toContain('upgrade-insecure-requests');
     await page.waitForSelector('#diagram[data-state="ready"]');
     expect(await elementsWith(page, 'step-active')).toEqual(['propose']);
     await page.waitForSelector('.step-badge[data-step="propose"]');

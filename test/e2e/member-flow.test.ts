@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
@@ -109,7 +110,18 @@ describe('member pages', () => {
     form = await actionForm(secretary.page, 'party-review', 'record');
     await form.locator('[name="date"]').fill('2026-03-12');
     await fillMeeting(form, { members: '45', present: '40', inFavour: '30', against: '10', abstain: '0' });
-    await form.locator('[name="minutesHash"]').fill(HASH);
+    // the fingerprint comes from the minutes file itself, computed in the browser
+    const minutes = Buffer.from('党员大会会议记录：应到 45 人，实到 40 人，同意 30 人。');
+    await form
+      .locator('input[type="file"]')
+      .setInputFiles({ name: 'minutes.txt', mimeType: 'text/plain', buffer: minutes });
+    const fingerprint = createHash('sha256').update(minutes).digest('hex');
+    await secretary.page.waitForFunction(
+      (hex) =>
+        document.querySelector<HTMLInputElement>('details[data-step="party-review"] [name="minutesHash"]')?.value ===
+        hex,
+      fingerprint,
+    );
     await form.getByRole('button', { name: '登记会议结果' }).click();
     await supervisor.page.waitForSelector('details.action[data-step="party-review"][data-action="confirm"]');
     form = await actionForm(supervisor.page, 'party-review', 'confirm');
@@ -122,6 +134,7 @@ describe('member pages', () => {
     // and the tasks page of the director lists the assembly to record
     await director.page.goto(`${ui.baseUrl}/#/tasks`);
     await director.page.waitForSelector(`.task-list li[data-matter="${id}"][data-step="resolve"]`);
+    await director.page.screenshot({ path: path.join(ARTIFACTS, 'tasks-desktop.png'), fullPage: true });
 
     for (const who of [secretary, director, supervisor]) {
       expect(who.problems).toEqual([]);

@@ -5,6 +5,7 @@ import { h, replaceChildren } from './dom';
 import { isMessageKey, label, t, type Lang } from './i18n';
 import { collect, fieldOfError, type Collected, type FormField, type FormSpec } from './logic/form-schema';
 import { liveQuorum, ratioText, type PartialCounts, type RatioCheck } from './logic/quorum';
+import { sha256Hex } from './logic/sha256';
 
 let formCount = 0;
 
@@ -64,8 +65,11 @@ function control(field: FormField, id: string, errorId: string, lang: Lang): HTM
   }
 }
 
-async function sha256Hex(file: File): Promise<string> {
-  const digest = await crypto.subtle.digest('SHA-256', await file.arrayBuffer());
+async function fileFingerprint(file: File): Promise<string> {
+  const bytes = new Uint8Array(await file.arrayBuffer());
+  // crypto.subtle exists on secure origins only (https, localhost)
+  if (typeof crypto.subtle?.digest !== 'function') return sha256Hex(bytes);
+  const digest = await crypto.subtle.digest('SHA-256', bytes);
   return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, '0')).join('');
 }
 
@@ -148,7 +152,7 @@ export function renderForm(spec: FormSpec, options: FormOptions): HTMLFormElemen
             onchange: (event: Event) => {
               const file = (event.target as HTMLInputElement).files?.[0];
               if (file)
-                void sha256Hex(file).then((hex) => {
+                void fileFingerprint(file).then((hex) => {
                   input.value = hex;
                   update();
                 });

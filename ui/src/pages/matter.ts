@@ -88,8 +88,9 @@ export async function matterPage(ctx: PageContext, main: HTMLElement, id: string
   });
   const activeBox = h('div', { id: 'active-steps' });
   const actionsBox = h('div', { id: 'actions' });
-  const objectionsBox = h('div');
-  const warningsBox = h('div');
+  // slots that hold a whole panel or nothing: `display: contents`, so an empty one takes no grid cell
+  const objectionsBox = h('div', { class: 'slot' });
+  const warningsBox = h('div', { class: 'slot' });
   const meetingsBox = h('div');
   const noticesBox = h('div');
   const linksBox = h('div');

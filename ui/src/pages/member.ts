@@ -7,7 +7,7 @@ import { stepBadge } from '../logic/countdown';
 import type { FormField, FormSpec } from '../logic/form-schema';
 import { href } from '../logic/route';
 import type { Task } from '../types';
-import { empty, errorBox, loadCatalog } from './common';
+import { empty, errorBox, loadCatalog, loadVillages } from './common';
 
 export async function loginPage(ctx: PageContext, main: HTMLElement, next: string | undefined): Promise<void> {
   const { lang } = ctx;
@@ -57,6 +57,8 @@ export async function tasksPage(ctx: PageContext, main: HTMLElement): Promise<vo
     h('p', null, h('a', { class: 'button', href: href({ page: 'start' }) }, t(lang, 'navStart'))),
     list,
   );
+  const places = await loadVillages().catch(() => undefined);
+  const villageName = (id: string): string => label(lang, places?.villages.find((v) => v.id === id)?.name, id);
   const draw = async (): Promise<void> => {
     let tasks: Task[];
     try {
@@ -88,7 +90,7 @@ export async function tasksPage(ctx: PageContext, main: HTMLElement): Promise<vo
                 h('strong', null, label(lang, task.step.name, task.step.id)),
                 ` · ${task.actions.map((a) => actionLabel(lang, a)).join(' / ')} · ${roleLabel(lang, task.role)}`,
                 h('br'),
-                h('span', { class: 'small' }, `${label(lang, task.procedure.name)} · ${task.village}`),
+                h('span', { class: 'small' }, `${label(lang, task.procedure.name)} · ${villageName(task.village)}`),
                 task.deadline ? h('span', { class: 'small' }, ` · ${formatTime(lang, task.deadline)}`) : null,
                 badge && (task.overdue || badge.tone !== 'overdue')
                   ? h(
