@@ -197,6 +197,36 @@ describe('member pages', () => {
     }
   });
 
+  test('given a review step, then an objection needs a reason, and one with a reason sends the application back', async () => {
+    const { accountant } = people;
+    const id = await ui.start({
+      procedureId: 'fund-approval',
+      village: 'dongfeng',
+      title: '购买办公用品',
+      actor: accountant,
+    });
+    await ui.ok(id, {
+      step: 'apply',
+      action: 'submit',
+      data: { amount: 1500, payee: '东风文具店', payeeKind: 'organisation', purpose: '办公用品', invoiceCount: 2 },
+      actor: accountant,
+    });
+    const supervisor = await ui.page();
+    await signIn(supervisor.page, ui.baseUrl, 'zhao-supervisor', `#/matters/${id}`);
+    await waitForActive(supervisor.page, ['supervisor-review']);
+    const form = await actionForm(supervisor.page, 'supervisor-review', 'object');
+    await form.getByRole('button', { name: '提出异议' }).click();
+    await supervisor.page.waitForSelector(
+      'details[data-step="supervisor-review"][data-action="object"] [data-error-for="comment"]:not(:empty)',
+    );
+    await form.getByLabel(/意见或理由/).fill('发票与用途不符');
+    await form.getByRole('button', { name: '提出异议' }).click();
+    await waitForActive(supervisor.page, ['apply']);
+    await supervisor.page.waitForSelector('#timeline li:has-text("发票与用途不符")');
+    expect(supervisor.problems).toEqual([]);
+    await supervisor.context.close();
+  });
+
   test('given a resident who is not signed in, then they see the matter, its diagram and record, but no forms', async () => {
     const { secretary } = people;
     const id = await ui.harness.start({
