@@ -54,8 +54,10 @@ describe('the matter page', () => {
     await ui.harness.ok(id, { step: 'deliberate', action: 'confirm', actor: supervisor });
     await waitForActive(page, ['party-review']);
     expect(await markerClasses(page, 'deliberate')).toContain('step-done');
-    // the timeline names who did what
+    // the timeline names who did what, and its hash chain verifies
     await page.waitForSelector('#timeline li:has-text("li-secretary")');
+    await page.click('#verify-record');
+    await page.waitForSelector('#timeline .verdict[data-ok="true"]');
 
     await page.screenshot({ path: path.join(ARTIFACTS, 'matter-desktop.png'), fullPage: true });
     await page.locator('#diagram').screenshot({ path: path.join(ARTIFACTS, 'matter-diagram.png') });

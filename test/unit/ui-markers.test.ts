@@ -11,6 +11,7 @@ function active(id: string, phase: ActiveStepView['phase'] = 'open'): ActiveStep
     phase,
     since: '2026-03-01T00:00:00.000Z',
     actions: ['record'],
+    recused: [],
   };
 }
 

@@ -132,7 +132,7 @@ export async function matterPage(ctx: PageContext, main: HTMLElement, id: string
           section('meetings', t(lang, 'meetingsHeading'), meetingsBox),
           section('notices', t(lang, 'noticesHeading'), noticesBox),
           section('links', t(lang, 'linksHeading'), linksBox),
-          section('timeline', t(lang, 'timelineHeading'), timelineBox),
+          section('timeline', t(lang, 'timelineHeading'), recordTools(lang, id), timelineBox),
         ),
       ),
     ),
@@ -230,6 +230,41 @@ export async function matterPage(ctx: PageContext, main: HTMLElement, id: string
     diagramBox.append(errorBox(lang, err));
   }
   ctx.every(POLL_MS, refresh);
+}
+
+/** The record is hash-chained: anyone may download it, or have the server recompute the chain. */
+function recordTools(lang: Lang, id: string): HTMLElement {
+  const verdict = h('span', { class: 'verdict', role: 'status', 'aria-live': 'polite' });
+  const base = `/api/matters/${encodeURIComponent(id)}/record`;
+  return h(
+    'p',
+    { class: 'record-tools' },
+    h('a', { href: base, download: `${id}-record.json` }, t(lang, 'downloadRecord')),
+    ' ',
+    h(
+      'button',
+      {
+        type: 'button',
+        id: 'verify-record',
+        onclick: () => {
+          verdict.textContent = t(lang, 'loading');
+          getJson<{ ok: boolean; length: number; brokenAt?: number }>(`${base}/verify`)
+            .then((v) => {
+              verdict.dataset.ok = String(v.ok);
+              verdict.textContent = v.ok
+                ? t(lang, 'chainOk', { n: v.length })
+                : t(lang, 'chainBroken', { seq: v.brokenAt ?? '?' });
+            })
+            .catch((err: unknown) => {
+              verdict.textContent = err instanceof Error ? err.message : String(err);
+            });
+        },
+      },
+      t(lang, 'verifyRecord'),
+    ),
+    ' ',
+    verdict,
+  );
 }
 
 async function loadGraphQuietly(view: MatterPageView): Promise<ProcedureGraph | undefined> {
