@@ -80,6 +80,8 @@ describe('the public board', () => {
     // and English is one click away
     await board.getByRole('button', { name: 'English' }).click();
     await board.waitForSelector('table.steps tr[data-step="deliberate"]:has-text("Committee member")');
+    // the flowchart itself is labelled in English too (mp:nameEn)
+    await board.waitForSelector('.djs-element[data-element-id="deliberate"]:has-text("Joint meeting")');
     await board.screenshot({ path: path.join(ARTIFACTS, 'procedure-en-desktop.png'), fullPage: true });
     expect(resident.problems).toEqual([]);
     await resident.context.close();

@@ -1,4 +1,4 @@
-import { pickLang, t } from '../../ui/src/i18n';
+import { listOf, messagesForTest, pickLang, t } from '../../ui/src/i18n';
 import { describeReadiness } from '../../ui/src/status';
 
 describe('UI: readiness in plain words', () => {
@@ -29,5 +29,23 @@ describe('UI: language', () => {
       expect(t('zh-CN', key)).toMatch(/\p{Script=Han}/u);
       expect(t('en', key)).not.toMatch(/\p{Script=Han}/u);
     }
+  });
+});
+
+describe('UI: every message in both languages', () => {
+  test('each message has the same {placeholders} in Chinese and in English', () => {
+    const keys = Object.keys(messagesForTest['zh-CN']) as (keyof (typeof messagesForTest)['zh-CN'])[];
+    for (const key of keys) {
+      const names = (text: string) => [...text.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
+      expect([key, names(t('en', key))]).toEqual([key, names(t('zh-CN', key))]);
+    }
+    expect(keys.length).toBeGreaterThan(100);
+  });
+
+  test('placeholders are filled, and lists are written the way each language writes them', () => {
+    expect(t('zh-CN', 'dueIn', { time: '3天' })).toBe('剩余 3天');
+    expect(t('en', 'chainOk', { n: 4 })).toBe('Intact: the hash chain of all 4 entries matches.');
+    expect(listOf('zh-CN', ['书记', '主任'])).toBe('书记、主任');
+    expect(listOf('en', ['secretary', 'director'])).toBe('secretary, director');
   });
 });

@@ -38,6 +38,19 @@ interface ModdleElement {
   rootElements?: ModdleElement[];
 }
 
+const MP_NS = 'http://xiaowei-quanli.cn/schema/bpmn/mp';
+
+/** The BPMN with each element's `name` replaced by its `mp:nameEn` (parsed as XML, never as HTML). */
+export function withEnglishNames(xml: string): string {
+  const doc = new DOMParser().parseFromString(xml, 'application/xml');
+  if (doc.getElementsByTagName('parsererror').length > 0) return xml;
+  for (const el of Array.from(doc.getElementsByTagName('*'))) {
+    const en = el.getAttributeNS(MP_NS, 'nameEn');
+    if (en) el.setAttribute('name', en);
+  }
+  return new XMLSerializer().serializeToString(doc);
+}
+
 /** Below this zoom a phone cannot show a step's name legibly. */
 const READABLE_ZOOM = 0.75;
 
@@ -71,8 +84,9 @@ export class Diagram {
     this.resize.observe(container);
   }
 
-  async show(xml: string): Promise<void> {
-    await this.viewer.importXML(xml);
+  /** In English, the elements' `mp:nameEn` labels are drawn instead of their Chinese names. */
+  async show(xml: string, lang: 'zh-CN' | 'en' = 'zh-CN'): Promise<void> {
+    await this.viewer.importXML(lang === 'en' ? withEnglishNames(xml) : xml);
     this.drawn = [];
     this.frame();
   }

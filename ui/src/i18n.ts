@@ -306,6 +306,9 @@ const messages = {
 
 export type MessageKey = keyof (typeof messages)['zh-CN'];
 
+/** For the test that both languages say the same things. */
+export const messagesForTest = messages;
+
 export function t(lang: Lang, key: MessageKey, vars: Record<string, string | number> = {}): string {
   return messages[lang][key].replace(/\{(\w+)\}/g, (whole, name: string) =>
     vars[name] === undefined ? whole : String(vars[name]),
@@ -433,4 +436,9 @@ export function formatYuan(lang: Lang, amount: number | undefined): string {
   if (amount === undefined) return '';
   const n = new Intl.NumberFormat(lang === 'en' ? 'en-GB' : 'zh-CN', { maximumFractionDigits: 2 }).format(amount);
   return lang === 'en' ? `${n} yuan` : `${n} 元`;
+}
+
+/** "a、b、c" in Chinese, "a, b, c" in English. */
+export function listOf(lang: Lang, items: readonly string[]): string {
+  return items.join(lang === 'en' ? ', ' : '、');
 }

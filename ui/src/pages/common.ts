@@ -78,7 +78,9 @@ export function durationLabel(lang: Lang, d: { amount: number; unit: string } | 
     days: 'days',
     workingDays: 'working days',
   };
-  return lang === 'en' ? `${d.amount} ${en[d.unit] ?? d.unit}` : `${d.amount} ${zh[d.unit] ?? d.unit}`;
+  if (lang === 'zh-CN') return `${d.amount} ${zh[d.unit] ?? d.unit}`;
+  const unit = en[d.unit] ?? d.unit;
+  return `${d.amount} ${d.amount === 1 ? unit.replace(/s$/, '') : unit}`;
 }
 
 export function stepName(lang: Lang, graph: ProcedureGraph | undefined, id: string): string {

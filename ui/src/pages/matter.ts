@@ -11,6 +11,7 @@ import {
   formatYuan,
   kindLabel,
   label,
+  listOf,
   roleLabel,
   t,
   wordLabel,
@@ -209,7 +210,7 @@ export async function matterPage(ctx: PageContext, main: HTMLElement, id: string
   const imported = bpmn.then(async (xml) => {
     if (ctx.signal.aborted) return;
     performance.mark('diagram-fetched');
-    await diagram.show(xml);
+    await diagram.show(xml, lang);
     performance.mark('diagram-imported');
   });
   imported.catch(() => undefined);
@@ -298,7 +299,10 @@ function activeList(lang: Lang, view: MatterPageView, graph: ProcedureGraph | un
         ` · ${kindLabel(lang, s.kind)}`,
         s.phase === 'awaiting-witness' ? ` · ${t(lang, 'awaitingWitness')}` : null,
         h('br'),
-        `${t(lang, 'roles')}: ${s.roles.map((r) => roleLabel(lang, r)).join('、')}`,
+        `${t(lang, 'roles')}: ${listOf(
+          lang,
+          s.roles.map((r) => roleLabel(lang, r)),
+        )}`,
         s.deadline ? ` · ${t(lang, 'dueAt', { time: formatTime(lang, s.deadline) })}` : null,
         badge ? h('span', { class: `step-badge step-badge--${badge.tone} inline` }, badge.text) : null,
       );

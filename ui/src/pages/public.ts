@@ -2,7 +2,7 @@ import { getJson, getText } from '../api';
 import type { PageContext } from '../context';
 import { Diagram } from '../diagram';
 import { h, replaceChildren } from '../dom';
-import { formatTime, formatYuan, kindLabel, label, roleLabel, t, wordLabel, type Lang } from '../i18n';
+import { formatTime, formatYuan, kindLabel, label, listOf, roleLabel, t, wordLabel, type Lang } from '../i18n';
 import { noticeWindows } from '../logic/notices';
 import { href } from '../logic/route';
 import { describeReadiness } from '../status';
@@ -161,7 +161,10 @@ export async function villagePage(ctx: PageContext, main: HTMLElement, id: strin
                 h('span', { class: `status status--${m.status}` }, wordLabel(lang, m.status)),
                 h('br'),
                 `${t(lang, 'whereItStands')}: `,
-                m.activeSteps.map((s) => stepName(lang, graphs.get(m.procedure.id), s)).join('、') || '—',
+                listOf(
+                  lang,
+                  m.activeSteps.map((s) => stepName(lang, graphs.get(m.procedure.id), s)),
+                ) || '—',
               ),
             ),
           ),
@@ -289,7 +292,7 @@ export async function procedurePage(ctx: PageContext, main: HTMLElement, id: str
     loadGraph(id, version).catch(() => undefined),
   ]);
   if (ctx.signal.aborted) return;
-  await diagram.show(xml);
+  await diagram.show(xml, lang);
   diagramBox.dataset.state = 'ready';
   const docs = diagram.documentation();
   replaceChildren(basisBox, docs.process ? h('p', null, docs.process) : empty('—'));
@@ -326,7 +329,14 @@ export async function procedurePage(ctx: PageContext, main: HTMLElement, id: str
               { 'data-step': n.id },
               h('th', { scope: 'row' }, label(lang, n.name)),
               h('td', null, kindLabel(lang, n.step.kind)),
-              h('td', null, n.step.roles.map((r) => roleLabel(lang, r)).join('、')),
+              h(
+                'td',
+                null,
+                listOf(
+                  lang,
+                  n.step.roles.map((r) => roleLabel(lang, r)),
+                ),
+              ),
               h(
                 'td',
                 null,
