@@ -29,6 +29,12 @@ describe('member pages', () => {
   test('given members signed in, when they start a major decision and act through its steps, then each action moves the lit step on the diagram', async () => {
     // given: the secretary signs in and starts a major decision from the start page
     const secretary = await ui.page();
+    // a wrong password is refused next to the password field
+    await secretary.page.goto(`${ui.baseUrl}/#/login`);
+    await secretary.page.getByLabel(/账号/).fill('li-secretary');
+    await secretary.page.getByLabel(/密码/).fill('not the password');
+    await secretary.page.getByRole('button', { name: '登录' }).last().click();
+    await secretary.page.waitForSelector('[data-error-for="password"]:not(:empty)');
     await signIn(secretary.page, ui.baseUrl, 'li-secretary');
     await secretary.page.goto(`${ui.baseUrl}/#/start?procedure=major-decision&village=xinglong`);
     await secretary.page.getByLabel('事项名称').fill('村道硬化工程');

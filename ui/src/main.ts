@@ -115,6 +115,8 @@ async function route(): Promise<void> {
       const tick = (): void => {
         if (signal.aborted) return;
         const timer = setTimeout(() => {
+          // a hidden tab (a phone in a pocket) does not poll; it catches up when shown again
+          if (document.hidden) return tick();
           fn()
             .catch(() => undefined)
             .finally(tick);
