@@ -35,6 +35,7 @@ describe('the matter page', () => {
     await page.waitForSelector('#diagram[data-state="ready"]');
     expect(await elementsWith(page, 'step-active')).toEqual(['propose']);
     await page.waitForSelector('.step-badge[data-step="propose"]');
+    await page.locator('#diagram').screenshot({ path: path.join(ARTIFACTS, 'matter-diagram-deadline.png') });
 
     await ui.harness.ok(id, { step: 'propose', action: 'submit', data: proposal, actor: secretary });
     await waitForActive(page, ['deliberate']);

@@ -203,6 +203,35 @@ describe('member pages', () => {
     }
   });
 
+  test('given an objection the town upholds on the page, then the matter goes back to the step it names', async () => {
+    const { secretary, supervisor } = people;
+    const id = await ui.start({
+      procedureId: 'major-decision',
+      village: 'xinglong',
+      title: '村小学围墙',
+      actor: secretary,
+    });
+    await ui.ok(id, {
+      step: 'propose',
+      action: 'submit',
+      data: { title: '村小学围墙', description: '新建围墙 300 米', category: 'infrastructure', estimatedAmount: 60000 },
+      actor: secretary,
+    });
+    await ui.ok(id, { step: 'deliberate', action: 'raise-objection', comment: '预算未经测算', actor: supervisor });
+    const town = await ui.page();
+    await signIn(town.page, ui.baseUrl, 'sun-town', `#/matters/${id}`);
+    const details = town.page.locator('details.action[data-action="rule-objection"]');
+    await details.locator('summary').click();
+    await details.locator('[name="ruling"]').selectOption('uphold');
+    await details.locator('[name="backTo"]').selectOption('propose');
+    await details.getByLabel(/意见或理由/).fill('退回重新测算预算');
+    await details.getByRole('button', { name: '镇裁定异议' }).click();
+    await waitForActive(town.page, ['propose']);
+    await town.page.waitForSelector('.matter-meta [data-status="running"]');
+    expect(town.problems).toEqual([]);
+    await town.context.close();
+  });
+
   test('given a review step, then an objection needs a reason, and one with a reason sends the application back', async () => {
     const { accountant } = people;
     const id = await ui.start({

@@ -80,6 +80,15 @@ describe('UI: forms generated from the step definition', () => {
     );
   });
 
+  test('given a town ruling, then it chooses uphold or dismiss and, upheld, the step to go back to', () => {
+    const spec = formFor(null, 'rule-objection', [{ id: 'propose', name: { zh: '提议', en: 'Propose' } }]);
+    expect(spec.fields.map((f) => [f.name, f.required, f.options?.map((o) => o.value)])).toEqual([
+      ['ruling', true, ['uphold', 'dismiss']],
+      ['backTo', false, ['propose']],
+    ]);
+    expect(collect(spec, { ruling: 'uphold', backTo: '' }).data).toEqual({ ruling: 'uphold' });
+  });
+
   test('given an objection without a reason, then the form refuses it at the comment field', () => {
     const spec = formFor({ id: 'review', def: { kind: 'review', roles: ['supervisor'], fields: [] } }, 'object');
     expect(collect(spec, { comment: '  ' }).problems).toEqual([{ field: 'comment', message: 'mustNotBeEmpty' }]);

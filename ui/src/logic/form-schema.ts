@@ -115,7 +115,12 @@ function meetingFields(bodies: MeetingBody[]): FormField[] {
 }
 
 /** The form for one action on one step; `step` null is an action on the whole matter. */
-export function formFor(step: { id: string; def: Step } | null, action: string): FormSpec {
+export function formFor(
+  step: { id: string; def: Step } | null,
+  action: string,
+  /** rule-objection: the steps an upheld objection may send the matter back to */
+  steps: { id: string; name: Label }[] = [],
+): FormSpec {
   const id = step?.id ?? null;
   const base = { step: id, action };
   switch (action) {
@@ -146,6 +151,30 @@ export function formFor(step: { id: string; def: Step } | null, action: string):
       };
     case 'accept-answer':
       return { ...base, fields: [], comment: 'optional' };
+    case 'rule-objection':
+      return {
+        ...base,
+        fields: [
+          {
+            name: 'ruling',
+            label: { zh: '裁定', en: 'Ruling' },
+            kind: 'select',
+            required: true,
+            options: [
+              { value: 'uphold', label: { zh: '异议成立', en: 'Uphold' } },
+              { value: 'dismiss', label: { zh: '异议不成立，恢复办理', en: 'Dismiss: the matter resumes' } },
+            ],
+          },
+          {
+            name: 'backTo',
+            label: { zh: '异议成立时退回到（不选则终止事项）', en: 'If upheld, back to (none: stop the matter)' },
+            kind: 'select',
+            required: false,
+            options: steps.map((s) => ({ value: s.id, label: s.name })),
+          },
+        ],
+        comment: 'optional',
+      };
     default:
       return { ...base, fields: [], comment: 'optional' };
   }

@@ -527,6 +527,10 @@ function actionForms(
   const roles = me.villages.find((v) => v.id === view.village)?.roles ?? [];
   const supervisorRole = roles.find((r) => SUPERVISOR_ROLES.includes(r));
   const committeeRole = roles.find((r) => COMMITTEE_ROLES.includes(r));
+  const townRole = roles.find((r) => r === 'town-official');
+  const steps = Object.values(graph?.nodes ?? {}).flatMap((n) =>
+    n.type === 'userTask' ? [{ id: n.id, name: n.name }] : [],
+  );
   if (supervisorRole && view.status === 'running') {
     forms.push(
       h(
@@ -553,6 +557,20 @@ function actionForms(
             submitLabel: t(lang, 'answerObjection'),
             onSubmit: (c) =>
               send(o.step, 'answer-objection', committeeRole, { objectionId: o.id, ...c.data }, c.comment),
+          }),
+        ),
+      );
+    }
+    if (o.status !== 'resolved' && townRole) {
+      forms.push(
+        h(
+          'details',
+          { class: 'action', 'data-action': 'rule-objection', 'data-objection': o.id },
+          h('summary', null, t(lang, 'ruleObjection')),
+          renderForm(formFor(null, 'rule-objection', steps), {
+            lang,
+            submitLabel: t(lang, 'ruleObjection'),
+            onSubmit: (c) => send(o.step, 'rule-objection', townRole, { objectionId: o.id, ...c.data }, c.comment),
           }),
         ),
       );
