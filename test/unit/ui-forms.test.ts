@@ -184,6 +184,11 @@ describe('UI: deadline countdown', () => {
       tone: 'due',
     });
     expect(stepBadge('en', {}, 'running', now)).toBeUndefined();
+    // a notice held by residents' opinions says so, before any deadline
+    expect(stepBadge('zh-CN', { ...step, heldByOpinions: 2 }, 'running', now)).toEqual({
+      text: '2 条村民意见待答复',
+      tone: 'held',
+    });
   });
 });
 

@@ -31,14 +31,19 @@ export function durationText(lang: Lang, ms: number): string {
   return parts.join(lang === 'en' ? ' ' : '');
 }
 
-/** The badge on an active step: suspended beats overdue beats the time left. */
+/**
+ * The badge on an active step: suspended beats a notice held by residents' opinions, which beats
+ * overdue, which beats the time left.
+ */
 export function stepBadge(
   lang: Lang,
-  step: { deadline?: string },
+  step: { deadline?: string; heldByOpinions?: number },
   status: string,
   now: number,
-): { text: string; tone: 'suspended' | 'overdue' | 'due' } | undefined {
+): { text: string; tone: 'suspended' | 'held' | 'overdue' | 'due' } | undefined {
   if (status === 'suspended') return { text: t(lang, 'suspendedBadge'), tone: 'suspended' };
+  if ((step.heldByOpinions ?? 0) > 0)
+    return { text: t(lang, 'heldByOpinions', { n: step.heldByOpinions ?? 0 }), tone: 'held' };
   const c = countdown(step.deadline, now);
   if (c.kind === 'overdue') return { text: t(lang, 'overdue'), tone: 'overdue' };
   if (c.kind === 'left') return { text: t(lang, 'dueIn', { time: durationText(lang, c.ms) }), tone: 'due' };
