@@ -3,6 +3,9 @@ import path from 'node:path';
 import { meetingRecord, people } from '../helpers/matter-harness';
 import { ARTIFACTS, UiServer } from './ui-server';
 
+// a browser, a worker and the API share two busy cores: generous limits, never skipped
+jest.setTimeout(180_000);
+
 const ui = new UiServer('e2e-board');
 
 beforeAll(async () => {

@@ -5,6 +5,9 @@ import type { Page } from 'playwright-core';
 import { HASH, people } from '../helpers/matter-harness';
 import { ARTIFACTS, UiServer, elementsWith, markerClasses, signIn, waitForActive } from './ui-server';
 
+// a browser, a worker and the API share two busy cores: generous limits, never skipped
+jest.setTimeout(180_000);
+
 const ui = new UiServer('e2e-members');
 
 beforeAll(async () => {

@@ -115,6 +115,7 @@ export class UiServer {
       locale: 'zh-CN',
       timezoneId: 'Asia/Shanghai',
     });
+    context.setDefaultTimeout(45_000);
     const page = await context.newPage();
     const problems: string[] = [];
     page.on('dialog', (dialog) => {
@@ -145,7 +146,7 @@ export async function elementsWith(page: Page, cls: string): Promise<string[]> {
 }
 
 /** Waits until exactly `ids` carry the active-step marker (the page polls the matter every 2 s). */
-export async function waitForActive(page: Page, ids: string[], timeout = 15_000): Promise<void> {
+export async function waitForActive(page: Page, ids: string[], timeout = 30_000): Promise<void> {
   const wanted = [...ids].sort().join(',');
   await page.waitForFunction(
     (w) =>
