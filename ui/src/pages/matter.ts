@@ -82,7 +82,8 @@ export async function matterPage(ctx: PageContext, main: HTMLElement, id: string
     'aria-label': t(lang, 'diagramLabel'),
     'data-state': 'loading',
   });
-  const activeBox = h('div', { id: 'active-steps' });
+  // announced when the matter moves on while someone reads the page
+  const activeBox = h('div', { id: 'active-steps', 'aria-live': 'polite' });
   const actionsBox = h('div', { id: 'actions' });
   // slots that hold a whole panel or nothing: `display: contents`, so an empty one takes no grid cell
   const objectionsBox = h('div', { class: 'slot' });
