@@ -69,6 +69,23 @@ describe('the public board', () => {
     await board.screenshot({ path: path.join(ARTIFACTS, 'board-360.png'), fullPage: true });
     await board.setViewportSize({ width: 1280, height: 900 });
 
+    // and a payment resting on the finished decision shows as linked, both ways
+    const payment = await ui.start({
+      procedureId: 'fund-approval',
+      village,
+      title: '文化广场材料款',
+      amount: 30000,
+      links: [completed],
+      actor: people.accountant,
+    });
+    await board.goto(`${ui.baseUrl}/#/matters/${completed}`);
+    await board.waitForSelector(`#links a[href="#/matters/${payment}"]`);
+    expect(await board.locator('.djs-element.step-done[data-element-id="end-completed"]').count()).toBe(1);
+    await board.locator('#diagram').screenshot({ path: path.join(ARTIFACTS, 'matter-ended-diagram.png') });
+    await board.goto(`${ui.baseUrl}/#/matters/${payment}`);
+    await board.waitForSelector(`#links a[href="#/matters/${completed}"]`);
+    await board.goto(`${ui.baseUrl}/#/villages/${village}`);
+
     // and the catalog shows each procedure's flowchart, roles and time limits
     await board.locator('#catalog li[data-procedure="major-decision"] a').click();
     await board.waitForSelector('.diagram[data-state="ready"]');

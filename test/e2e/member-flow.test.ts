@@ -138,7 +138,14 @@ describe('member pages', () => {
 
     // then: the villagers' or representatives' assembly is lit
     await waitForActive(secretary.page, ['resolve']);
-    expect(await elementsWith(secretary.page, 'step-done')).toEqual(['deliberate', 'party-review', 'propose']);
+    expect(await elementsWith(secretary.page, 'step-done')).toEqual([
+      'deliberate',
+      'deliberate-result',
+      'party-review',
+      'party-review-result',
+      'propose',
+      'start',
+    ]);
 
     // and the tasks page of the director lists the assembly to record
     await director.page.goto(`${ui.baseUrl}/#/tasks`);

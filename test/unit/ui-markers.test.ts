@@ -60,6 +60,33 @@ describe('UI: markers from a matter view', () => {
     ]);
   });
 
+  test('given the graph, then the gateways passed and the end reached are marked done, user steps only by the record', () => {
+    const node = (id: string, type: string) => ({ id, type, name: { zh: id, en: id }, incoming: [], outgoing: [] });
+    const graph = {
+      nodes: {
+        start: node('start', 'startEvent'),
+        resolve: node('resolve', 'userTask'),
+        gate: node('gate', 'exclusiveGateway'),
+        'end-rejected': node('end-rejected', 'endEvent'),
+      },
+      flows: {
+        f1: { id: 'f1', source: 'start', target: 'resolve' },
+        f2: { id: 'f2', source: 'resolve', target: 'gate' },
+        f3: { id: 'f3', source: 'gate', target: 'end-rejected' },
+      },
+    } as unknown as Parameters<typeof markersFor>[1];
+    const markers = markersFor(
+      { status: 'ended', activeSteps: [], completedSteps: ['resolve'], takenFlows: ['f1', 'f2', 'f3'] },
+      graph,
+    );
+    expect(
+      markers
+        .filter((m) => m.cls === MARKER.done)
+        .map((m) => m.id)
+        .sort(),
+    ).toEqual(['end-rejected', 'gate', 'resolve', 'start']);
+  });
+
   test('given markers drawn and markers wanted, then the diff adds and removes only what changed', () => {
     const drawn = [
       { id: 'propose', cls: MARKER.active },

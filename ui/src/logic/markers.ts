@@ -1,3 +1,4 @@
+import type { ProcedureGraph } from '../../../common/graph';
 import type { MatterView } from '../../../common/matter';
 
 /** CSS classes the diagram uses; the browser tests read them back from the DOM. */
@@ -20,10 +21,19 @@ type MarkedView = Pick<MatterView, 'status' | 'activeSteps' | 'completedSteps' |
  * The markers a matter's state puts on its flowchart. A step that was done and is active again
  * (sent back for revision) shows as active only: what a reader needs is where the matter is now.
  */
-export function markersFor(view: MarkedView): Marker[] {
+export function markersFor(view: MarkedView, graph?: Pick<ProcedureGraph, 'flows' | 'nodes'>): Marker[] {
   const markers: Marker[] = [];
   const active = new Set(view.activeSteps.map((s) => s.id));
-  for (const id of new Set(view.completedSteps)) if (!active.has(id)) markers.push({ id, cls: MARKER.done });
+  const done = new Set(view.completedSteps);
+  // with the graph, the events and gateways the matter passed through (and the end it reached) are done too
+  if (graph) {
+    for (const flowId of view.takenFlows) {
+      const flow = graph.flows[flowId];
+      if (!flow) continue;
+      for (const id of [flow.source, flow.target]) if (graph.nodes[id]?.type !== 'userTask') done.add(id);
+    }
+  }
+  for (const id of done) if (!active.has(id)) markers.push({ id, cls: MARKER.done });
   for (const step of view.activeSteps) {
     markers.push({ id: step.id, cls: MARKER.active });
     if (view.status === 'suspended') markers.push({ id: step.id, cls: MARKER.suspended });

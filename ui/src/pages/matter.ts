@@ -140,7 +140,7 @@ export async function matterPage(ctx: PageContext, main: HTMLElement, id: string
   let tasks: Task[] = await tasksLoaded;
 
   const drawState = (): void => {
-    diagram.setMarkers(markersFor(view));
+    diagram.setMarkers(markersFor(view, graph));
     diagram.focusOn(view.activeSteps.map((s) => s.id));
     const now = Date.now();
     diagram.setBadges(
