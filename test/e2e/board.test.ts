@@ -44,6 +44,20 @@ describe('the public board', () => {
       await ui.ok(disclosed, { step, action: 'record', data: record, actor: recorder });
       await ui.ok(disclosed, { step, action: 'confirm', actor: supervisor });
     }
+    // and last month's notice (三务公开), as the monthly run would have published it
+    await ui.notices.putIfAbsent({
+      kind: 'monthly',
+      village,
+      month: '2026-10',
+      period: { from: '2026-10-01', to: '2026-10-31' },
+      publishedAt: '2026-11-01T01:00:00+08:00',
+      publishedBy: `monthly-notice-${village}-2026-10`,
+      payments: [],
+      totals: { payments: 0, amount: 0 },
+      mattersStarted: [],
+      mattersFinished: [],
+      opinions: [],
+    });
     const title = '<img src=x onerror=alert(1)> 村道照明';
     const started = await ui.start({ procedureId: 'major-decision', village, title, actor: secretary });
 
@@ -63,6 +77,9 @@ describe('the public board', () => {
     await board.waitForSelector(`#disclosures li[data-matter="${disclosed}"]:has-text("截止")`);
     await board.waitForSelector(`#results li[data-matter="${completed}"]:has-text("已完成")`);
     expect(await board.locator(`#running li[data-matter="${started}"] a`).textContent()).toBe(title);
+    const monthly = board.locator('#monthly li[data-month="2026-10"] a');
+    expect(await monthly.textContent()).toBe('2026年10月三务公开');
+    expect(await monthly.getAttribute('href')).toBe(`/api/notices/${village}/2026-10/print`);
     expect(await board.locator('#catalog li').count()).toBe(4);
     await board.screenshot({ path: path.join(ARTIFACTS, 'board-desktop.png'), fullPage: true });
     await board.setViewportSize({ width: 360, height: 780 });
@@ -80,7 +97,8 @@ describe('the public board', () => {
     });
     await board.goto(`${ui.baseUrl}/#/matters/${completed}`);
     await board.waitForSelector(`#links a[href="#/matters/${payment}"]`);
-    expect(await board.locator('.djs-element.step-done[data-element-id="end-completed"]').count()).toBe(1);
+    // the end it reached is marked on its flowchart
+    await board.waitForSelector('.djs-element.step-done[data-element-id="end-completed"]');
     await board.locator('#diagram').screenshot({ path: path.join(ARTIFACTS, 'matter-ended-diagram.png') });
     await board.goto(`${ui.baseUrl}/#/matters/${payment}`);
     await board.waitForSelector(`#links a[href="#/matters/${completed}"]`);

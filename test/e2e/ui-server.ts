@@ -6,7 +6,9 @@ import path from 'node:path';
 import pino from 'pino';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import request from 'supertest';
+import { createNoticeStore } from '../../activities/notice-store';
 import { createApp } from '../../api/app';
+import type { NoticeStorePort } from '../../common/monthly-notice';
 import type { CatalogPort } from '../../api/catalog-port';
 import { createCatalog } from '../../procedures/catalog';
 import { buildUi } from '../../scripts/build-assets';
@@ -46,6 +48,8 @@ export class UiServer {
   baseUrl = '';
   browser!: Browser;
   app!: ReturnType<typeof createApp>;
+  /** 三务公开: the monthly notices the board links to */
+  notices!: NoticeStorePort;
   private server!: Server;
   private uiDir!: string;
   private cleanupCatalog: () => void = () => undefined;
@@ -58,6 +62,7 @@ export class UiServer {
     this.uiDir = mkdtempSync(path.join(os.tmpdir(), 'xwql-ui-'));
     await Promise.all([buildUi(path.join(this.uiDir, 'ui')), this.harness.setUp()]);
     const { temporal, taskQueue, directory } = this.harness;
+    this.notices = createNoticeStore(path.join(this.uiDir, 'notices'));
     const long = longNoticeCatalog(this.uiDir);
     this.cleanupCatalog = long.cleanup;
     // matters the harness started (short notices) keep their pinned versions servable here too
@@ -73,6 +78,7 @@ export class UiServer {
       catalog,
       logger: pino({ level: 'error' }),
       uiDir: path.join(this.uiDir, 'ui'),
+      notices: this.notices,
     });
     const app = this.app;
     this.server = await new Promise<Server>((resolve) => {

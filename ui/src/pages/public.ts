@@ -103,6 +103,7 @@ export async function villagePage(ctx: PageContext, main: HTMLElement, id: strin
   const runningBox = h('div', null, t(lang, 'loading'));
   const noticesBox = h('div', null, t(lang, 'loading'));
   const resultsBox = h('div', null, t(lang, 'loading'));
+  const monthlyBox = h('div', null, t(lang, 'loading'));
   const catalogBox = h('div', null, t(lang, 'loading'));
   replaceChildren(
     main,
@@ -113,6 +114,7 @@ export async function villagePage(ctx: PageContext, main: HTMLElement, id: strin
       section('running', t(lang, 'runningHeading'), runningBox),
       section('disclosures', t(lang, 'disclosuresHeading'), noticesBox),
       section('results', t(lang, 'resultsHeading'), resultsBox),
+      section('monthly', t(lang, 'monthlyHeading'), monthlyBox),
       section('catalog', t(lang, 'catalogHeading'), h('p', null, t(lang, 'catalogIntro')), catalogBox),
     ),
   );
@@ -133,6 +135,26 @@ export async function villagePage(ctx: PageContext, main: HTMLElement, id: strin
   const graphs = await currentGraphs(catalog);
   const procedureName = (pid: string): string =>
     label(lang, catalog.find((p) => p.id === pid)?.name ?? graphs.get(pid)?.name, pid);
+
+  // 三务公开: the monthly notices, each a printable page of its own
+  void getJson<{ monthly: { month: string; url: string; printUrl: string }[] }>(
+    `/api/notices?village=${encodeURIComponent(id)}`,
+  ).then(
+    ({ monthly }) =>
+      replaceChildren(
+        monthlyBox,
+        monthly.length === 0
+          ? empty(t(lang, 'monthlyEmpty'))
+          : h(
+              'ul',
+              { class: 'matter-list' },
+              monthly.map((m) =>
+                h('li', { 'data-month': m.month }, h('a', { href: m.printUrl }, monthLabel(lang, m.month))),
+              ),
+            ),
+      ),
+    (err: unknown) => replaceChildren(monthlyBox, errorBox(lang, err)),
+  );
 
   const draw = async (): Promise<void> => {
     let matters: MatterSummary[];
@@ -235,6 +257,12 @@ export async function villagePage(ctx: PageContext, main: HTMLElement, id: strin
   };
   await draw();
   ctx.every(10_000, draw);
+}
+
+/** "2026年10月", "2026-10" */
+function monthLabel(lang: Lang, month: string): string {
+  const [year, mm] = month.split('-');
+  return lang === 'en' ? `${t(lang, 'monthlyNotice')} ${month}` : `${year}年${Number(mm)}月${t(lang, 'monthlyNotice')}`;
 }
 
 export async function proceduresPage(ctx: PageContext, main: HTMLElement): Promise<void> {
