@@ -101,6 +101,36 @@ describe('the matter page', () => {
     await context.close();
   });
 
+  test('given a resident with an opinion about a matter, then they send it without signing in and follow it by its code', async () => {
+    const id = await ui.harness.start({
+      procedureId: 'major-decision',
+      village: 'xinglong',
+      title: '村集体鱼塘承包',
+      actor: people.secretary,
+    });
+    const { page, context, problems } = await ui.page({ width: 360, height: 780 });
+    await page.goto(`${ui.baseUrl}/#/matters/${id}`);
+    await page.getByRole('link', { name: /对本事项提意见/ }).click();
+    await page.waitForURL(/#\/opinion\?/);
+    expect(await page.locator('select[name="village"]').inputValue()).toBe('xinglong');
+    await page.getByLabel('主题').fill('承包价格');
+    await page.getByLabel('意见内容').fill('承包底价是否经过评估？');
+    // a phone number that is not one is refused next to the phone field
+    await page.getByLabel(/联系电话/).fill('call me');
+    await page.getByRole('button', { name: '提交意见' }).click();
+    await page.waitForSelector('[data-error-for="contactPhone"]:not(:empty)');
+    await page.getByLabel(/联系电话/).fill('');
+    await page.getByRole('button', { name: '提交意见' }).click();
+    const code = (await page.locator('#tracking-code').textContent()) ?? '';
+    expect(code).toMatch(/^[0-9A-Z-]{16,24}$/);
+    await page.screenshot({ path: path.join(ARTIFACTS, 'opinion-sent-360.png'), fullPage: true });
+    await page.getByRole('link', { name: '查看意见办理情况' }).click();
+    await page.waitForSelector('#opinion-status:has-text("已受理")');
+    expect(await page.locator('.opinion').textContent()).toContain('承包底价是否经过评估？');
+    expect(problems).toEqual([]);
+    await context.close();
+  });
+
   test('given a title that looks like HTML, then it renders as text and runs nothing', async () => {
     const title = '<img src=x onerror=alert(1)>';
     const id = await ui.harness.start({

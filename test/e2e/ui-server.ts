@@ -10,7 +10,9 @@ import { createNoticeStore } from '../../activities/notice-store';
 import { createApp } from '../../api/app';
 import type { NoticeStorePort } from '../../common/monthly-notice';
 import type { CatalogPort } from '../../api/catalog-port';
+import { opinionDeadlinesFrom } from '../../common/opinion';
 import { createCatalog } from '../../procedures/catalog';
+import { loadPolicyFile, policyValuesAt } from '../../procedures/policy';
 import { buildUi } from '../../scripts/build-assets';
 import { ensureChromium } from '../helpers/chromium';
 import { MatterHarness } from '../helpers/matter-harness';
@@ -24,7 +26,7 @@ const ROOT = path.resolve(__dirname, '..', '..');
  * The short test policy, but with the major decision's notices up for an hour: long enough for
  * the board to show a current disclosure while the browser looks at it.
  */
-function longNoticeCatalog(dir: string): { catalog: CatalogPort; cleanup: () => void } {
+function longNoticeCatalog(dir: string): { catalog: CatalogPort; policyFile: string; cleanup: () => void } {
   const policy = JSON.parse(readFileSync(path.join(ROOT, 'test', 'fixtures', 'policies', 'short.json'), 'utf8')) as {
     versions: { values: Record<string, unknown> }[];
   };
@@ -36,7 +38,7 @@ function longNoticeCatalog(dir: string): { catalog: CatalogPort; cleanup: () => 
   writeFileSync(policyFile, JSON.stringify(policy));
   const storeDir = path.join(dir, 'store');
   const catalog = createCatalog({ proceduresDir: path.join(ROOT, 'procedures'), policyFile, storeDir });
-  return { catalog, cleanup: () => rmSync(storeDir, { recursive: true, force: true }) };
+  return { catalog, policyFile, cleanup: () => rmSync(storeDir, { recursive: true, force: true }) };
 }
 
 /**
@@ -79,6 +81,8 @@ export class UiServer {
       logger: pino({ level: 'error' }),
       uiDir: path.join(this.uiDir, 'ui'),
       notices: this.notices,
+      opinionDeadlines: (date, town) =>
+        opinionDeadlinesFrom(policyValuesAt(loadPolicyFile(long.policyFile), date, town)),
     });
     const app = this.app;
     this.server = await new Promise<Server>((resolve) => {

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import fc from 'fast-check';
 import type { Step } from '../../common/graph';
 import { countdown, durationText, stepBadge } from '../../ui/src/logic/countdown';
-import { collect, fieldOfError, formFor } from '../../ui/src/logic/form-schema';
+import { collect, fieldOfError, fieldsOfError, formFor } from '../../ui/src/logic/form-schema';
 import { href, parseRoute } from '../../ui/src/logic/route';
 import { sha256Hex } from '../../ui/src/logic/sha256';
 import { t } from '../../ui/src/i18n';
@@ -152,6 +152,15 @@ describe('UI: forms generated from the step definition', () => {
   ])('an API error naming %s belongs next to the field %s', (field, name) => {
     expect(fieldOfError(field)).toBe(name);
   });
+
+  test.each([
+    ['body.contact.phone', ['contactPhone', 'contact']],
+    ['data.present', ['present']],
+    ['body.links.0', ['links']],
+    [undefined, []],
+  ])('an API error naming %s is looked for at %j', (field, names) => {
+    expect(fieldsOfError(field)).toEqual(names);
+  });
 });
 
 describe('UI: deadline countdown', () => {
@@ -207,6 +216,8 @@ describe('UI: hash routes', () => {
       '#/start?village=xinglong&procedure=fund-approval',
       { page: 'start', village: 'xinglong', procedure: 'fund-approval' },
     ],
+    ['#/opinion?village=xinglong&matter=matter-1', { page: 'opinion', village: 'xinglong', matter: 'matter-1' }],
+    ['#/track/7K3M-Q9TX-2B8R-HV4C', { page: 'track', code: '7K3M-Q9TX-2B8R-HV4C' }],
     ['#/matters/a/b', { page: 'not-found' }],
     ['#/nowhere', { page: 'not-found' }],
     ['#/matters/%E0%A4%A', { page: 'not-found' }],

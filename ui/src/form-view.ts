@@ -3,7 +3,7 @@ import type { MeetingRules } from '../../common/meeting';
 import { ApiFailure } from './api';
 import { h, replaceChildren } from './dom';
 import { isMessageKey, label, t, type Lang } from './i18n';
-import { collect, fieldOfError, type Collected, type FormField, type FormSpec } from './logic/form-schema';
+import { collect, fieldsOfError, type Collected, type FormField, type FormSpec } from './logic/form-schema';
 import { liveQuorum, ratioText, type PartialCounts, type RatioCheck } from './logic/quorum';
 import { sha256Hex } from './logic/sha256';
 
@@ -232,7 +232,7 @@ export function renderForm(spec: FormSpec, options: FormOptions): HTMLFormElemen
     const unplaced: string[] = [];
     let first: HTMLElement | undefined;
     for (const p of problems) {
-      const name = fieldOfError(p.field);
+      const name = fieldsOfError(p.field).find((n) => errors.has(n));
       const el = name ? errors.get(name) : undefined;
       if (el && name) {
         el.textContent = el.textContent ? `${el.textContent}; ${p.message}` : p.message;

@@ -155,6 +155,19 @@ const messages = {
     openMatter: '查看',
     allProcedures: '全部流程',
     errorPrefix: '出错了：',
+    opinionHeading: '民意直通车',
+    opinionIntro: '不用登录，就可以向村务监督委员会反映意见。提交后请保存查询码，凭它查看办理和答复情况。',
+    opinionAbout: '关于事项',
+    sendOpinion: '提交意见',
+    opinionSent: '已受理。请保存下面的查询码，这是查看答复的唯一凭证：',
+    trackOpinion: '查看意见办理情况',
+    opinionSubject: '主题',
+    opinionText: '意见内容',
+    opinionStatus: '办理状态',
+    submittedAt: '提交时间',
+    answerDue: '答复期限',
+    escalated: '已超期，转镇处理',
+    writeOpinion: '对本事项提意见（民意直通车）',
   },
   en: {
     title: 'Micro-power',
@@ -311,6 +324,20 @@ const messages = {
     openMatter: 'Open',
     allProcedures: 'All procedures',
     errorPrefix: 'Error: ',
+    opinionHeading: "Residents' direct channel",
+    opinionIntro:
+      'Write to the supervisory committee without signing in. Keep the tracking code you get: it is how you follow the answer.',
+    opinionAbout: 'About the matter',
+    sendOpinion: 'Send',
+    opinionSent: 'Received. Keep this tracking code: it is the only way to read the answer:',
+    trackOpinion: 'Follow an opinion',
+    opinionSubject: 'Subject',
+    opinionText: 'Opinion',
+    opinionStatus: 'Status',
+    submittedAt: 'Sent',
+    answerDue: 'Answer due',
+    escalated: 'overdue: passed to the town',
+    writeOpinion: "Send an opinion about this matter (residents' direct channel)",
   },
 } as const;
 
@@ -414,6 +441,8 @@ const WORD_LABELS: Record<string, Pair> = {
   answered: { zh: '已答复', en: 'answered' },
   resolved: { zh: '已解决', en: 'resolved' },
   'pending-witness': { zh: '待见证', en: 'awaiting witness' },
+  submitted: { zh: '已受理，待签收', en: 'received' },
+  acknowledged: { zh: '已签收，待答复', en: 'acknowledged' },
 };
 
 function from(map: Record<string, Pair>, lang: Lang, key: string): string {

@@ -5,6 +5,7 @@ import { pickLang, t, type Lang } from './i18n';
 import { href, parseRoute } from './logic/route';
 import { matterPage } from './pages/matter';
 import { loginPage, startPage, tasksPage } from './pages/member';
+import { opinionPage, trackPage } from './pages/opinion';
 import { homePage, procedurePage, proceduresPage, villagePage } from './pages/public';
 import type { Me } from './types';
 
@@ -157,6 +158,10 @@ async function route(): Promise<void> {
         return await tasksPage(ctx, main);
       case 'start':
         return await startPage(ctx, main, r);
+      case 'opinion':
+        return await opinionPage(ctx, main, r);
+      case 'track':
+        return await trackPage(ctx, main, r.code);
       case 'not-found':
         replaceChildren(main, h('p', { class: 'error-box' }, t(lang, 'notFound')));
     }

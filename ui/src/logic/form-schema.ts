@@ -237,3 +237,17 @@ export function fieldOfError(field: string | undefined): string | undefined {
   }
   return parts[0];
 }
+
+/**
+ * The form fields an API error may belong to, most specific first: `body.contact.phone` →
+ * `contactPhone` (a nested value flattened into one control), then `contact`.
+ */
+export function fieldsOfError(field: string | undefined): string[] {
+  const first = fieldOfError(field);
+  if (!field || !first) return [];
+  const parts = field.split('.');
+  const start = parts.indexOf(first);
+  const path = parts.slice(start).filter((p) => !/^\d+$/.test(p));
+  const specific = path.map((p, i) => (i === 0 ? p : p.charAt(0).toUpperCase() + p.slice(1))).join('');
+  return specific === first ? [first] : [specific, first];
+}

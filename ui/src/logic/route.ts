@@ -8,6 +8,8 @@ export type Route =
   | { page: 'login'; next?: string }
   | { page: 'tasks' }
   | { page: 'start'; village?: string; procedure?: string }
+  | { page: 'opinion'; village?: string; matter?: string }
+  | { page: 'track'; code: string }
   | { page: 'not-found' };
 
 function decode(part: string): string | undefined {
@@ -41,6 +43,12 @@ export function parseRoute(hash: string): Route {
     const procedure = query.get('procedure');
     return { page: 'start', ...(village ? { village } : {}), ...(procedure ? { procedure } : {}) };
   }
+  if (first === 'opinion' && second === undefined) {
+    const village = query.get('village');
+    const matter = query.get('matter');
+    return { page: 'opinion', ...(village ? { village } : {}), ...(matter ? { matter } : {}) };
+  }
+  if (first === 'track' && id) return { page: 'track', code: id };
   return { page: 'not-found' };
 }
 
@@ -67,6 +75,15 @@ export function href(route: Route): string {
       const s = q.toString();
       return s ? `#/start?${s}` : '#/start';
     }
+    case 'opinion': {
+      const q = new URLSearchParams();
+      if (route.village) q.set('village', route.village);
+      if (route.matter) q.set('matter', route.matter);
+      const s = q.toString();
+      return s ? `#/opinion?${s}` : '#/opinion';
+    }
+    case 'track':
+      return `#/track/${encodeURIComponent(route.code)}`;
     case 'not-found':
       return '#/';
   }

@@ -75,6 +75,11 @@ export async function matterPage(ctx: PageContext, main: HTMLElement, id: string
   const title = h('h1', { class: 'matter-title', id: 'matter-title' });
   const meta = h('p', { class: 'matter-meta' });
   const access = h('p', { class: 'access-note' });
+  const opinionLink = h(
+    'p',
+    { class: 'opinion-link' },
+    h('a', { href: href({ page: 'opinion', village: view.village, matter: view.matterId }) }, t(lang, 'writeOpinion')),
+  );
   const diagramBox = h('div', {
     class: 'diagram',
     id: 'diagram',
@@ -115,7 +120,7 @@ export async function matterPage(ctx: PageContext, main: HTMLElement, id: string
     h(
       'article',
       { class: 'matter', 'aria-labelledby': 'matter-title' },
-      h('header', { class: 'matter-header' }, title, meta, access),
+      h('header', { class: 'matter-header' }, title, meta, access, opinionLink),
       h(
         'div',
         { class: 'matter-layout' },

@@ -108,6 +108,7 @@ export async function villagePage(ctx: PageContext, main: HTMLElement, id: strin
   replaceChildren(
     main,
     heading,
+    h('p', null, h('a', { href: href({ page: 'opinion', village: id }) }, t(lang, 'opinionHeading'))),
     h(
       'div',
       { class: 'board' },
