@@ -1,7 +1,8 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { meetingRecord, people } from '../helpers/matter-harness';
-import { ARTIFACTS, UiServer, elementsWith, markerClasses, waitForActive } from './ui-server';
+import request from 'supertest';
+import { ARTIFACTS, UiServer, elementsWith, markerClasses, signIn, waitForActive } from './ui-server';
 
 // a browser, a worker and the API share two busy cores: generous limits, never skipped
 jest.setTimeout(180_000);
@@ -128,6 +129,39 @@ describe('the matter page', () => {
     await page.waitForSelector('#opinion-status:has-text("已受理")');
     expect(await page.locator('.opinion').textContent()).toContain('承包底价是否经过评估？');
     expect(problems).toEqual([]);
+    await context.close();
+  });
+
+  test("given a resident's opinion, then the chair finds it in My tasks, acknowledges and answers it there, and the resident reads the answer", async () => {
+    const sent = await request(ui.app)
+      .post('/api/opinions')
+      .send({ village: 'xinglong', subject: '垃圾清运', text: '三组垃圾池一周没有清运。', publishAnswer: true });
+    expect(sent.status).toBe(201);
+    const { opinionId, trackingCode } = sent.body as { opinionId: string; trackingCode: string };
+
+    const { page, context, problems } = await ui.page({ width: 360, height: 780 });
+    await signIn(page, ui.baseUrl, people.chair.userId, '#/tasks');
+    const item = page.locator(`[data-opinion="${opinionId}"]`);
+    await item.waitFor();
+    expect(await item.textContent()).toContain('三组垃圾池一周没有清运。');
+    await item.getByRole('button', { name: '受理' }).click();
+    await page.locator(`[data-opinion="${opinionId}"] button:has-text("受理")`).waitFor({ state: 'detached' });
+    // an empty answer is refused next to its field, then a real one goes through
+    await page.locator(`[data-opinion="${opinionId}"]`).getByRole('button', { name: '答复' }).click();
+    await page.locator(`[data-opinion="${opinionId}"] [data-error-for="answer"]:not(:empty)`).waitFor();
+    await page
+      .locator(`[data-opinion="${opinionId}"]`)
+      .getByLabel(/答复内容/)
+      .fill('已联系清运公司，明天清运。');
+    await page.screenshot({ path: path.join(ARTIFACTS, 'opinion-answer-360.png'), fullPage: true });
+    await page.locator(`[data-opinion="${opinionId}"]`).getByRole('button', { name: '答复' }).click();
+    await page.locator(`[data-opinion="${opinionId}"]`).waitFor({ state: 'detached' });
+
+    const resident = await ui.page({ width: 360, height: 780 });
+    await resident.page.goto(`${ui.baseUrl}/#/track/${trackingCode}`);
+    await resident.page.waitForSelector('.answer:has-text("已联系清运公司，明天清运。")');
+    expect([...problems, ...resident.problems]).toEqual([]);
+    await resident.context.close();
     await context.close();
   });
 

@@ -78,6 +78,31 @@ async function waitUntil<T>(what: string, read: () => Promise<T>, done: (t: T) =
   }
 }
 
+interface OpinionTaskView {
+  opinionId: string;
+  actions: string[];
+  role: string;
+  overdue: boolean;
+}
+
+/** The user's task for this opinion, once `settled` holds (or after 15 s, whatever it is then). */
+async function opinionTaskOf(
+  userId: string,
+  opinionId: string,
+  settled: (task: OpinionTaskView | undefined) => boolean,
+): Promise<OpinionTaskView | undefined> {
+  const deadline = Date.now() + 15_000;
+  for (;;) {
+    const res = await request(app)
+      .get('/api/me/tasks')
+      .set('Authorization', await bearer(userId));
+    expect(res.status).toBe(200);
+    const task = (res.body.opinions as OpinionTaskView[]).find((t) => t.opinionId === opinionId);
+    if (settled(task) || Date.now() > deadline) return task;
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+}
+
 describe('opinion routes', () => {
   test('given a resident without log-in, then they submit, track by code, and never see contact details in public', async () => {
     const res = await request(app)
@@ -127,6 +152,14 @@ describe('opinion routes', () => {
     expect(townTooEarly.body.error.code).toBe('ROLE_NOT_ALLOWED');
 
     const chair = await bearer('qian-chair');
+    // the chair finds it among their tasks (the list follows the visibility store a moment later); the town does not yet
+    expect(await opinionTaskOf('qian-chair', opinionId, (t) => t !== undefined)).toMatchObject({
+      actions: ['acknowledge', 'answer'],
+      role: 'supervisor-chair',
+      overdue: false,
+    });
+    expect(await opinionTaskOf('sun-town', opinionId, () => true)).toBeUndefined();
+
     const ack = await request(app).post(`/api/opinions/${opinionId}/acknowledge`).set('Authorization', chair).send({});
     expect(ack.status).toBe(200);
     expect(ack.body.acknowledgedBy).toEqual({ userId: 'qian-chair', role: 'supervisor-chair' });
@@ -145,6 +178,7 @@ describe('opinion routes', () => {
       .set('Authorization', chair)
       .send({ answer: '已安排清淤。' });
     expect(answered.status).toBe(200);
+    expect(await opinionTaskOf('qian-chair', opinionId, (t) => t === undefined)).toBeUndefined();
 
     const published = await request(app).get(`/api/opinions/${opinionId}`);
     expect(published.body).toMatchObject({ status: 'answered', answerWithheld: true });

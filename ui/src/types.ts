@@ -16,6 +16,22 @@ export interface Me {
   villages: MeVillage[];
 }
 
+/** An opinion (民意直通车) waiting for the signed-in chair, or the town once a time limit passed. */
+export interface OpinionTask {
+  opinionId: string;
+  village: string;
+  matterId?: string;
+  subject: string;
+  text: string;
+  status: 'submitted' | 'acknowledged' | 'answered';
+  submittedAt: string;
+  dueAt?: string;
+  overdue: boolean;
+  escalated: boolean;
+  actions: ('acknowledge' | 'answer')[];
+  role: string;
+}
+
 export interface Task {
   matterId: string;
   title: string;

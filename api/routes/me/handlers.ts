@@ -1,11 +1,13 @@
 import type { Client } from '@temporalio/client';
 import { roleSatisfies } from '../../../common/engine';
 import type { Role } from '../../../common/graph';
+import { createBoardSource } from '../../../common/board-source';
 import { MATTER_WORKFLOW, stateQuery, type MatterView } from '../../../common/matter';
+import { opinionRefusal, type OpinionActorRole, type OpinionState } from '../../../common/opinion';
 import { rolesIn, signedIn, villagesOf, type Principal } from '../../auth/principal';
 import type { DirectoryPort } from '../../directory/port';
 import type { RouteInput } from '../../route';
-import type { Task } from './schemas';
+import type { OpinionTask, Task } from './schemas';
 
 const QUERY_DEADLINE_MS = 5000;
 
@@ -49,6 +51,54 @@ export function tasksIn(view: MatterView, user: Principal, held: Role[], now: Da
   return tasks;
 }
 
+/**
+ * The opinions (民意直通车) waiting for this user: the chair's of their villages, and the town's
+ * once a time limit has passed — the same rule the opinion workflow applies (`opinionRefusal`).
+ */
+export function opinionTasksIn(opinion: OpinionState, user: Principal, held: Role[], now: Date): OpinionTask[] {
+  for (const role of ['supervisor-chair', 'town-official'] as OpinionActorRole[]) {
+    if (!held.includes(role)) continue;
+    const actor = { userId: user.id, role };
+    const actions = (['acknowledge', 'answer'] as const).filter((a) => !opinionRefusal(opinion, a, actor));
+    if (actions.length === 0) continue;
+    const dueAt = opinion.status === 'submitted' ? opinion.acknowledgeDueAt : opinion.answerDueAt;
+    return [
+      {
+        opinionId: opinion.opinionId,
+        village: opinion.village,
+        ...(opinion.matterId ? { matterId: opinion.matterId } : {}),
+        subject: opinion.subject,
+        text: opinion.text,
+        status: opinion.status,
+        submittedAt: opinion.submittedAt,
+        ...(dueAt ? { dueAt } : {}),
+        overdue: dueAt !== undefined && new Date(dueAt).getTime() < now.getTime(),
+        escalated: opinion.escalations.length > 0,
+        actions: [...actions],
+        role,
+      },
+    ];
+  }
+  return [];
+}
+
+async function myOpinionTasks(deps: MeDeps, user: Principal, villages: string[]): Promise<OpinionTask[]> {
+  const directory = deps.directory.current();
+  const source = createBoardSource(deps.client);
+  const now = deps.now();
+  const lists = await Promise.all(
+    villages
+      .filter((v) => rolesIn(directory, user, v).some((r) => r === 'supervisor-chair' || r === 'town-official'))
+      .map(async (v) => {
+        const running = await source.runningOpinions(v).catch(() => [] as OpinionState[]);
+        return running.flatMap((o) => opinionTasksIn(o, user, rolesIn(directory, user, v), now));
+      }),
+  );
+  return lists
+    .flat()
+    .sort((a, b) => Number(b.overdue) - Number(a.overdue) || a.submittedAt.localeCompare(b.submittedAt));
+}
+
 /** Running matters of the user's villages, asked for their state, filtered to what the user may do. */
 export async function myTasks(deps: MeDeps, { principal, res }: RouteInput<unknown, unknown, unknown>) {
   const user = signedIn(principal);
@@ -81,5 +131,5 @@ export async function myTasks(deps: MeDeps, { principal, res }: RouteInput<unkno
       (a.deadline ?? '9999').localeCompare(b.deadline ?? '9999') ||
       a.matterId.localeCompare(b.matterId),
   );
-  res.json({ tasks });
+  res.json({ tasks, opinions: await myOpinionTasks(deps, user, villages) });
 }

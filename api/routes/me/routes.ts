@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { defineRoute, type RouteDef } from '../../route';
 import { me, myTasks, type MeDeps } from './handlers';
-import { MeSchema, TaskSchema } from './schemas';
+import { MeSchema, OpinionTaskSchema, TaskSchema } from './schemas';
 
 export function meRoutes(deps: MeDeps): RouteDef[] {
   return [
@@ -17,10 +17,15 @@ export function meRoutes(deps: MeDeps): RouteDef[] {
     defineRoute({
       method: 'get',
       path: '/me/tasks',
-      summary: 'Steps waiting for the signed-in user across their villages, with deadlines / 我的待办',
+      summary: 'Steps and opinions waiting for the signed-in user across their villages, with deadlines / 我的待办',
       tags: ['auth'],
       auth: 'login',
-      responses: { 200: { description: 'Tasks, overdue first', schema: z.object({ tasks: z.array(TaskSchema) }) } },
+      responses: {
+        200: {
+          description: 'Tasks and opinions, overdue first',
+          schema: z.object({ tasks: z.array(TaskSchema), opinions: z.array(OpinionTaskSchema) }),
+        },
+      },
       handle: (input) => myTasks(deps, input),
     }),
   ];

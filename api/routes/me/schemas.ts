@@ -19,3 +19,21 @@ export type Task = z.infer<typeof TaskSchema>;
 export const MeSchema = UserViewSchema.extend({
   villages: z.array(z.object({ id: z.string(), town: z.string(), name: LabelSchema, roles: z.array(z.string()) })),
 });
+
+/** An opinion (民意直通车) waiting for the signed-in chair, or for the town once a time limit passed. */
+export const OpinionTaskSchema = z.object({
+  opinionId: z.string(),
+  village: z.string(),
+  matterId: z.string().optional(),
+  subject: z.string(),
+  text: z.string(),
+  status: z.enum(['submitted', 'acknowledged', 'answered']),
+  submittedAt: z.string(),
+  /** the time limit of the next action: acknowledging, then answering */
+  dueAt: z.string().optional(),
+  overdue: z.boolean(),
+  escalated: z.boolean(),
+  actions: z.array(z.enum(['acknowledge', 'answer'])),
+  role: z.string(),
+});
+export type OpinionTask = z.infer<typeof OpinionTaskSchema>;

@@ -6,7 +6,7 @@ import { actionLabel, formatTime, label, roleLabel, t } from '../i18n';
 import { stepBadge } from '../logic/countdown';
 import type { FormField, FormSpec } from '../logic/form-schema';
 import { href } from '../logic/route';
-import type { Task } from '../types';
+import type { OpinionTask, Task } from '../types';
 import { empty, errorBox, loadCatalog, loadVillages } from './common';
 
 export async function loginPage(ctx: PageContext, main: HTMLElement, next: string | undefined): Promise<void> {
@@ -51,18 +51,33 @@ export async function tasksPage(ctx: PageContext, main: HTMLElement): Promise<vo
   if (needLogin(ctx, href({ page: 'tasks' }))) return;
   ctx.setTitle(t(lang, 'tasksHeading'));
   const list = h('div', null, t(lang, 'loading'));
+  const opinionList = h('div', { id: 'opinion-tasks' });
+  const opinionsSection = h(
+    'section',
+    { class: 'panel', 'aria-labelledby': 'opinion-tasks-heading', hidden: true },
+    h('h2', { id: 'opinion-tasks-heading' }, t(lang, 'opinionsWaiting')),
+    opinionList,
+  );
   replaceChildren(
     main,
     h('h1', null, t(lang, 'tasksHeading')),
     h('p', null, h('a', { class: 'button', href: href({ page: 'start' }) }, t(lang, 'navStart'))),
     list,
+    opinionsSection,
   );
+  const isChairOrTown = (ctx.me?.villages ?? []).some((v) =>
+    v.roles.some((r) => r === 'supervisor-chair' || r === 'town-official'),
+  );
+  opinionsSection.hidden = !isChairOrTown;
+  // Redrawn only when what is waiting changes, so an answer being typed survives the polling.
+  let shownOpinions = '';
   const places = await loadVillages().catch(() => undefined);
   const villageName = (id: string): string => label(lang, places?.villages.find((v) => v.id === id)?.name, id);
   const draw = async (): Promise<void> => {
     let tasks: Task[];
+    let opinions: OpinionTask[];
     try {
-      tasks = (await getJson<{ tasks: Task[] }>('/api/me/tasks')).tasks;
+      ({ tasks, opinions } = await getJson<{ tasks: Task[]; opinions: OpinionTask[] }>('/api/me/tasks'));
     } catch (err) {
       if (err instanceof ApiFailure && err.status === 401) {
         await ctx.reloadMe();
@@ -103,9 +118,74 @@ export async function tasksPage(ctx: PageContext, main: HTMLElement): Promise<vo
             }),
           ),
     );
+    const signature = JSON.stringify(opinions.map((o) => [o.opinionId, o.status, o.actions, o.overdue]));
+    if (signature !== shownOpinions) {
+      shownOpinions = signature;
+      replaceChildren(
+        opinionList,
+        opinions.length === 0
+          ? empty(t(lang, 'opinionsWaitingEmpty'))
+          : h(
+              'ul',
+              { class: 'task-list' },
+              opinions.map((o) => opinionTask(ctx, o, villageName(o.village), () => void draw())),
+            ),
+      );
+    }
   };
   await draw();
   ctx.every(5000, draw);
+}
+
+/** One opinion for the chair (or the town): what the resident wrote, its time limit, acknowledge and answer. */
+function opinionTask(ctx: PageContext, o: OpinionTask, village: string, changed: () => void): HTMLElement {
+  const { lang } = ctx;
+  const send = async (action: 'acknowledge' | 'answer', body: Record<string, unknown>) => {
+    await postJson(`/api/opinions/${encodeURIComponent(o.opinionId)}/${action}`, body, newKey());
+    changed();
+  };
+  const answerField: FormField = {
+    name: 'answer',
+    label: { zh: '答复内容', en: 'Answer' },
+    kind: 'textarea',
+    required: true,
+    maxLength: 5000,
+  };
+  return h(
+    'li',
+    { 'data-opinion': o.opinionId, class: o.overdue ? 'overdue' : '' },
+    h('strong', null, o.subject),
+    h('p', { class: 'opinion-text' }, o.text),
+    h(
+      'span',
+      { class: 'small' },
+      `${village} · ${formatTime(lang, o.submittedAt)}`,
+      o.dueAt
+        ? ` · ${t(lang, o.status === 'submitted' ? 'opinionAckDue' : 'opinionAnswerDue')} ${formatTime(lang, o.dueAt)}`
+        : '',
+      ` · ${roleLabel(lang, o.role)}`,
+    ),
+    o.overdue || o.escalated
+      ? h('span', { class: 'step-badge step-badge--overdue inline' }, t(lang, o.escalated ? 'escalated' : 'overdue'))
+      : null,
+    o.matterId ? h('p', null, h('a', { href: href({ page: 'matter', id: o.matterId }) }, o.matterId)) : null,
+    o.actions.includes('acknowledge')
+      ? renderForm(
+          { step: null, action: 'acknowledge', comment: 'none', fields: [] },
+          { lang, submitLabel: t(lang, 'acknowledgeOpinion'), onSubmit: () => send('acknowledge', {}) },
+        )
+      : null,
+    o.actions.includes('answer')
+      ? renderForm(
+          { step: null, action: 'answer', comment: 'none', fields: [answerField] },
+          {
+            lang,
+            submitLabel: t(lang, 'answerOpinion'),
+            onSubmit: (c) => send('answer', { answer: c.data.answer }),
+          },
+        )
+      : null,
+  );
 }
 
 export async function startPage(
