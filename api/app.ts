@@ -64,6 +64,7 @@ export function apiRoutes(deps: AppDeps): RouteDef[] {
       taskQueue,
       directory,
       now,
+      keySecret: deps.session.secret,
       ...(deps.opinionDeadlines ? { deadlines: deps.opinionDeadlines } : {}),
       ...(deps.opinionLimits ? { limits: deps.opinionLimits } : {}),
     }),

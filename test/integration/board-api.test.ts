@@ -160,8 +160,20 @@ describe('opinion routes', () => {
     });
     expect(await opinionTaskOf('sun-town', opinionId, () => true)).toBeUndefined();
 
-    const ack = await request(app).post(`/api/opinions/${opinionId}/acknowledge`).set('Authorization', chair).send({});
+    const ackKey = uniqueName('ack');
+    const ack = await request(app)
+      .post(`/api/opinions/${opinionId}/acknowledge`)
+      .set('Authorization', chair)
+      .set('Idempotency-Key', ackKey)
+      .send({});
     expect(ack.status).toBe(200);
+    // the same request sent again (same key) answers as the first did
+    const retried = await request(app)
+      .post(`/api/opinions/${opinionId}/acknowledge`)
+      .set('Authorization', chair)
+      .set('Idempotency-Key', ackKey)
+      .send({});
+    expect([retried.status, retried.body.status]).toEqual([200, 'acknowledged']);
     expect(ack.body.acknowledgedBy).toEqual({ userId: 'qian-chair', role: 'supervisor-chair' });
     const again = await request(app)
       .post(`/api/opinions/${opinionId}/acknowledge`)
@@ -173,11 +185,16 @@ describe('opinion routes', () => {
       .set('Authorization', chair)
       .send({ answer: '  ' });
     expect(empty.status).toBe(400);
-    const answered = await request(app)
-      .post(`/api/opinions/${opinionId}/answer`)
-      .set('Authorization', chair)
-      .send({ answer: '已安排清淤。' });
+    const answer = () =>
+      request(app)
+        .post(`/api/opinions/${opinionId}/answer`)
+        .set('Authorization', chair)
+        .set('Idempotency-Key', `answer-${opinionId}`)
+        .send({ answer: '已安排清淤。' });
+    const answered = await answer();
     expect(answered.status).toBe(200);
+    const answeredAgain = await answer();
+    expect([answeredAgain.status, answeredAgain.body.answer]).toEqual([200, '已安排清淤。']);
     expect(await opinionTaskOf('qian-chair', opinionId, (t) => t === undefined)).toBeUndefined();
 
     const published = await request(app).get(`/api/opinions/${opinionId}`);
@@ -185,6 +202,19 @@ describe('opinion routes', () => {
     expect(published.body.answer).toBeUndefined();
     const toResident = await request(app).get(`/api/opinions/track/${trackingCode}`);
     expect(toResident.body.answer).toBe('已安排清淤。');
+  });
+
+  test('given a submission sent twice with one Idempotency-Key, then one opinion and one tracking code; another key, another opinion', async () => {
+    const key = uniqueName('send');
+    const send = (k: string) => request(app).post('/api/opinions').set('Idempotency-Key', k).send(opinion());
+    const first = await send(key);
+    const again = await send(key);
+    const other = await send(uniqueName('send'));
+
+    expect([first.status, again.status, other.status]).toEqual([201, 201, 201]);
+    expect(again.body).toEqual(first.body);
+    expect(other.body.opinionId).not.toBe(first.body.opinionId);
+    expect(other.body.trackingCode).not.toBe(first.body.trackingCode);
   });
 
   test('given bad submissions, then 400 names the field, 404 an unknown village or matter, 422 a matter of another village', async () => {

@@ -30,6 +30,7 @@ import {
   answerOpinion,
   normaliseTrackingCode,
   opinionIdOf,
+  trackingCodeForKey,
   readOpinion,
   submitOpinion,
 } from './service';
@@ -39,6 +40,8 @@ export interface OpinionDeps {
   taskQueue: string;
   directory: DirectoryPort;
   now: () => Date;
+  /** derives the tracking code of a submission sent with an Idempotency-Key */
+  keySecret: Uint8Array;
   /** The opinion time limits in force on a day (policy file); absent → submissions answer 503. */
   deadlines?: (date: string, town?: string) => OpinionDeadlines;
 }
@@ -93,7 +96,7 @@ export function fullView(state: OpinionState, access: 'full' | 'resident' | 'pub
 
 export async function submit(
   deps: OpinionDeps,
-  { body, res }: Input<unknown, unknown, z.infer<typeof SubmitOpinionSchema>>,
+  { body, idempotencyKey, res }: Input<unknown, unknown, z.infer<typeof SubmitOpinionSchema>>,
 ): Promise<void> {
   if (!deps.deadlines)
     throw new ApiError(503, ErrorCode.NotConfigured, 'Opinions are not configured here / 本系统未配置民意直通车');
@@ -115,16 +118,21 @@ export async function submit(
     }
   }
   const deadlines = deps.deadlines(chinaDate(deps.now()), village.town);
-  const { opinionId, trackingCode } = await submitOpinion(deps.client, deps.taskQueue, {
-    village: village.id,
-    town: village.town,
-    ...(body.matterId ? { matterId: body.matterId } : {}),
-    subject: body.subject,
-    text: body.text,
-    ...(body.contact && Object.keys(body.contact).length > 0 ? { contact: body.contact } : {}),
-    publishAnswer: body.publishAnswer,
-    deadlines,
-  });
+  const { opinionId, trackingCode } = await submitOpinion(
+    deps.client,
+    deps.taskQueue,
+    {
+      village: village.id,
+      town: village.town,
+      ...(body.matterId ? { matterId: body.matterId } : {}),
+      subject: body.subject,
+      text: body.text,
+      ...(body.contact && Object.keys(body.contact).length > 0 ? { contact: body.contact } : {}),
+      publishAnswer: body.publishAnswer,
+      deadlines,
+    },
+    idempotencyKey ? trackingCodeForKey(deps.keySecret, idempotencyKey) : undefined,
+  );
   const trackUrl = `/api/opinions/track/${trackingCode}`;
   res.status(201).location(`/api/opinions/${opinionId}`).json({ opinionId, trackingCode, trackUrl });
 }
@@ -183,6 +191,7 @@ export async function acknowledge(
   {
     params,
     body,
+    idempotencyKey,
     principal,
     res,
   }: Input<z.infer<typeof OpinionParamsSchema>, unknown, z.infer<typeof AcknowledgeBodySchema>>,
@@ -190,11 +199,39 @@ export async function acknowledge(
   const user = signedIn(principal);
   const current = await readOpinion(deps.client, params.id);
   const role = actingRole(deps.directory.current(), user, current.village);
-  const state = await acknowledgeOpinion(deps.client, params.id, {
-    actor: { userId: user.id, role },
-    ...(body.note ? { note: body.note } : {}),
-  });
+  const state = await repeatable(
+    () =>
+      acknowledgeOpinion(
+        deps.client,
+        params.id,
+        { actor: { userId: user.id, role }, ...(body.note ? { note: body.note } : {}) },
+        idempotencyKey,
+      ),
+    async () => {
+      const now = await readOpinion(deps.client, params.id);
+      return idempotencyKey !== undefined && now.acknowledged?.userId === user.id ? now : undefined;
+    },
+  );
   res.json(fullView(state, 'full'));
+}
+
+/**
+ * A request sent again with its Idempotency-Key after it took effect answers as it did the first
+ * time (the update id dedupes a running opinion; an answered one has closed, so its state decides).
+ */
+async function repeatable(
+  run: () => Promise<OpinionState>,
+  alreadyDone: () => Promise<OpinionState | undefined>,
+): Promise<OpinionState> {
+  try {
+    return await run();
+  } catch (err) {
+    if (err instanceof ApiError && err.code === ErrorCode.StepNotActive) {
+      const done = await alreadyDone();
+      if (done) return done;
+    }
+    throw err;
+  }
 }
 
 export async function answer(
@@ -202,6 +239,7 @@ export async function answer(
   {
     params,
     body,
+    idempotencyKey,
     principal,
     res,
   }: Input<z.infer<typeof OpinionParamsSchema>, unknown, z.infer<typeof AnswerBodySchema>>,
@@ -209,6 +247,14 @@ export async function answer(
   const user = signedIn(principal);
   const current = await readOpinion(deps.client, params.id);
   const role = actingRole(deps.directory.current(), user, current.village);
-  const state = await answerOpinion(deps.client, params.id, { actor: { userId: user.id, role }, answer: body.answer });
+  const state = await repeatable(
+    () =>
+      answerOpinion(deps.client, params.id, { actor: { userId: user.id, role }, answer: body.answer }, idempotencyKey),
+    async () => {
+      const now = await readOpinion(deps.client, params.id);
+      const same = now.answered?.userId === user.id && now.answered.answer === body.answer.trim();
+      return idempotencyKey !== undefined && same ? now : undefined;
+    },
+  );
   res.json(fullView(state, 'full'));
 }

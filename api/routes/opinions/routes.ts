@@ -80,6 +80,7 @@ export function opinionRoutes(deps: OpinionDeps & { limits?: Partial<OpinionLimi
       tags: ['opinions'],
       auth: 'public',
       body: SubmitOpinionSchema,
+      idempotent: true,
       middleware: [sizeLimit(limits.maxBodyBytes), submissionLimiter(limits)],
       responses: {
         201: { description: 'Received; keep the tracking code / 已受理，请保存查询码', schema: SubmittedOpinionSchema },
@@ -137,6 +138,7 @@ export function opinionRoutes(deps: OpinionDeps & { limits?: Partial<OpinionLimi
       auth: 'login',
       params: OpinionParamsSchema,
       body: AcknowledgeBodySchema,
+      idempotent: true,
       responses: {
         200: { description: 'Acknowledged', schema: FullOpinionSchema },
         403: { description: 'Not the chair of the village (or the town before a time limit)' },
@@ -152,6 +154,7 @@ export function opinionRoutes(deps: OpinionDeps & { limits?: Partial<OpinionLimi
       auth: 'login',
       params: OpinionParamsSchema,
       body: AnswerBodySchema,
+      idempotent: true,
       responses: {
         200: { description: 'Answered', schema: FullOpinionSchema },
         403: { description: 'Not the chair of the village (or the town before a time limit)' },

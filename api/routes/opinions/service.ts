@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash, createHmac, randomBytes } from 'node:crypto';
 import { WorkflowNotFoundError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import { ErrorCode } from '../../../common/errors';
@@ -25,8 +25,7 @@ import { ApiError } from '../../errors';
 
 const CROCKFORD = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
 
-export function newTrackingCode(): string {
-  const bytes = randomBytes(10);
+export function newTrackingCode(bytes: Uint8Array = randomBytes(10)): string {
   let bits = 0;
   let value = 0;
   let out = '';
@@ -40,6 +39,15 @@ export function newTrackingCode(): string {
     value &= (1 << bits) - 1;
   }
   return out.match(/.{4}/g)?.join('-') ?? out;
+}
+
+/**
+ * The code a submission with this Idempotency-Key gets: a retried request (a phone on a poor line)
+ * finds the opinion it already sent instead of sending it twice. Keyed with the server's secret, so
+ * knowing a key alone does not give the code.
+ */
+export function trackingCodeForKey(secret: Uint8Array, idempotencyKey: string): string {
+  return newTrackingCode(createHmac('sha256', secret).update(`opinion:${idempotencyKey}`).digest().subarray(0, 10));
 }
 
 /** Upper case, no separators, and the letters Crockford reads as digits (O→0, I/L→1). */
@@ -69,14 +77,16 @@ export async function submitOpinion(
   client: Client,
   taskQueue: string,
   submission: SubmitOpinion,
+  trackingCode: string = newTrackingCode(),
 ): Promise<{ opinionId: string; trackingCode: string }> {
-  const trackingCode = newTrackingCode();
   const opinionId = opinionIdOf(trackingCode);
   const input: OpinionInput = { opinionId, ...submission };
   await client.workflow.start(OPINION_WORKFLOW, {
     taskQueue,
     workflowId: opinionId,
     args: [input],
+    // Same code (same Idempotency-Key) → the opinion already sent, never a second one.
+    workflowIdConflictPolicy: 'USE_EXISTING',
     workflowIdReusePolicy: 'REJECT_DUPLICATE',
     typedSearchAttributes: [
       { key: OpinionSearchAttributes.village, value: submission.village },
@@ -123,14 +133,18 @@ async function update<R>(client: Client, opinionId: string, run: () => Promise<R
   }
 }
 
-export function acknowledgeOpinion(client: Client, opinionId: string, request: AcknowledgeRequest) {
+export function acknowledgeOpinion(client: Client, opinionId: string, request: AcknowledgeRequest, updateId?: string) {
   return update(client, opinionId, () =>
-    client.workflow.getHandle(opinionId).executeUpdate(acknowledgeOpinionUpdate, { args: [request] }),
+    client.workflow
+      .getHandle(opinionId)
+      .executeUpdate(acknowledgeOpinionUpdate, { args: [request], ...(updateId ? { updateId } : {}) }),
   );
 }
 
-export function answerOpinion(client: Client, opinionId: string, request: AnswerRequest) {
+export function answerOpinion(client: Client, opinionId: string, request: AnswerRequest, updateId?: string) {
   return update(client, opinionId, () =>
-    client.workflow.getHandle(opinionId).executeUpdate(answerOpinionUpdate, { args: [request] }),
+    client.workflow
+      .getHandle(opinionId)
+      .executeUpdate(answerOpinionUpdate, { args: [request], ...(updateId ? { updateId } : {}) }),
   );
 }
