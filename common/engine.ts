@@ -49,6 +49,8 @@ export interface RecordEntry {
   seq: number;
   at: string;
   userId: string;
+  /** the person's name from the directory, when the API knew it (entries of older code have none) */
+  name?: string;
   role: Role | 'system';
   step: string | null;
   action: string;
@@ -283,6 +285,7 @@ export function startMatter(graph: ProcedureGraph, input: StartInput, at: number
   };
   addRecord(state, at, {
     userId: input.initiator.userId,
+    ...(input.initiator.name ? { name: input.initiator.name } : {}),
     role: input.initiator.role,
     step: null,
     action: 'start',
@@ -821,7 +824,13 @@ export function applyEvent(graph: ProcedureGraph, current: MatterState, event: E
 function applyAction(graph: ProcedureGraph, state: MatterState, event: Extract<EngineEvent, { type: 'act' }>): void {
   const { actor, action, at } = event;
   const reason = event.comment?.trim() || undefined;
-  const base = { userId: actor.userId, role: actor.role, step: event.step, action };
+  const base = {
+    userId: actor.userId,
+    ...(actor.name ? { name: actor.name } : {}),
+    role: actor.role,
+    step: event.step,
+    action,
+  };
 
   if (action in matterActionRoles) {
     applyMatterAction(graph, state, event);
@@ -910,7 +919,13 @@ function applyMatterAction(
 ): void {
   const { actor, action, at } = event;
   const reason = event.comment?.trim() || undefined;
-  const base = { userId: actor.userId, role: actor.role, step: event.step, action };
+  const base = {
+    userId: actor.userId,
+    ...(actor.name ? { name: actor.name } : {}),
+    role: actor.role,
+    step: event.step,
+    action,
+  };
   if (action === 'raise-objection') {
     const id = `objection-${state.objections.length + 1}`;
     state.objections.push({

@@ -166,6 +166,8 @@ describe('scope', () => {
       const req = request(h.app).get(`/api/matters/${id}`);
       return (await (userId ? req.set('Authorization', await bearer(userId)) : req)).body.access as string;
     };
+    // the record names the person as the directory knows them, not only their id
+    expect((await h.view(id)).record[0]).toMatchObject({ userId: secretary.userId, name: 'secretary li-secretary' });
     expect(await read()).toBe('public');
     expect(await read(supervisor.userId)).toBe('full');
     expect(await read(town.userId)).toBe('full');

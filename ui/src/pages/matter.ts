@@ -329,7 +329,7 @@ function timeline(lang: Lang, view: MatterPageView, graph: ProcedureGraph | unde
         h(
           'div',
           null,
-          h('strong', null, entry.role === 'system' ? roleLabel(lang, 'system') : entry.userId),
+          h('strong', null, entry.role === 'system' ? roleLabel(lang, 'system') : (entry.name ?? entry.userId)),
           entry.role === 'system' ? null : ` (${roleLabel(lang, entry.role)})`,
           ' · ',
           entry.step ? `${stepName(lang, graph, entry.step)} · ` : null,
