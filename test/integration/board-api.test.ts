@@ -132,7 +132,15 @@ describe('opinion routes', () => {
   });
 
   test('given the chair signs in, then they acknowledge and answer; nobody else may, and the anonymous get 401', async () => {
-    const { body } = await request(app)
+    // Time limits of hours, not the test policy's seconds: on a busy machine 5 s could pass (and
+    // escalate to the town) before the checks of "not yet" below run.
+    const patient = appWith({
+      opinionDeadlines: () => ({
+        acknowledge: { amount: 1, unit: 'hours' },
+        answer: { amount: 2, unit: 'hours' },
+      }),
+    });
+    const { body } = await request(patient)
       .post('/api/opinions')
       .send(opinion({ publishAnswer: false }));
     const { opinionId, trackingCode } = body;

@@ -255,6 +255,53 @@ describe('tasks', () => {
   });
 });
 
+describe('objections as tasks', () => {
+  test('given a supervisor objects, then the committee is asked to answer; once answered, the supervisors to accept and the town to rule', async () => {
+    const village = uniqueName('objection');
+    await h.directory.addVillage(village);
+    const id = await h.start({ procedureId: 'major-decision', village, title: '异议待办', actor: secretary });
+    await h.ok(id, { step: 'propose', action: 'submit', data: proposal, actor: secretary });
+    await h.ok(id, { step: null, action: 'raise-objection', comment: '未公开预算明细', actor: supervisor });
+    const tasksOf = async (userId: string, expected: string[]) => {
+      const deadline = Date.now() + 15_000;
+      for (;;) {
+        const res = await request(h.app)
+          .get('/api/me/tasks')
+          .set('Authorization', await bearer(userId));
+        const got = (res.body.tasks as { matterId: string; step: { id: string; phase: string }; actions: string[] }[])
+          .filter((t) => t.matterId === id)
+          .map((t) => `${t.step.id}:${t.step.phase}:${t.actions.join('+')}`);
+        if (JSON.stringify(got) === JSON.stringify(expected) || Date.now() > deadline) return got;
+        await new Promise((resolve) => setTimeout(resolve, 250));
+      }
+    };
+
+    expect(await tasksOf(people.committee.userId, ['objection-1:open:answer-objection'])).toEqual([
+      'objection-1:open:answer-objection',
+    ]);
+    // suspended: no step is anybody's task, and nothing waits on the supervisors or the town yet
+    expect(await tasksOf(director.userId, ['objection-1:open:answer-objection'])).toEqual([
+      'objection-1:open:answer-objection',
+    ]);
+    expect(await tasksOf(supervisor.userId, [])).toEqual([]);
+    expect(await tasksOf(town.userId, [])).toEqual([]);
+
+    await h.ok(id, {
+      step: null,
+      action: 'answer-objection',
+      data: { objectionId: 'objection-1', answer: '明细已补充公开' },
+      actor: people.committee,
+    });
+    expect(await tasksOf(supervisor.userId, ['objection-1:answered:accept-answer'])).toEqual([
+      'objection-1:answered:accept-answer',
+    ]);
+    expect(await tasksOf(town.userId, ['objection-1:answered:rule-objection'])).toEqual([
+      'objection-1:answered:rule-objection',
+    ]);
+    expect(await tasksOf(people.committee.userId, [])).toEqual([]);
+  });
+});
+
 describe('the public list', () => {
   test('given matters of a village, then anyone lists them by village and status, titles masked of phone numbers', async () => {
     const village = uniqueName('list');

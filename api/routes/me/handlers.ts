@@ -1,5 +1,5 @@
 import type { Client } from '@temporalio/client';
-import { roleSatisfies } from '../../../common/engine';
+import { matterActionRoles, roleSatisfies } from '../../../common/engine';
 import type { Role } from '../../../common/graph';
 import { createBoardSource } from '../../../common/board-source';
 import { MATTER_WORKFLOW, stateQuery, type MatterView } from '../../../common/matter';
@@ -29,24 +29,53 @@ export function me(deps: MeDeps, { principal, res }: RouteInput<unknown, unknown
 
 /** The steps of one matter that this user, in one of their roles there, may act on now. */
 export function tasksIn(view: MatterView, user: Principal, held: Role[], now: Date): Task[] {
-  if (view.status !== 'running') return [];
+  if (view.status === 'ended') return [];
   const tasks: Task[] = [];
-  for (const step of view.activeSteps) {
+  const base = {
+    matterId: view.matterId,
+    title: view.title,
+    village: view.village,
+    procedure: { id: view.procedure.id, name: view.procedure.name },
+  };
+  // A suspended matter waits on its objections, not on its steps.
+  for (const step of view.status === 'running' ? view.activeSteps : []) {
     if (step.actions.length === 0) continue;
     if ((step.recused ?? []).some((who) => who === user.id || who === user.name)) continue;
     const role = held.find((h) => step.roles.some((r) => roleSatisfies(h, r)));
     if (!role) continue;
     tasks.push({
-      matterId: view.matterId,
-      title: view.title,
-      village: view.village,
-      procedure: { id: view.procedure.id, name: view.procedure.name },
+      ...base,
       step: { id: step.id, name: step.name, kind: step.kind, phase: step.phase },
       ...(step.deadline !== undefined ? { deadline: step.deadline } : {}),
       overdue: step.deadline !== undefined && new Date(step.deadline).getTime() < now.getTime(),
       actions: step.actions,
       role,
     });
+  }
+  for (const objection of view.objections) {
+    // Open: the committee answers. Answered: the supervisory committee accepts, or else the town rules.
+    const waiting =
+      objection.status === 'open'
+        ? ['answer-objection']
+        : objection.status === 'answered'
+          ? ['accept-answer', 'rule-objection']
+          : [];
+    for (const action of waiting) {
+      const role = held.find((h) => (matterActionRoles[action] ?? []).some((r) => roleSatisfies(h, r)));
+      if (!role) continue;
+      tasks.push({
+        ...base,
+        step: {
+          id: objection.id,
+          name: { zh: `异议（${objection.reason}）`, en: `Objection (${objection.reason})` },
+          kind: 'objection',
+          phase: objection.status,
+        },
+        overdue: false,
+        actions: [action],
+        role,
+      });
+    }
   }
   return tasks;
 }
@@ -107,7 +136,7 @@ export async function myTasks(deps: MeDeps, { principal, res }: RouteInput<unkno
   const tasks: Task[] = [];
   if (villages.length > 0) {
     const list = villages.map((v) => `'${v}'`).join(', ');
-    const query = `WorkflowType = '${MATTER_WORKFLOW}' AND ExecutionStatus = 'Running' AND MatterVillage IN (${list}) AND MatterStatus = 'running'`;
+    const query = `WorkflowType = '${MATTER_WORKFLOW}' AND ExecutionStatus = 'Running' AND MatterVillage IN (${list}) AND MatterStatus IN ('running', 'suspended')`;
     const ids: string[] = [];
     for await (const wf of deps.client.workflow.list({ query })) ids.push(wf.workflowId);
     // A matter whose worker does not answer must not hold up everybody's list: a deadline each.

@@ -140,8 +140,10 @@ export async function tasksPage(ctx: PageContext, main: HTMLElement): Promise<vo
 /** One opinion for the chair (or the town): what the resident wrote, its time limit, acknowledge and answer. */
 function opinionTask(ctx: PageContext, o: OpinionTask, village: string, changed: () => void): HTMLElement {
   const { lang } = ctx;
+  // One key per action on this opinion: a click repeated after a lost answer is applied once.
+  const keys = { acknowledge: newKey(), answer: newKey() };
   const send = async (action: 'acknowledge' | 'answer', body: Record<string, unknown>) => {
-    await postJson(`/api/opinions/${encodeURIComponent(o.opinionId)}/${action}`, body, newKey());
+    await postJson(`/api/opinions/${encodeURIComponent(o.opinionId)}/${action}`, body, keys[action]);
     changed();
   };
   const answerField: FormField = {

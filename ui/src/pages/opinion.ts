@@ -1,4 +1,4 @@
-import { getJson, postJson } from '../api';
+import { getJson, newKey, postJson } from '../api';
 import type { PageContext } from '../context';
 import { h, replaceChildren } from '../dom';
 import { renderForm } from '../form-view';
@@ -54,6 +54,7 @@ export async function opinionPage(
     },
   ];
   const result = h('div', { class: 'opinion-result', role: 'status', 'aria-live': 'polite' });
+  const sendKey = newKey();
   const form = renderForm(
     { step: null, action: 'opinion', comment: 'none', fields },
     {
@@ -65,11 +66,16 @@ export async function opinionPage(
           ...(typeof contactName === 'string' ? { name: contactName } : {}),
           ...(typeof contactPhone === 'string' ? { phone: contactPhone } : {}),
         };
-        const sent = await postJson<{ trackingCode: string }>('/api/opinions', {
-          ...rest,
-          ...(preset.matter ? { matterId: preset.matter } : {}),
-          ...(Object.keys(contact).length > 0 ? { contact } : {}),
-        });
+        const sent = await postJson<{ trackingCode: string }>(
+          '/api/opinions',
+          {
+            ...rest,
+            ...(preset.matter ? { matterId: preset.matter } : {}),
+            ...(Object.keys(contact).length > 0 ? { contact } : {}),
+          },
+          // one key per form: a send repeated after a lost answer finds the opinion already sent
+          sendKey,
+        );
         form.hidden = true;
         replaceChildren(
           result,
