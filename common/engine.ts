@@ -242,6 +242,18 @@ function clone<T>(value: T): T {
   return JSON.parse(JSON.stringify(value)) as T;
 }
 
+/** Who acted, on what, as a record entry begins (the name only when the API knew it). */
+function recordedBy(event: Extract<EngineEvent, { type: 'act' }>) {
+  const { actor } = event;
+  return {
+    userId: actor.userId,
+    ...(actor.name ? { name: actor.name } : {}),
+    role: actor.role,
+    step: event.step,
+    action: event.action,
+  };
+}
+
 function addRecord(state: MatterState, at: number, entry: Omit<RecordEntry, 'seq' | 'at' | 'prev' | 'hash'>): void {
   // A state carried from code that kept no chain is linked, in order, before it grows.
   if (needsChaining(state.record)) state.record = chainAll(state.record);
@@ -824,13 +836,7 @@ export function applyEvent(graph: ProcedureGraph, current: MatterState, event: E
 function applyAction(graph: ProcedureGraph, state: MatterState, event: Extract<EngineEvent, { type: 'act' }>): void {
   const { actor, action, at } = event;
   const reason = event.comment?.trim() || undefined;
-  const base = {
-    userId: actor.userId,
-    ...(actor.name ? { name: actor.name } : {}),
-    role: actor.role,
-    step: event.step,
-    action,
-  };
+  const base = recordedBy(event);
 
   if (action in matterActionRoles) {
     applyMatterAction(graph, state, event);
@@ -919,13 +925,7 @@ function applyMatterAction(
 ): void {
   const { actor, action, at } = event;
   const reason = event.comment?.trim() || undefined;
-  const base = {
-    userId: actor.userId,
-    ...(actor.name ? { name: actor.name } : {}),
-    role: actor.role,
-    step: event.step,
-    action,
-  };
+  const base = recordedBy(event);
   if (action === 'raise-objection') {
     const id = `objection-${state.objections.length + 1}`;
     state.objections.push({

@@ -14,6 +14,7 @@ import { createWorker } from '../../worker/create-worker';
 import { meetingRecord } from './meeting';
 import { testEnv } from './test-env';
 import { uniqueName, type TestTemporal } from './temporal';
+import { people } from './people';
 
 /**
  * Matters and opinions driven straight through the Temporal client (no HTTP), for tests of the
@@ -71,13 +72,8 @@ export async function directWorld(
   };
 }
 
-export const actors = {
-  secretary: { userId: 'li-secretary', role: 'secretary' },
-  director: { userId: 'wang-director', role: 'director' },
-  accountant: { userId: 'he-accountant', role: 'accountant' },
-  supervisor: { userId: 'zhao-supervisor', role: 'supervisor' },
-  town: { userId: 'sun-town', role: 'town-official' },
-} as const satisfies Record<string, Actor>;
+/** The same people the directory of the tests knows. */
+export const actors = people;
 
 export class DirectMatters {
   constructor(

@@ -7,6 +7,7 @@ import type { Role } from '../../../common/graph';
 import { stateQuery } from '../../../common/matter';
 import {
   publicOpinion,
+  type OpinionActor,
   type OpinionActorRole,
   type OpinionDeadlines,
   type OpinionState,
@@ -186,6 +187,33 @@ function actingRole(directory: Directory, principal: Principal, village: string)
   return role;
 }
 
+/**
+ * The chair (or the town) acts on an opinion. A request sent again with its Idempotency-Key after it
+ * took effect answers as it did the first time: the update id dedupes a running opinion, and an
+ * answered one has closed, so its state decides (`done`).
+ */
+async function actOnOpinion(
+  deps: OpinionDeps,
+  opinionId: string,
+  idempotencyKey: string | undefined,
+  principal: Principal | undefined,
+  run: (actor: OpinionActor, key: string | undefined) => Promise<OpinionState>,
+  done: (state: OpinionState, user: Principal) => boolean,
+): Promise<OpinionState> {
+  const user = signedIn(principal);
+  const current = await readOpinion(deps.client, opinionId);
+  const actor = { userId: user.id, role: actingRole(deps.directory.current(), user, current.village) };
+  try {
+    return await run(actor, idempotencyKey);
+  } catch (err) {
+    if (idempotencyKey !== undefined && err instanceof ApiError && err.code === ErrorCode.StepNotActive) {
+      const now = await readOpinion(deps.client, opinionId);
+      if (done(now, user)) return now;
+    }
+    throw err;
+  }
+}
+
 export async function acknowledge(
   deps: OpinionDeps,
   {
@@ -196,42 +224,16 @@ export async function acknowledge(
     res,
   }: Input<z.infer<typeof OpinionParamsSchema>, unknown, z.infer<typeof AcknowledgeBodySchema>>,
 ) {
-  const user = signedIn(principal);
-  const current = await readOpinion(deps.client, params.id);
-  const role = actingRole(deps.directory.current(), user, current.village);
-  const state = await repeatable(
-    () =>
-      acknowledgeOpinion(
-        deps.client,
-        params.id,
-        { actor: { userId: user.id, role }, ...(body.note ? { note: body.note } : {}) },
-        idempotencyKey,
-      ),
-    async () => {
-      const now = await readOpinion(deps.client, params.id);
-      return idempotencyKey !== undefined && now.acknowledged?.userId === user.id ? now : undefined;
-    },
+  const state = await actOnOpinion(
+    deps,
+    params.id,
+    idempotencyKey,
+    principal,
+    (actor, key) =>
+      acknowledgeOpinion(deps.client, params.id, { actor, ...(body.note ? { note: body.note } : {}) }, key),
+    (now, user) => now.acknowledged?.userId === user.id,
   );
   res.json(fullView(state, 'full'));
-}
-
-/**
- * A request sent again with its Idempotency-Key after it took effect answers as it did the first
- * time (the update id dedupes a running opinion; an answered one has closed, so its state decides).
- */
-async function repeatable(
-  run: () => Promise<OpinionState>,
-  alreadyDone: () => Promise<OpinionState | undefined>,
-): Promise<OpinionState> {
-  try {
-    return await run();
-  } catch (err) {
-    if (err instanceof ApiError && err.code === ErrorCode.StepNotActive) {
-      const done = await alreadyDone();
-      if (done) return done;
-    }
-    throw err;
-  }
 }
 
 export async function answer(
@@ -244,17 +246,13 @@ export async function answer(
     res,
   }: Input<z.infer<typeof OpinionParamsSchema>, unknown, z.infer<typeof AnswerBodySchema>>,
 ) {
-  const user = signedIn(principal);
-  const current = await readOpinion(deps.client, params.id);
-  const role = actingRole(deps.directory.current(), user, current.village);
-  const state = await repeatable(
-    () =>
-      answerOpinion(deps.client, params.id, { actor: { userId: user.id, role }, answer: body.answer }, idempotencyKey),
-    async () => {
-      const now = await readOpinion(deps.client, params.id);
-      const same = now.answered?.userId === user.id && now.answered.answer === body.answer.trim();
-      return idempotencyKey !== undefined && same ? now : undefined;
-    },
+  const state = await actOnOpinion(
+    deps,
+    params.id,
+    idempotencyKey,
+    principal,
+    (actor, key) => answerOpinion(deps.client, params.id, { actor, answer: body.answer }, key),
+    (now, user) => now.answered?.userId === user.id && now.answered.answer === body.answer.trim(),
   );
   res.json(fullView(state, 'full'));
 }

@@ -504,6 +504,8 @@ function actionForms(
   };
 
   for (const task of tasks) {
+    // Objections waiting on this person have their own forms below, beside each objection.
+    if (task.step.kind === 'objection') continue;
     const node = graph?.nodes[task.step.id];
     const def: Step | undefined = node?.type === 'userTask' ? node.step : undefined;
     for (const action of task.actions) {
