@@ -136,6 +136,17 @@ describe('npm start: the whole system', () => {
     expect(webUi.status).toBe(200);
     const home = await fetch(`${api}/`);
     expect(await home.text()).toContain('小微权力');
+    // a fresh clone gets the demo district, and its log-ins work
+    expect(first.stdout()).toContain('Demo log-ins');
+    const secretaryLine = /xinglong-secretary\s+(\S+)/.exec(first.stdout());
+    expect(secretaryLine).not.toBeNull();
+    const login = await fetch(`${api}/api/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ userId: 'xinglong-secretary', password: secretaryLine?.[1] }),
+    });
+    expect(login.status).toBe(200);
+    expect(login.headers.get('set-cookie')).toMatch(/xwql_session=.+HttpOnly/i);
     const started = await fetch(`${api}/api/pings`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
@@ -163,6 +174,26 @@ describe('npm start: the whole system', () => {
     second.child.kill('SIGTERM');
     expect(await second.exited).toBe(0);
   }, 240_000);
+
+  test('given production without SESSION_SECRET, or without a directory, then start-up stops with one line saying so', async () => {
+    const noSecret = startSystem({
+      NODE_ENV: 'production',
+      PORT: String(await freePort()),
+      DATA_DIR: path.join(dir, 'p1'),
+    });
+    expect(await noSecret.exited).toBe(1);
+    expect(oneLineError(noSecret.stderr())).toMatch(/SESSION_SECRET is required in production/);
+
+    const noDirectory = startSystem({
+      NODE_ENV: 'production',
+      SESSION_SECRET: 'x'.repeat(40),
+      PORT: String(await freePort()),
+      DATA_DIR: path.join(dir, 'p2'),
+    });
+    expect(await noDirectory.exited).toBe(1);
+    expect(oneLineError(noDirectory.stderr())).toMatch(/^No directory of people at .*directory\.json/);
+    expect(noDirectory.stdout()).not.toContain('Demo log-ins');
+  });
 
   test('given a bad PORT, then start-up stops with one line naming it', async () => {
     const running = startSystem({ PORT: 'eighty', DATA_DIR: path.join(dir, 'unused') });
