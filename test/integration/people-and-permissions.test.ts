@@ -156,6 +156,13 @@ describe('scope', () => {
     expect([outsider.status, outsider.body.error.code]).toEqual([403, 'OUT_OF_SCOPE']);
     expect([otherTown.status, otherTown.body.error.code]).toEqual([403, 'OUT_OF_SCOPE']);
     expect([startElsewhere.status, startElsewhere.body.error.code]).toEqual([403, 'OUT_OF_SCOPE']);
+    const bySupervisor = await h.post('/api/matters', {
+      procedureId: 'fund-approval',
+      village: 'xinglong',
+      title: '监委会不能发起',
+      actor: supervisor,
+    });
+    expect([bySupervisor.status, bySupervisor.body.error.code]).toEqual([403, 'ROLE_NOT_ALLOWED']);
     expect([notHeld.status, notHeld.body.error.code]).toEqual([403, 'ROLE_NOT_HELD']);
     expect((await h.view(id)).record).toHaveLength(1);
   });

@@ -1,7 +1,7 @@
 import { rolesIn, type Principal } from '../../api/auth/principal';
 import type { Directory } from '../../api/directory/schema';
 import { ApiError } from '../../api/errors';
-import { actingRole } from '../../api/routes/matters/handlers';
+import { actingRole, startingRole, startRoles } from '../../api/routes/matters/handlers';
 import {
   actionsFor,
   applyEvent,
@@ -106,6 +106,17 @@ function stateAt(graph: ProcedureGraph, stepId: string, phase: 'open' | 'awaitin
 }
 
 /** Through both layers; `true` when nothing refused it for who the actor is. */
+/** Nobody, then every role in the matter's own village and in another one, with what the oracle expects. */
+function actorsFor(allowed: Role[]): [string, Principal | undefined, boolean][] {
+  const actors: [string, Principal | undefined, boolean][] = [['anonymous', undefined, false]];
+  for (const role of ROLES) {
+    for (const where of ['own', 'other'] as const) {
+      actors.push([`${role}@${where}`, holder(role, where), mayAct(role, where, allowed)]);
+    }
+  }
+  return actors;
+}
+
 function authorized(
   graph: ProcedureGraph,
   state: MatterState,
@@ -180,20 +191,24 @@ test('given every role and nobody, in the own and another village, at every step
       });
       kinds.add('objection');
 
-      for (const c of cases) {
-        const actors: { who: string; principal: Principal | undefined; expected: boolean }[] = [
-          { who: 'anonymous', principal: undefined, expected: false },
-        ];
-        for (const role of ROLES) {
-          for (const where of ['own', 'other'] as const) {
-            actors.push({
-              who: `${role}@${where}`,
-              principal: holder(role, where),
-              expected: mayAct(role, where, c.allowed),
-            });
-          }
+      // Starting a matter: decided by the API alone (there is no workflow yet).
+      kinds.add('start');
+      for (const [who, principal, expected] of actorsFor(startRoles(graph))) {
+        let got = false;
+        try {
+          got = principal !== undefined && !!startingRole(rolesIn(directory, principal, OWN), graph, undefined, OWN);
+        } catch (err) {
+          if (!(err instanceof ApiError && AUTH_REFUSALS.has(err.code))) throw err;
         }
-        for (const a of actors) {
+        const cell = `${id}/(start) × ${who}`;
+        cells.push(cell);
+        if (got && !expected) unauthorizedSuccesses.push(cell);
+        if (!got && expected) wrongfulRefusals.push(cell);
+      }
+
+      for (const c of cases) {
+        for (const [who, principal, expected] of actorsFor(c.allowed)) {
+          const a = { who, principal, expected };
           const got = authorized(graph, c.state, a.principal, c.step, c.action, c.allowed);
           const cell = `${c.label} × ${a.who}`;
           cells.push(cell);
@@ -208,7 +223,9 @@ test('given every role and nobody, in the own and another village, at every step
   process.stdout.write(
     `authorization matrix: ${cells.length} cells (${PROCEDURES.length} procedures, step kinds ${[...kinds].sort().join('/')}, ${ROLES.length} roles + anonymous, own/other village)\n`,
   );
-  expect(kinds).toEqual(new Set(['submit', 'review', 'meeting', 'disclosure', 'record', 'approval', 'objection']));
+  expect(kinds).toEqual(
+    new Set(['start', 'submit', 'review', 'meeting', 'disclosure', 'record', 'approval', 'objection']),
+  );
   expect(unauthorizedSuccesses).toEqual([]);
   expect(wrongfulRefusals).toEqual([]);
   expect(cells.length).toBeGreaterThan(500);

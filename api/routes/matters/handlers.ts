@@ -100,8 +100,26 @@ export function actingRole(
   return fitting ?? (held[0] as Role);
 }
 
+/**
+ * In which role a user starts a matter of `graph` in `village`: one of theirs there that the first
+ * step allows (the villagers' committee starts matters; a supervisor or an official does not).
+ */
+export function startingRole(held: Role[], graph: ProcedureGraph, requested: Role | undefined, village: string): Role {
+  const starters = startRoles(graph);
+  const role = actingRole(held, starters, requested, village);
+  if (!starters.some((r) => roleSatisfies(role, r))) {
+    throw new ApiError(
+      403,
+      ErrorCode.RoleNotAllowed,
+      `role ${role} may not start a ${graph.id} (allowed: ${starters.join(', ')}) / 该职务不能发起此类事项`,
+      [{ field: 'body.role', message: `allowed: ${starters.join(', ')}` }],
+    );
+  }
+  return role;
+}
+
 /** The roles of the steps a matter starts with: who may start one. */
-function startRoles(graph: ProcedureGraph): Role[] {
+export function startRoles(graph: ProcedureGraph): Role[] {
   const start = graph.nodes[graph.startEvent];
   const roles = (start?.outgoing ?? []).flatMap((flowId) => {
     const target = graph.nodes[graph.flows[flowId]?.target ?? ''];
@@ -128,7 +146,7 @@ export async function startMatter(
       { field: 'body.procedureId', message: 'unknown procedure' },
     ]);
   }
-  const role = actingRole(rolesIn(directory, user, village.id), startRoles(procedure.graph), body.role, village.id);
+  const role = startingRole(rolesIn(directory, user, village.id), procedure.graph, body.role, village.id);
   const links = await verifiedLinks(deps, procedure.graph, body);
   const matterId = `matter-${idempotencyKey ?? randomUUID()}`;
   const input: MatterInput = {
