@@ -59,7 +59,8 @@ export interface OpinionInput {
   deadlines: OpinionDeadlines;
 }
 
-export type OpinionStatus = 'submitted' | 'acknowledged' | 'answered';
+export const OpinionStatusSchema = z.enum(['submitted', 'acknowledged', 'answered']);
+export type OpinionStatus = z.infer<typeof OpinionStatusSchema>;
 
 export interface OpinionEscalation {
   /** which time limit passed */

@@ -1,5 +1,5 @@
 import { rolesIn, type Principal } from '../../api/auth/principal';
-import type { Directory } from '../../api/directory/schema';
+import { DISTRICT_ROLES, TOWN_ROLES, type Directory } from '../../api/directory/schema';
 import { ApiError } from '../../api/errors';
 import { actingRole, startingRole, startRoles } from '../../api/routes/matters/handlers';
 import {
@@ -43,14 +43,14 @@ const directory: Directory = {
   users: [],
 };
 
-const TOWN_ROLES: Role[] = ['town-official'];
-const DISTRICT_ROLES: Role[] = ['district-auditor', 'district-admin'];
+const isDistrict = (role: Role) => (DISTRICT_ROLES as readonly Role[]).includes(role);
+const isTown = (role: Role) => (TOWN_ROLES as readonly Role[]).includes(role);
 
 /** A holder of `role` whose grant is in the matter's village (own) or somewhere else (other). */
 function holder(role: Role, where: 'own' | 'other'): Principal {
-  const grant = DISTRICT_ROLES.includes(role)
+  const grant = isDistrict(role)
     ? { role }
-    : TOWN_ROLES.includes(role)
+    : isTown(role)
       ? { role, town: where === 'own' ? OWN_TOWN : OTHER_TOWN }
       : { role, village: where === 'own' ? OWN : OTHER };
   return { id: `${role}-${where}`, name: `${role} ${where}`, grants: [grant] };
@@ -58,7 +58,7 @@ function holder(role: Role, where: 'own' | 'other'): Principal {
 
 /** The oracle: what domain.md says, from the roles the flowchart names. */
 function mayAct(role: Role, where: 'own' | 'other', allowed: Role[]): boolean {
-  const inScope = where === 'own' || DISTRICT_ROLES.includes(role);
+  const inScope = where === 'own' || isDistrict(role);
   const counts = (r: Role) =>
     r === role ||
     (r === 'committee' && (role === 'secretary' || role === 'director')) ||

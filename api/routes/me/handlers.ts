@@ -2,14 +2,12 @@ import type { Client } from '@temporalio/client';
 import { matterActionRoles, roleSatisfies } from '../../../common/engine';
 import type { Role } from '../../../common/graph';
 import { createBoardSource } from '../../../common/board-source';
-import { MATTER_WORKFLOW, stateQuery, type MatterView } from '../../../common/matter';
-import { opinionRefusal, type OpinionActorRole, type OpinionState } from '../../../common/opinion';
+import type { MatterView } from '../../../common/matter';
+import { OpinionActorRoleSchema, opinionRefusal, type OpinionState } from '../../../common/opinion';
 import { rolesIn, signedIn, villagesOf, type Principal } from '../../auth/principal';
 import type { DirectoryPort } from '../../directory/port';
 import type { RouteInput } from '../../route';
 import type { OpinionTask, Task } from './schemas';
-
-const QUERY_DEADLINE_MS = 5000;
 
 export interface MeDeps {
   client: Client;
@@ -40,7 +38,7 @@ export function tasksIn(view: MatterView, user: Principal, held: Role[], now: Da
   // A suspended matter waits on its objections, not on its steps.
   for (const step of view.status === 'running' ? view.activeSteps : []) {
     if (step.actions.length === 0) continue;
-    if ((step.recused ?? []).some((who) => who === user.id || who === user.name)) continue;
+    if (step.recused.some((who) => who === user.id || who === user.name)) continue;
     const role = held.find((h) => step.roles.some((r) => roleSatisfies(h, r)));
     if (!role) continue;
     tasks.push({
@@ -85,7 +83,7 @@ export function tasksIn(view: MatterView, user: Principal, held: Role[], now: Da
  * once a time limit has passed — the same rule the opinion workflow applies (`opinionRefusal`).
  */
 export function opinionTasksIn(opinion: OpinionState, user: Principal, held: Role[], now: Date): OpinionTask[] {
-  for (const role of ['supervisor-chair', 'town-official'] as OpinionActorRole[]) {
+  for (const role of OpinionActorRoleSchema.options) {
     if (!held.includes(role)) continue;
     const actor = { userId: user.id, role };
     const actions = (['acknowledge', 'answer'] as const).filter((a) => !opinionRefusal(opinion, a, actor));
@@ -117,7 +115,7 @@ async function myOpinionTasks(deps: MeDeps, user: Principal, villages: string[])
   const now = deps.now();
   const lists = await Promise.all(
     villages
-      .filter((v) => rolesIn(directory, user, v).some((r) => r === 'supervisor-chair' || r === 'town-official'))
+      .filter((v) => rolesIn(directory, user, v).some((r) => (OpinionActorRoleSchema.options as Role[]).includes(r)))
       .map(async (v) => {
         const running = await source.runningOpinions(v).catch(() => [] as OpinionState[]);
         return running.flatMap((o) => opinionTasksIn(o, user, rolesIn(directory, user, v), now));
@@ -128,31 +126,15 @@ async function myOpinionTasks(deps: MeDeps, user: Principal, villages: string[])
     .sort((a, b) => Number(b.overdue) - Number(a.overdue) || a.submittedAt.localeCompare(b.submittedAt));
 }
 
-/** Running matters of the user's villages, asked for their state, filtered to what the user may do. */
+/** Running matters of the user's villages (read as the board reads them), filtered to what the user may do. */
 export async function myTasks(deps: MeDeps, { principal, res }: RouteInput<unknown, unknown, unknown>) {
   const user = signedIn(principal);
   const directory = deps.directory.current();
   const villages = villagesOf(directory, user);
-  const tasks: Task[] = [];
-  if (villages.length > 0) {
-    const list = villages.map((v) => `'${v}'`).join(', ');
-    const query = `WorkflowType = '${MATTER_WORKFLOW}' AND ExecutionStatus = 'Running' AND MatterVillage IN (${list}) AND MatterStatus IN ('running', 'suspended')`;
-    const ids: string[] = [];
-    for await (const wf of deps.client.workflow.list({ query })) ids.push(wf.workflowId);
-    // A matter whose worker does not answer must not hold up everybody's list: a deadline each.
-    const deadline = Date.now() + QUERY_DEADLINE_MS;
-    const views = await Promise.all(
-      [...new Set(ids)].map((id) =>
-        deps.client.connection
-          .withDeadline(deadline, () => deps.client.workflow.getHandle(id).query(stateQuery))
-          .catch(() => undefined),
-      ),
-    );
-    const now = deps.now();
-    for (const view of views) {
-      if (view) tasks.push(...tasksIn(view, user, rolesIn(directory, user, view.village), now));
-    }
-  }
+  const now = deps.now();
+  const source = createBoardSource(deps.client);
+  const running = await Promise.all(villages.map((v) => source.running(v)));
+  const tasks = running.flat().flatMap((view) => tasksIn(view, user, rolesIn(directory, user, view.village), now));
   // Overdue first, then the nearest deadline, then those without one.
   tasks.sort(
     (a, b) =>

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { LabelSchema } from '../../../common/graph';
+import { OpinionStatusSchema } from '../../../common/opinion';
 import { UserViewSchema } from '../auth/schemas';
 
 export const TaskSchema = z.object({
@@ -27,7 +28,7 @@ export const OpinionTaskSchema = z.object({
   matterId: z.string().optional(),
   subject: z.string(),
   text: z.string(),
-  status: z.enum(['submitted', 'acknowledged', 'answered']),
+  status: OpinionStatusSchema,
   submittedAt: z.string(),
   /** the time limit of the next action: acknowledging, then answering */
   dueAt: z.string().optional(),

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ContactSchema, OPINION_TEXT_MAX } from '../../../common/opinion';
+import { ContactSchema, OPINION_TEXT_MAX, OpinionStatusSchema } from '../../../common/opinion';
 import { MatterIdSchema, VillageIdSchema } from '../matters/schemas';
 
 export const SubmitOpinionSchema = z
@@ -36,7 +36,7 @@ export const TrackParamsSchema = z.object({
 
 export const ListOpinionsQuerySchema = z.object({
   village: VillageIdSchema,
-  status: z.enum(['submitted', 'acknowledged', 'answered']).optional(),
+  status: OpinionStatusSchema.optional(),
 });
 
 export const AcknowledgeBodySchema = z.object({ note: z.string().trim().max(2000).optional() }).strict();
@@ -50,7 +50,7 @@ export const PublicOpinionSchema = z.object({
   matterId: z.string().optional(),
   subject: z.string(),
   text: z.string(),
-  status: z.enum(['submitted', 'acknowledged', 'answered']),
+  status: OpinionStatusSchema,
   submittedAt: z.string(),
   acknowledgeDueAt: z.string().optional(),
   answerDueAt: z.string().optional(),

@@ -9,8 +9,6 @@ import {
   opinionQuery,
   type AcknowledgeRequest,
   type AnswerRequest,
-  type Contact,
-  type OpinionDeadlines,
   type OpinionInput,
   type OpinionState,
 } from '../../../common/opinion';
@@ -62,16 +60,8 @@ export function opinionIdOf(trackingCode: string): string {
   return `opinion-${createHash('sha256').update(`xwql-opinion:${plain}`).digest('hex').slice(0, 24)}`;
 }
 
-export interface SubmitOpinion {
-  village: string;
-  town?: string;
-  matterId?: string;
-  subject: string;
-  text: string;
-  contact?: Contact;
-  publishAnswer: boolean;
-  deadlines: OpinionDeadlines;
-}
+/** What a resident sends: the opinion's input, less the id that its tracking code gives. */
+export type SubmitOpinion = Omit<OpinionInput, 'opinionId'>;
 
 export async function submitOpinion(
   client: Client,
