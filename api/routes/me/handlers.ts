@@ -2,12 +2,14 @@ import type { Client } from '@temporalio/client';
 import { matterActionRoles, roleSatisfies } from '../../../common/engine';
 import type { Role } from '../../../common/graph';
 import { createBoardSource } from '../../../common/board-source';
-import type { MatterView } from '../../../common/matter';
+import { MATTER_WORKFLOW, stateQuery, type MatterView } from '../../../common/matter';
 import { OpinionActorRoleSchema, opinionRefusal, type OpinionState } from '../../../common/opinion';
 import { rolesIn, signedIn, villagesOf, type Principal } from '../../auth/principal';
 import type { DirectoryPort } from '../../directory/port';
 import type { RouteInput } from '../../route';
 import type { OpinionTask, Task } from './schemas';
+
+const QUERY_DEADLINE_MS = 5000;
 
 export interface MeDeps {
   client: Client;
@@ -126,15 +128,36 @@ async function myOpinionTasks(deps: MeDeps, user: Principal, villages: string[])
     .sort((a, b) => Number(b.overdue) - Number(a.overdue) || a.submittedAt.localeCompare(b.submittedAt));
 }
 
-/** Running matters of the user's villages (read as the board reads them), filtered to what the user may do. */
+/**
+ * Running matters of the user's villages, asked for their state, filtered to what the user may do.
+ * Not through the board source: its deadline is per matter and its queries run 8 at a time, so one
+ * village full of matters whose worker is gone would hold the list for minutes; here every query
+ * shares one deadline.
+ */
 export async function myTasks(deps: MeDeps, { principal, res }: RouteInput<unknown, unknown, unknown>) {
   const user = signedIn(principal);
   const directory = deps.directory.current();
   const villages = villagesOf(directory, user);
-  const now = deps.now();
-  const source = createBoardSource(deps.client);
-  const running = await Promise.all(villages.map((v) => source.running(v)));
-  const tasks = running.flat().flatMap((view) => tasksIn(view, user, rolesIn(directory, user, view.village), now));
+  const tasks: Task[] = [];
+  if (villages.length > 0) {
+    const list = villages.map((v) => `'${v}'`).join(', ');
+    const query = `WorkflowType = '${MATTER_WORKFLOW}' AND ExecutionStatus = 'Running' AND MatterVillage IN (${list}) AND MatterStatus IN ('running', 'suspended')`;
+    const ids: string[] = [];
+    for await (const wf of deps.client.workflow.list({ query })) ids.push(wf.workflowId);
+    // A matter whose worker does not answer must not hold up everybody's list: a deadline each.
+    const deadline = Date.now() + QUERY_DEADLINE_MS;
+    const views = await Promise.all(
+      [...new Set(ids)].map((id) =>
+        deps.client.connection
+          .withDeadline(deadline, () => deps.client.workflow.getHandle(id).query(stateQuery))
+          .catch(() => undefined),
+      ),
+    );
+    const now = deps.now();
+    for (const view of views) {
+      if (view) tasks.push(...tasksIn(view, user, rolesIn(directory, user, view.village), now));
+    }
+  }
   // Overdue first, then the nearest deadline, then those without one.
   tasks.sort(
     (a, b) =>
