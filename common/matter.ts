@@ -4,7 +4,7 @@ import type { Actor, MatterState, MeetingRecord, Notice, Objection, RecordEntry,
 import type { ChainLinks } from './record-chain';
 import { RoleSchema, type ProcedureGraph, type Role, type StepKind } from './graph';
 
-/** Contract of the `matter` workflow: input, the `act` update, the `state` query. */
+/** Contract of the `matter` workflow: input, the `act` update, the `state` and `engine-state` queries. */
 
 export const MATTER_WORKFLOW = 'matter';
 
@@ -93,3 +93,5 @@ export interface MatterView {
 
 export const actUpdate = defineUpdate<ActResult, [ActRequest]>('act');
 export const stateQuery = defineQuery<MatterView>('state');
+/** The engine's own state of a matter, whole: what the replay guard compares (test/fixtures/histories). */
+export const engineStateQuery = defineQuery<MatterState>('engine-state');

@@ -23,6 +23,7 @@ import {
 import {
   ActRequestSchema,
   actUpdate,
+  engineStateQuery,
   stateQuery,
   type ActRequest,
   type ActResult,
@@ -82,6 +83,7 @@ export async function matter(input: MatterInput): Promise<{ outcome: string | un
   };
 
   setHandler(stateQuery, () => viewOf(graph, state));
+  setHandler(engineStateQuery, () => state);
   setHandler(
     actUpdate,
     (request): ActResult => {
