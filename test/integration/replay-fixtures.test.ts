@@ -60,7 +60,7 @@ function replayOf(file: string): Replayed {
 }
 
 test('there are recorded histories to guard, each with the state it computed', () => {
-  expect(files.length).toBeGreaterThanOrEqual(88);
+  expect(files.length).toBeGreaterThanOrEqual(137);
   expect(files.filter((f) => !existsSync(stateFile(f)))).toEqual([]);
   // a workflow with a state query has its state kept (not nothing)
   expect(files.filter((f) => STATE_QUERY[typeOf(f) ?? ''] !== undefined && recordedState(f) === null)).toEqual([]);
