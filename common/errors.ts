@@ -36,6 +36,8 @@ export const ErrorCode = {
   /** the role named in the request is not one the user holds there (403) */
   RoleNotHeld: 'ROLE_NOT_HELD',
   RateLimited: 'RATE_LIMITED',
+  /** the Idempotency-Key was used before, by the same caller, with a different request (422) */
+  IdempotencyKeyReused: 'IDEMPOTENCY_KEY_REUSED',
   /** a part of the service this deployment has not configured (e.g. the notice store) */
   NotConfigured: 'NOT_CONFIGURED',
 } as const;
