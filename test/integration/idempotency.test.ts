@@ -186,3 +186,30 @@ describe('an opinion key never gives away a resident', () => {
     expect(JSON.stringify(other.body)).not.toContain(first.body.trackingCode as string);
   });
 });
+
+describe('an ended matter changes no more', () => {
+  test('an action on an ended matter is 409 MATTER_ENDED, not 404; a resend of the action that ended it gets its result', async () => {
+    const id = await h.start(start());
+    await h.ok(id, { step: null, action: 'raise-objection', comment: '未经两委商议', actor: people.supervisor });
+    const key = uniqueName('stop');
+    const ruling = {
+      step: null,
+      action: 'rule-objection',
+      data: { objectionId: 'objection-1', ruling: 'uphold' },
+      comment: '程序违法，终止',
+      actor: people.town,
+    };
+    const stopped = await h.act(id, ruling, key);
+    expect(stopped.status).toBe(200);
+    await h.waitFor(id, 'the matter to end', (v) => v.status === 'ended');
+
+    const late = await h.act(id, { step: 'propose', action: 'submit', data: proposal, actor: secretary });
+    const resent = await h.act(id, ruling, key);
+
+    expect(late.status).toBe(409);
+    expect(late.body.error.code).toBe('MATTER_ENDED');
+    expect(late.body.error.message).toContain('stopped');
+    expect(resent.status).toBe(200);
+    expect(resent.body).toEqual(stopped.body);
+  });
+});
