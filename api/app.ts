@@ -62,7 +62,7 @@ export function apiRoutes(deps: AppDeps): RouteDef[] {
     ...villageRoutes(directory),
     ...procedureRoutes(deps.catalog),
     ...procedureVersionRoutes(deps.catalog),
-    ...matterRoutes({ client, taskQueue, catalog: deps.catalog, directory, now }),
+    ...matterRoutes({ client, taskQueue, catalog: deps.catalog, directory, now, keySecret: deps.session.secret }),
     ...recordRoutes({ client, catalog: deps.catalog, directory, now }),
     ...pingRoutes({ client, taskQueue }),
     ...opinionRoutes({

@@ -41,6 +41,8 @@ export const ErrorCode = {
   RateLimited: 'RATE_LIMITED',
   /** a state-changing request from a page of another site (Origin / Referer) (403) */
   ForeignOrigin: 'FOREIGN_ORIGIN',
+  /** the Idempotency-Key was used before, by the same caller, with a different request (422) */
+  IdempotencyKeyReused: 'IDEMPOTENCY_KEY_REUSED',
   /** a part of the service this deployment has not configured (e.g. the notice store) */
   NotConfigured: 'NOT_CONFIGURED',
 } as const;
