@@ -9,7 +9,7 @@ import { pinoHttp } from 'pino-http';
 import { authenticate } from './auth/middleware';
 import type { SessionConfig } from './auth/session';
 import type { CatalogPort } from './catalog-port';
-import type { DirectoryPort } from './directory/port';
+import type { DirectoryPort } from '../common/directory';
 import { errorHandler, notFoundHandler } from './errors';
 import { checkReadiness, type Readiness } from './readiness';
 import { mountRoutes, type RouteDef } from './route';
@@ -37,7 +37,7 @@ export interface AppDeps {
   /** Built UI (dist/ui). Absent in API-only tests. */
   uiDir?: string;
   readiness?: () => Promise<Readiness>;
-  /** 三务公开: where the monthly notices are kept (activities/notice-store.ts); absent → 503 */
+  /** 三务公开: where the monthly notices are kept (stores/notices.ts); absent → 503 */
   notices?: NoticeStorePort;
   /** 民意直通车: the time limits in force on a day (policy file); absent → submissions answer 503 */
   opinionDeadlines?: (date: string, town?: string) => OpinionDeadlines;

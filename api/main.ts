@@ -3,14 +3,14 @@ import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import pino from 'pino';
 import { ConfigError, parseConfig } from '../common/config';
-import { createNoticeStore } from '../activities/notice-store';
+import { DirectoryError } from '../common/directory';
 import { opinionDeadlinesFrom } from '../common/opinion';
 import { createCatalog } from '../procedures/catalog';
 import { loadPolicyFile, policyValuesAt } from '../procedures/policy';
+import { fileDirectory } from '../stores/directory';
+import { createNoticeStore } from '../stores/notices';
 import { createApp } from './app';
 import { sessionSecret } from './auth/secret';
-import { fileDirectory } from './directory/port';
-import { DirectoryError } from './directory/store';
 
 const UI_DIR = path.resolve(__dirname, '..', 'ui');
 

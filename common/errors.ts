@@ -14,7 +14,7 @@ export const ErrorCode = {
   UnknownProcedure: 'UNKNOWN_PROCEDURE',
   /** the procedure file does not compile, or no policy is in force, today */
   ProcedureUnavailable: 'PROCEDURE_UNAVAILABLE',
-  // refusals of an action by the workflow's validator (common/engine.ts ActionErrorCode)
+  // refusals of an action by the workflow's validator (common/engine/types.ts ActionErrorCode)
   StepNotActive: 'STEP_NOT_ACTIVE',
   ActionNotAllowed: 'ACTION_NOT_ALLOWED',
   RoleNotAllowed: 'ROLE_NOT_ALLOWED',

@@ -5,7 +5,7 @@ import { Connection } from '@temporalio/client';
 import { ConfigError, parseConfig, type Config } from '../common/config';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { demoDirectory } from '../api/directory/demo';
-import { saveDirectory } from '../api/directory/store';
+import { saveDirectory } from '../stores/directory';
 import { DataDirError, prepareDataDir } from './data-dir';
 import { DevServerError, startDevServer, type DevServer } from './dev-server';
 import { isPortFree } from './ports';

@@ -4,8 +4,8 @@ import { NativeConnection, Runtime, makeTelemetryFilterString } from '@temporali
 import { Client, Connection } from '@temporalio/client';
 import pino from 'pino';
 import { ConfigError, parseConfig } from '../common/config';
-import { createNoticeStore } from '../activities/notice-store';
-import { loadDirectory } from '../api/directory/store';
+import { loadDirectory } from '../stores/directory';
+import { createNoticeStore } from '../stores/notices';
 import { createWorker } from './create-worker';
 import { temporalLoggerFrom } from './logger';
 import { ensureMonthlyNoticeSchedule } from './schedules';

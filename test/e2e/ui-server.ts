@@ -6,7 +6,7 @@ import path from 'node:path';
 import pino from 'pino';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import request from 'supertest';
-import { createNoticeStore } from '../../activities/notice-store';
+import { createNoticeStore } from '../../stores/notices';
 import { createApp } from '../../api/app';
 import type { NoticeStorePort } from '../../common/monthly-notice';
 import type { CatalogPort } from '../../api/catalog-port';

@@ -4,7 +4,7 @@ import type { Express } from 'express';
 import pino from 'pino';
 import request from 'supertest';
 import { createApp } from '../../api/app';
-import { memoryDirectory } from '../../api/directory/port';
+import { memoryDirectory } from '../../common/directory';
 import { testCatalog } from '../helpers/catalog';
 import { TEST_SESSION, testDirectory } from '../helpers/people';
 

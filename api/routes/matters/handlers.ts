@@ -17,7 +17,7 @@ import { CompileError } from '../../../procedures/compiler';
 import { PolicyError } from '../../../procedures/policy';
 import { rolesIn, signedIn } from '../../auth/principal';
 import type { CatalogPort } from '../../catalog-port';
-import type { DirectoryPort } from '../../directory/port';
+import type { DirectoryPort } from '../../../common/directory';
 import { ApiError } from '../../errors';
 import type { RouteInput } from '../../route';
 import { redactText } from '../../../common/redact';

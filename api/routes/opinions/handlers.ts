@@ -14,8 +14,7 @@ import {
 } from '../../../common/opinion';
 import { redactText } from '../../../common/redact';
 import { rolesIn, signedIn, type Principal } from '../../auth/principal';
-import type { DirectoryPort } from '../../directory/port';
-import type { Directory } from '../../directory/schema';
+import type { Directory, DirectoryPort } from '../../../common/directory';
 import { ApiError } from '../../errors';
 import type { RouteInput } from '../../route';
 import type {
