@@ -1,4 +1,5 @@
 import type { Client } from '@temporalio/client';
+import type { AttachmentStorePort } from '../common/attachments';
 import type { NoticeStorePort } from '../common/monthly-notice';
 import type { OpinionDeadlines } from '../common/opinion';
 import cookieParser from 'cookie-parser';
@@ -13,6 +14,7 @@ import type { DirectoryPort } from '../common/directory';
 import { errorHandler, notFoundHandler } from './errors';
 import { checkReadiness, type Readiness } from './readiness';
 import { mountRoutes, type RouteDef } from './route';
+import { attachmentRoutes } from './routes/attachments/routes';
 import { authRoutes } from './routes/auth/routes';
 import { docRoutes } from './routes/docs/routes';
 import { healthRouter } from './routes/health/router';
@@ -43,6 +45,8 @@ export interface AppDeps {
   opinionDeadlines?: (date: string, town?: string) => OpinionDeadlines;
   /** rate and size limits of opinion submissions (defaults in routes/opinions/routes.ts) */
   opinionLimits?: Partial<OpinionLimits>;
+  /** minutes, invoices, photos (stores/attachments.ts); absent → uploads answer 503 */
+  attachments?: AttachmentStorePort;
 }
 
 /** Every route of /api, declared once: mounted from this list and documented from it. */
@@ -70,6 +74,7 @@ export function apiRoutes(deps: AppDeps): RouteDef[] {
     }),
     ...noticeRoutes({ client, directory, now, ...(deps.notices ? { notices: deps.notices } : {}) }),
     ...reportRoutes({ client, directory, now }),
+    ...attachmentRoutes({ directory, now, ...(deps.attachments ? { store: deps.attachments } : {}) }),
   ];
 }
 
