@@ -1,5 +1,6 @@
 import type { Client } from '@temporalio/client';
 import { parseConfig } from '../common/config';
+import type { AttachmentStorePort } from '../common/attachments';
 import type { NoticeStorePort } from '../common/monthly-notice';
 import type { OpinionDeadlines } from '../common/opinion';
 import cookieParser from 'cookie-parser';
@@ -15,6 +16,7 @@ import { temporalDeadline } from './deadline';
 import { errorHandler, notFoundHandler } from './errors';
 import { cachedReadiness, checkReadiness, type Readiness } from './readiness';
 import { mountRoutes, type RouteDef } from './route';
+import { attachmentRoutes } from './routes/attachments/routes';
 import { authRoutes } from './routes/auth/routes';
 import { docRoutes } from './routes/docs/routes';
 import { healthRouter } from './routes/health/router';
@@ -49,6 +51,8 @@ export interface AppDeps {
   opinionDeadlines?: (date: string, town?: string) => OpinionDeadlines;
   /** rate and size limits of opinion submissions (defaults in routes/opinions/routes.ts) */
   opinionLimits?: Partial<OpinionLimits>;
+  /** minutes, invoices, photos (stores/attachments.ts); absent → uploads answer 503 */
+  attachments?: AttachmentStorePort;
 }
 
 /** Every route of /api, declared once: mounted from this list and documented from it. */
@@ -76,6 +80,7 @@ export function apiRoutes(deps: AppDeps): RouteDef[] {
     }),
     ...noticeRoutes({ client, directory, now, ...(deps.notices ? { notices: deps.notices } : {}) }),
     ...reportRoutes({ client, directory, now }),
+    ...attachmentRoutes({ directory, now, ...(deps.attachments ? { store: deps.attachments } : {}) }),
   ];
 }
 
