@@ -37,6 +37,8 @@ const VALUE_LABELS: Record<string, Label> = {
   finance: { zh: '财务', en: 'Finance' },
   welfare: { zh: '民生福利', en: 'Welfare' },
   other: { zh: '其他', en: 'Other' },
+  individual: { zh: '个人', en: 'Individual' },
+  organisation: { zh: '单位', en: 'Organisation' },
   revise: { zh: '退回修改', en: 'Revise' },
   withdraw: { zh: '撤回', en: 'Withdraw' },
   works: { zh: '工程', en: 'Works' },

@@ -1,6 +1,7 @@
 import type { Step } from '../../../common/graph';
 import { getJson, getText, newKey, postJson } from '../api';
 import type { PageContext } from '../context';
+import { byline, contentList, contentSection, formatValue } from '../content-view';
 import { Diagram } from '../diagram';
 import { h, replaceChildren } from '../dom';
 import { quorumList, renderForm } from '../form-view';
@@ -17,6 +18,7 @@ import {
   wordLabel,
   type Lang,
 } from '../i18n';
+import { daysLeft, disclosedContent, namesOf, stepContents, type StepContent } from '../logic/content';
 import { stepBadge } from '../logic/countdown';
 import { formFor } from '../logic/form-schema';
 import { markersFor } from '../logic/markers';
@@ -34,8 +36,31 @@ function statusText(lang: Lang, view: MatterPageView): string {
   return view.status === 'suspended' ? t(lang, 'statusSuspended') : t(lang, 'statusRunning');
 }
 
-function matterLink(id: string): HTMLElement {
-  return h('a', { href: href({ page: 'matter', id }) }, id);
+/** Linked matters by their title; the id only until the title has been read. */
+function matterLink(lang: Lang, id: string, titles: Map<string, string>): HTMLElement {
+  return h('a', { href: href({ page: 'matter', id }), 'data-matter': id }, titles.get(id) ?? t(lang, 'aMatter'));
+}
+
+/** Reads the titles of the matters this one names (a handful); true when any was new. */
+async function loadTitles(view: MatterPageView, titles: Map<string, string>): Promise<boolean> {
+  const ids = [...new Set([...view.links, ...(view.linkedFrom ?? []), ...view.warnings.flatMap((w) => w.matters)])];
+  const missing = ids.filter((id) => !titles.has(id) && id !== view.matterId);
+  if (missing.length === 0) return false;
+  const read = await Promise.all(
+    missing.map((id) =>
+      getJson<{ title: string }>(`/api/matters/${encodeURIComponent(id)}`).then(
+        (v) => [id, v.title] as const,
+        () => undefined,
+      ),
+    ),
+  );
+  let changed = false;
+  for (const r of read) {
+    if (!r) continue;
+    titles.set(r[0], r[1]);
+    changed = true;
+  }
+  return changed;
 }
 
 /** The signature of what the action forms depend on: forms are rebuilt only when it changes. */
@@ -93,6 +118,7 @@ export async function matterPage(ctx: PageContext, main: HTMLElement, id: string
   // slots that hold a whole panel or nothing: `display: contents`, so an empty one takes no grid cell
   const objectionsBox = h('div', { class: 'slot' });
   const warningsBox = h('div', { class: 'slot' });
+  const contentBox = h('div');
   const meetingsBox = h('div');
   const noticesBox = h('div');
   const linksBox = h('div');
@@ -131,6 +157,7 @@ export async function matterPage(ctx: PageContext, main: HTMLElement, id: string
           section('active', t(lang, 'activeHeading'), activeBox, actionsBox),
           objectionsBox,
           warningsBox,
+          section('content', t(lang, 'contentHeading'), contentBox),
           section('meetings', t(lang, 'meetingsHeading'), meetingsBox),
           section('notices', t(lang, 'noticesHeading'), noticesBox),
           section('links', t(lang, 'linksHeading'), linksBox),
@@ -140,6 +167,7 @@ export async function matterPage(ctx: PageContext, main: HTMLElement, id: string
     ),
   );
 
+  const titles = new Map<string, string>();
   let lastJson = '';
   let lastActionKey = '';
   let tasks: Task[] = await tasksLoaded;
@@ -174,11 +202,17 @@ export async function matterPage(ctx: PageContext, main: HTMLElement, id: string
     access.hidden = view.access !== 'public';
 
     replaceChildren(activeBox, activeList(lang, view, graph));
-    replaceChildren(objectionsBox, objectionsSection(lang, view, graph));
-    replaceChildren(warningsBox, warningsSection(lang, view));
-    replaceChildren(meetingsBox, meetingList(lang, view, graph, rules));
-    replaceChildren(noticesBox, noticeList(lang, view, graph));
-    replaceChildren(linksBox, linkList(lang, view));
+    replaceChildren(objectionsBox, objectionsSection(lang, view, graph, namesOf(view)));
+    replaceChildren(warningsBox, warningsSection(lang, view, titles));
+    const contents = stepContents(view, graph);
+    const names = namesOf(view);
+    replaceChildren(contentBox, contentSection(lang, contents));
+    replaceChildren(meetingsBox, meetingList(lang, view, graph, rules, names));
+    replaceChildren(noticesBox, noticeList(lang, view, graph, contents));
+    replaceChildren(linksBox, linkList(lang, view, titles));
+    void loadTitles(view, titles).then((changed) => {
+      if (changed && !ctx.signal.aborted) replaceChildren(linksBox, linkList(lang, view, titles));
+    });
     replaceChildren(timelineBox, timeline(lang, view, graph));
   };
 
@@ -329,8 +363,7 @@ function timeline(lang: Lang, view: MatterPageView, graph: ProcedureGraph | unde
         h(
           'div',
           null,
-          h('strong', null, entry.role === 'system' ? roleLabel(lang, 'system') : (entry.name ?? entry.userId)),
-          entry.role === 'system' ? null : ` (${roleLabel(lang, entry.role)})`,
+          h('strong', null, byline(lang, entry.name ?? entry.userId, entry.role)),
           ' · ',
           entry.step ? `${stepName(lang, graph, entry.step)} · ` : null,
           actionLabel(lang, entry.action),
@@ -347,6 +380,7 @@ function meetingList(
   view: MatterPageView,
   graph: ProcedureGraph | undefined,
   rules: ReturnType<typeof rulesOf>,
+  names: Map<string, string>,
 ): HTMLElement {
   if (view.meetings.length === 0) return empty(t(lang, 'meetingsEmpty'));
   return h(
@@ -376,25 +410,33 @@ function meetingList(
         h(
           'p',
           { class: 'small' },
-          `${t(lang, 'recordedBy')}: ${m.recordedBy}`,
-          m.witnessedBy ? ` · ${t(lang, 'witnessedBy')}: ${m.witnessedBy}` : null,
+          `${t(lang, 'recordedBy')}: ${names.get(m.recordedBy) ?? m.recordedBy}`,
+          m.witnessedBy ? ` · ${t(lang, 'witnessedBy')}: ${names.get(m.witnessedBy) ?? m.witnessedBy}` : null,
           ' · ',
           `${t(lang, 'minutesHash')}: `,
-          h('code', null, m.minutesHash.slice(0, 16)),
-          '…',
+          formatValue(lang, { type: 'hash', value: m.minutesHash }),
         ),
       );
     }),
   );
 }
 
-function noticeList(lang: Lang, view: MatterPageView, graph: ProcedureGraph | undefined): HTMLElement {
+/** Each notice with what it discloses (一事一公开): the steps' content when it went up, its start, end and days left. */
+function noticeList(
+  lang: Lang,
+  view: MatterPageView,
+  graph: ProcedureGraph | undefined,
+  contents: StepContent[],
+): HTMLElement {
   if (view.notices.length === 0) return empty(t(lang, 'noticesEmpty'));
+  const now = Date.now();
   return h(
     'ul',
     { class: 'notices' },
-    noticeWindows(view, Date.now()).map((n) =>
-      h(
+    noticeWindows(view, now).map((n) => {
+      const left = n.current ? daysLeft(n.endsAt, now) : undefined;
+      const shown = disclosedContent(contents, n.publishedAt);
+      return h(
         'li',
         { 'data-step': n.step, class: n.current ? 'notice notice--open' : 'notice' },
         h('strong', null, stepName(lang, graph, n.step)),
@@ -402,25 +444,42 @@ function noticeList(lang: Lang, view: MatterPageView, graph: ProcedureGraph | un
         h('br'),
         `${t(lang, 'publishedAt')} ${formatTime(lang, n.publishedAt)}`,
         n.endsAt ? ` · ${t(lang, 'endsAt')} ${formatTime(lang, n.endsAt)}` : null,
-      ),
-    ),
+        left !== undefined ? h('strong', { class: 'days-left' }, ` · ${t(lang, 'daysLeft', { n: left })}`) : null,
+        shown.length > 0
+          ? h(
+              'details',
+              { class: 'disclosed', open: n.current },
+              h('summary', null, t(lang, 'disclosedText')),
+              h('p', { class: 'disclosed__title' }, view.title),
+              shown.map((c) => [h('h4', null, label(lang, c.name)), contentList(lang, c)]),
+            )
+          : null,
+      );
+    }),
   );
 }
 
-function linkList(lang: Lang, view: MatterPageView): HTMLElement {
+function linkList(lang: Lang, view: MatterPageView, titles: Map<string, string>): HTMLElement {
   const from = view.linkedFrom ?? [];
   if (view.links.length === 0 && from.length === 0) return empty(t(lang, 'linksEmpty'));
   return h(
     'dl',
     { class: 'links' },
     view.links.length > 0
-      ? [h('dt', null, t(lang, 'linksTo')), view.links.map((l) => h('dd', null, matterLink(l)))]
+      ? [h('dt', null, t(lang, 'linksTo')), view.links.map((l) => h('dd', null, matterLink(lang, l, titles)))]
       : null,
-    from.length > 0 ? [h('dt', null, t(lang, 'linkedFrom')), from.map((l) => h('dd', null, matterLink(l)))] : null,
+    from.length > 0
+      ? [h('dt', null, t(lang, 'linkedFrom')), from.map((l) => h('dd', null, matterLink(lang, l, titles)))]
+      : null,
   );
 }
 
-function objectionsSection(lang: Lang, view: MatterPageView, graph: ProcedureGraph | undefined): HTMLElement | null {
+function objectionsSection(
+  lang: Lang,
+  view: MatterPageView,
+  graph: ProcedureGraph | undefined,
+  names: Map<string, string>,
+): HTMLElement | null {
   if (view.objections.length === 0) return null;
   return section(
     'objections',
@@ -433,7 +492,7 @@ function objectionsSection(lang: Lang, view: MatterPageView, graph: ProcedureGra
           'li',
           { 'data-objection': o.id, class: `objection objection--${o.status}` },
           h('strong', null, wordLabel(lang, o.status)),
-          ` · ${o.raisedBy} · ${formatTime(lang, o.at)}`,
+          ` · ${names.get(o.raisedBy) ?? o.raisedBy} · ${formatTime(lang, o.at)}`,
           o.step ? ` · ${stepName(lang, graph, o.step)}` : null,
           h('p', { class: 'reason' }, o.reason),
           o.answer ? h('p', { class: 'answer' }, `${t(lang, 'answer')}: `, o.answer) : null,
@@ -443,7 +502,7 @@ function objectionsSection(lang: Lang, view: MatterPageView, graph: ProcedureGra
   );
 }
 
-function warningsSection(lang: Lang, view: MatterPageView): HTMLElement | null {
+function warningsSection(lang: Lang, view: MatterPageView, titles: Map<string, string>): HTMLElement | null {
   if (view.warnings.length === 0) return null;
   return section(
     'warnings',
@@ -455,9 +514,14 @@ function warningsSection(lang: Lang, view: MatterPageView): HTMLElement | null {
         h(
           'li',
           null,
-          t(lang, 'splitWarning', { payee: w.payee, days: w.windowDays, total: w.total, tier: w.tier }),
+          t(lang, 'splitWarning', {
+            payee: w.payee,
+            days: w.windowDays,
+            total: formatYuan(lang, w.total),
+            tier: formatYuan(lang, w.tier),
+          }),
           ' ',
-          w.matters.map((m) => [matterLink(m), ' ']),
+          w.matters.map((m) => [matterLink(lang, m, titles), ' ']),
         ),
       ),
     ),
@@ -503,11 +567,22 @@ function actionForms(
     await refresh();
   };
 
+  const contents = stepContents(view, graph);
   for (const task of tasks) {
     // Objections waiting on this person have their own forms below, beside each objection.
     if (task.step.kind === 'objection') continue;
     const node = graph?.nodes[task.step.id];
     const def: Step | undefined = node?.type === 'userTask' ? node.step : undefined;
+    // whoever reviews, approves or witnesses sees what they decide on beside the button
+    if (contents.length > 0 && task.step.kind !== 'submit')
+      forms.push(
+        h(
+          'section',
+          { class: 'check-before', 'data-step': task.step.id, 'aria-label': t(lang, 'checkBeforeDeciding') },
+          h('h4', null, t(lang, 'checkBeforeDeciding')),
+          contentSection(lang, contents),
+        ),
+      );
     for (const action of task.actions) {
       const spec = formFor(def ? { id: task.step.id, def } : null, action);
       if (!def && action === 'record') continue;
