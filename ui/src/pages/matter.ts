@@ -19,7 +19,8 @@ import {
   type Lang,
 } from '../i18n';
 import { daysLeft, disclosedContent, namesOf, stepContents, type StepContent } from '../logic/content';
-import { stepBadge } from '../logic/countdown';
+import { countdown, durationText, stepBadge } from '../logic/countdown';
+import { stepLines } from '../logic/step-list';
 import { formFor, schemaProblems } from '../logic/form-schema';
 import { markersFor } from '../logic/markers';
 import { answeredOpinions } from './opinion';
@@ -88,6 +89,8 @@ export async function matterPage(ctx: PageContext, main: HTMLElement, id: string
   });
   // announced when the matter moves on while someone reads the page
   const activeBox = h('div', { id: 'active-steps', 'aria-live': 'polite' });
+  // the chart in words: done, now (with the days left), next
+  const stepListBox = h('nav', { class: 'step-list', id: 'step-list', 'aria-label': t(lang, 'stepListLabel') });
   const actionsBox = h('div', { id: 'actions' });
   // slots that hold a whole panel or nothing: `display: contents`, so an empty one takes no grid cell
   const objectionsBox = h('div', { class: 'slot' });
@@ -125,7 +128,12 @@ export async function matterPage(ctx: PageContext, main: HTMLElement, id: string
       h(
         'div',
         { class: 'matter-layout' },
-        h('section', { class: 'diagram-panel', 'aria-label': t(lang, 'diagramLabel') }, toolbar, diagramBox),
+        h(
+          'section',
+          { class: 'diagram-panel', 'aria-label': t(lang, 'diagramLabel') },
+          toolbar,
+          h('div', { class: 'chart-and-steps' }, diagramBox, stepListBox),
+        ),
         h(
           'div',
           { class: 'matter-side' },
@@ -177,6 +185,7 @@ export async function matterPage(ctx: PageContext, main: HTMLElement, id: string
     access.hidden = view.access !== 'public';
 
     replaceChildren(activeBox, activeList(lang, view, graph));
+    replaceChildren(stepListBox, stepListView(lang, view, graph));
     replaceChildren(objectionsBox, objectionsSection(lang, view, graph, namesOf(view)));
     replaceChildren(warningsBox, warningsSection(lang, view));
     const contents = stepContents(view, graph);
@@ -303,6 +312,35 @@ async function loadGraphQuietly(view: MatterPageView): Promise<ProcedureGraph | 
   } catch {
     return undefined;
   }
+}
+
+function stepListView(lang: Lang, view: MatterPageView, graph: ProcedureGraph | undefined): HTMLElement {
+  const now = Date.now();
+  const mark = { done: '✓', now: '●', next: '○' } as const;
+  return h(
+    'ol',
+    null,
+    stepLines(view, graph).map((line) => {
+      const left = line.state === 'now' ? countdown(line.dueAt, now) : undefined;
+      return h(
+        'li',
+        { class: `step-line step-line--${line.state}`, 'data-step': line.id, 'data-state': line.state },
+        h('span', { class: 'step-line__mark', 'aria-hidden': 'true' }, mark[line.state]),
+        h(
+          'span',
+          null,
+          h('span', { class: 'step-line__state' }, t(lang, `stepState_${line.state}`)),
+          ' ',
+          label(lang, line.name),
+          left?.kind === 'left'
+            ? h('span', { class: 'step-line__due' }, ` · ${t(lang, 'dueIn', { time: durationText(lang, left.ms) })}`)
+            : left?.kind === 'overdue'
+              ? h('span', { class: 'step-line__due overdue' }, ` · ${t(lang, 'overdue')}`)
+              : null,
+        ),
+      );
+    }),
+  );
 }
 
 function activeList(lang: Lang, view: MatterPageView, graph: ProcedureGraph | undefined): HTMLElement {
