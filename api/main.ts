@@ -40,6 +40,8 @@ async function main(): Promise<void> {
       loginWindowMs: config.session.loginWindowMinutes * 60_000,
     },
     logger,
+    temporalDeadlineMs: config.temporal.callTimeoutMs,
+    readinessTiming: config.readiness,
     uiDir: existsSync(UI_DIR) ? UI_DIR : undefined,
     // Shared with the worker, which writes them (one DATA_DIR, or one volume in docker-compose).
     notices: createNoticeStore(path.resolve(config.dataDir, 'notices')),

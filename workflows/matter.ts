@@ -22,10 +22,13 @@ import {
 } from '../common/engine';
 import {
   ActRequestSchema,
+  actRequestFingerprint,
   actUpdate,
+  appliedUpdateQuery,
   stateQuery,
   type ActRequest,
   type ActResult,
+  type AppliedUpdate,
   type MatterInput,
 } from '../common/matter';
 import { viewOf } from '../common/matter-view';
@@ -40,7 +43,7 @@ const { computeDueAt, runServiceAction, recentPayments } = proxyActivities<Activ
 /** How many update ids (with their results) a matter remembers across continue-as-new. */
 const REMEMBERED_UPDATES = 1000;
 
-function recent(applied: Record<string, ActResult>): Record<string, ActResult> {
+function recent(applied: Record<string, AppliedUpdate>): Record<string, AppliedUpdate> {
   // insertion order = order applied: keep the newest
   return Object.fromEntries(Object.entries(applied).slice(-REMEMBERED_UPDATES));
 }
@@ -75,13 +78,17 @@ export async function matter(input: MatterInput): Promise<{ outcome: string | un
   const limits = { ...DEFAULT_LIMITS, ...input.limits };
   // The server dedupes update ids within one run only; results of recent ids travel across
   // continue-as-new so that a retried Idempotency-Key is still applied once.
-  const applied: Record<string, ActResult> = { ...input.appliedUpdates };
+  const applied: Record<string, AppliedUpdate> = { ...input.appliedUpdates };
   const seen = (): ActResult | undefined => {
     const id = currentUpdateInfo()?.id;
-    return id === undefined ? undefined : applied[id];
+    const earlier = id === undefined ? undefined : applied[id];
+    if (!earlier) return undefined;
+    const { request: _request, ...result } = earlier;
+    return result;
   };
 
   setHandler(stateQuery, () => viewOf(graph, state));
+  setHandler(appliedUpdateQuery, (updateId) => applied[updateId] ?? null);
   setHandler(
     actUpdate,
     (request): ActResult => {
@@ -91,7 +98,7 @@ export async function matter(input: MatterInput): Promise<{ outcome: string | un
       updatesThisRun += 1;
       const result = { seq: state.seq, status: state.status, activeSteps: Object.keys(state.active) };
       const id = currentUpdateInfo()?.id;
-      if (id !== undefined) applied[id] = result;
+      if (id !== undefined) applied[id] = { ...result, request: actRequestFingerprint(request) };
       return result;
     },
     {
