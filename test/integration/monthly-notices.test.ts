@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { ScheduleOverlapPolicy, WorkflowFailedError } from '@temporalio/client';
 import { Worker } from '@temporalio/worker';
-import { createNoticeStore } from '../../activities/notice-store';
+import { createNoticeStore } from '../../stores/notices';
 import { acknowledgeOpinion, answerOpinion, submitOpinion } from '../../api/routes/opinions/service';
 import {
   MONTHLY_NOTICES_WORKFLOW,
