@@ -1,3 +1,4 @@
+import { WorkflowUpdateRPCTimeoutOrCancelledError } from '@temporalio/client';
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import type { Logger } from 'pino';
 import { type z } from 'zod';
@@ -55,13 +56,48 @@ function bodyParserType(err: unknown): string | undefined {
   return undefined;
 }
 
-/** gRPC UNAVAILABLE / DEADLINE_EXCEEDED from the Temporal client: the cluster is down, not the request wrong. */
-function isTemporalUnavailable(err: unknown): boolean {
-  if (!(err instanceof Error)) return false;
-  const cause: unknown = 'cause' in err ? err.cause : undefined;
-  const code = typeof cause === 'object' && cause !== null && 'code' in cause ? cause.code : undefined;
-  return err.name === 'ServiceError' && (code === 14 || code === 4);
+/** The error and its causes (the Temporal client wraps gRPC errors in its own). */
+function causes(err: unknown): unknown[] {
+  const chain: unknown[] = [];
+  for (let e = err; typeof e === 'object' && e !== null && chain.length < 8; e = (e as { cause?: unknown }).cause) {
+    chain.push(e);
+  }
+  return chain;
 }
+
+const GRPC_CANCELLED = 1;
+const GRPC_DEADLINE_EXCEEDED = 4;
+const GRPC_RESOURCE_EXHAUSTED = 8;
+const GRPC_UNAVAILABLE = 14;
+const UNAVAILABLE_CODES: unknown[] = [
+  GRPC_CANCELLED,
+  GRPC_DEADLINE_EXCEEDED,
+  GRPC_RESOURCE_EXHAUSTED,
+  GRPC_UNAVAILABLE,
+];
+
+/**
+ * Temporal down, slow past the request's deadline (api/app.ts sets one on every call), or without
+ * a worker: the service is unavailable, the request is not wrong. Anything else is not Temporal's.
+ */
+function temporalUnavailable(err: unknown): ErrorCode | undefined {
+  const chain = causes(err);
+  const text = (e: unknown) =>
+    e instanceof Error ? `${e.message} ${'details' in e && typeof e.details === 'string' ? e.details : ''}` : '';
+  if (chain.some((e) => /no poller seen/i.test(text(e)))) return ErrorCode.NoWorker;
+  const grpc = chain.some(
+    (e) => typeof e === 'object' && e !== null && 'metadata' in e && 'code' in e && UNAVAILABLE_CODES.includes(e.code),
+  );
+  const updateTimedOut = chain.some((e) => e instanceof WorkflowUpdateRPCTimeoutOrCancelledError);
+  return grpc || updateTimedOut ? ErrorCode.TemporalUnavailable : undefined;
+}
+
+const UNAVAILABLE_MESSAGES: Partial<Record<ErrorCode, string>> = {
+  [ErrorCode.TemporalUnavailable]:
+    'The workflow service did not answer in time; try again shortly / 流程服务暂时无法响应，请稍后重试',
+  [ErrorCode.NoWorker]:
+    'No worker is running the procedures right now; try again shortly / 流程处理程序暂未运行，请稍后重试',
+};
 
 export function toErrorResponse(err: unknown): { status: number; body: ErrorBody } {
   if (err instanceof ApiError) {
@@ -80,9 +116,10 @@ export function toErrorResponse(err: unknown): { status: number; body: ErrorBody
       },
     };
   }
-  if (isTemporalUnavailable(err)) {
-    const message = 'The workflow service is not reachable; try again shortly / 流程服务暂时无法连接，请稍后重试';
-    return { status: 503, body: { error: { code: ErrorCode.TemporalUnavailable, message, details: [] } } };
+  const unavailable = temporalUnavailable(err);
+  if (unavailable) {
+    const message = UNAVAILABLE_MESSAGES[unavailable] ?? unavailable;
+    return { status: 503, body: { error: { code: unavailable, message, details: [] } } };
   }
   return {
     status: 500,
@@ -93,10 +130,13 @@ export function toErrorResponse(err: unknown): { status: number; body: ErrorBody
 export function errorHandler(logger: Logger): ErrorRequestHandler {
   return (err: unknown, req, res, next) => {
     if (res.headersSent) {
+      // Answered already (e.g. 503 when the request's time ran out) and the handler failed later: nothing to add.
+      if (res.writableEnded) return;
       next(err);
       return;
     }
     const { status, body } = toErrorResponse(err);
+    if (status === 503) res.set('Retry-After', '5');
     if (status >= 500) logger.error({ err, method: req.method, url: req.originalUrl }, 'request failed');
     res.status(status).json(body);
   };

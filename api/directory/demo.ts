@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Role } from '../../common/graph';
-import type { Directory } from './schema';
-import { edit, emptyDirectory } from './store';
+import { emptyDirectory, type Directory } from '../../common/directory';
+import { edit } from './edit';
 
 /**
  * The demo district `npm start` seeds on a fresh clone in development: one town, two villages,

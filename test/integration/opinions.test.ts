@@ -111,6 +111,8 @@ describe('opinions (民意直通车) on a real Temporal server', () => {
     const { opinionId } = await submit('escalated-to-the-town-when-not-acknowledged-in-time', {
       subject: '低保评议',
       publishAnswer: false,
+      // nothing is done before the limit here, so it need not be the policy's 5 s: 1 s waits less
+      deadlines: { ...world.deadlines, acknowledge: { amount: 1, unit: 'seconds' } },
     });
 
     const late = await waitForOpinion(opinionId, 'the escalation', (o) => o.escalations.length > 0, 20_000);

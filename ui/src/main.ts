@@ -6,6 +6,7 @@ import { href, parseRoute } from './logic/route';
 import { matterPage } from './pages/matter';
 import { loginPage, startPage, tasksPage } from './pages/member';
 import { opinionPage, trackPage } from './pages/opinion';
+import { errorBox } from './pages/common';
 import { homePage, procedurePage, proceduresPage, villagePage } from './pages/public';
 import type { Me } from './types';
 
@@ -166,11 +167,7 @@ async function route(): Promise<void> {
         replaceChildren(main, h('p', { class: 'error-box' }, t(lang, 'notFound')));
     }
   } catch (err) {
-    if (!signal.aborted)
-      replaceChildren(
-        main,
-        h('p', { class: 'error-box', role: 'alert' }, String(err instanceof Error ? err.message : err)),
-      );
+    if (!signal.aborted) replaceChildren(main, errorBox(lang, err));
   } finally {
     if (!signal.aborted) main.dataset.page = r.page;
   }

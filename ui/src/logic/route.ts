@@ -9,7 +9,7 @@ export type Route =
   | { page: 'tasks' }
   | { page: 'start'; village?: string; procedure?: string }
   | { page: 'opinion'; village?: string; matter?: string }
-  | { page: 'track'; code: string }
+  | { page: 'track'; code?: string }
   | { page: 'not-found' };
 
 function decode(part: string): string | undefined {
@@ -48,7 +48,7 @@ export function parseRoute(hash: string): Route {
     const matter = query.get('matter');
     return { page: 'opinion', ...(village ? { village } : {}), ...(matter ? { matter } : {}) };
   }
-  if (first === 'track' && id) return { page: 'track', code: id };
+  if (first === 'track') return id ? { page: 'track', code: id } : { page: 'track' };
   return { page: 'not-found' };
 }
 
@@ -83,7 +83,7 @@ export function href(route: Route): string {
       return s ? `#/opinion?${s}` : '#/opinion';
     }
     case 'track':
-      return `#/track/${encodeURIComponent(route.code)}`;
+      return route.code ? `#/track/${encodeURIComponent(route.code)}` : '#/track';
     case 'not-found':
       return '#/';
   }

@@ -1,6 +1,5 @@
 import { z } from 'zod';
-import { LabelSchema, RoleSchema, type Role } from '../../common/graph';
-import { PASSWORD_HASH } from './passwords';
+import { LabelSchema, RoleSchema, type Role } from './graph';
 
 /**
  * The directory of people: towns, villages, users and their roles, one JSON file (DIRECTORY_FILE).
@@ -21,6 +20,9 @@ export const DISTRICT_ROLES = ['district-auditor', 'district-admin'] as const;
 /** 村民委员会组织法 Art. 32: members of the villagers' committee may not sit on the supervisory committee. */
 const VILLAGERS_COMMITTEE: Role[] = ['director', 'committee'];
 const SUPERVISORY: Role[] = ['supervisor', 'supervisor-chair'];
+
+/** The stored form of a password (api/directory/passwords.ts): scheme, parameters, salt, key. */
+export const PASSWORD_HASH = /^scrypt\$\d+\$\d+\$\d+\$[A-Za-z0-9+/=]+\$[A-Za-z0-9+/=]+$/;
 
 const Id = z.string().regex(/^[a-z0-9][a-z0-9-]{0,63}$/, 'ids are lower-case letters, digits and hyphens');
 
@@ -102,3 +104,28 @@ export const DirectorySchema = z
     });
   });
 export type Directory = z.infer<typeof DirectorySchema>;
+
+export class DirectoryError extends Error {
+  override name = 'DirectoryError';
+}
+
+/** The directory if `value` keeps every rule of DirectorySchema, else a DirectoryError naming `source` and the rules. */
+export function parseDirectory(source: string, value: unknown): Directory {
+  const parsed = DirectorySchema.safeParse(value);
+  if (parsed.success) return parsed.data;
+  const problems = parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`);
+  throw new DirectoryError(`${source}: ${problems.join('; ')}`);
+}
+
+export function emptyDirectory(): Directory {
+  return { towns: [], villages: [], users: [] };
+}
+
+/** Where the API reads the directory from: the file under DATA_DIR (stores/directory.ts), a value in tests. */
+export interface DirectoryPort {
+  current(): Directory;
+}
+
+export function memoryDirectory(directory: Directory): DirectoryPort {
+  return { current: () => directory };
+}
