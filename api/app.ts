@@ -8,6 +8,7 @@ import helmet from 'helmet';
 import type { Logger } from 'pino';
 import { pinoHttp } from 'pino-http';
 import { authenticate } from './auth/middleware';
+import { limitJsonDepth } from './body';
 import type { SessionConfig } from './auth/session';
 import type { CatalogPort } from './catalog-port';
 import { temporalDeadline } from './deadline';
@@ -120,7 +121,7 @@ export function createApp(deps: AppDeps): Express {
   const routes = apiRoutes(deps);
   const docs = docRoutes(() => routes);
   const api = express.Router();
-  api.use(express.json({ limit: '100kb' }));
+  api.use(express.json({ limit: '100kb', verify: limitJsonDepth() }));
   api.use(cookieParser());
   api.use(authenticate({ secret: deps.session.secret, directory: deps.directory }));
   api.use(temporalDeadline(deps.temporal.client, deps.temporalDeadlineMs ?? DEFAULTS.temporal.callTimeoutMs));
