@@ -16,6 +16,7 @@ import type { DirectoryPort } from './directory/port';
 import { errorHandler, notFoundHandler } from './errors';
 import { cachedReadiness, checkReadiness, type Readiness } from './readiness';
 import { mountRoutes, type RouteDef } from './route';
+import { noSourceMaps, noStore, sameOriginWrites } from './security';
 import { authRoutes } from './routes/auth/routes';
 import { docRoutes } from './routes/docs/routes';
 import { healthRouter } from './routes/health/router';
@@ -121,6 +122,8 @@ export function createApp(deps: AppDeps): Express {
   const routes = apiRoutes(deps);
   const docs = docRoutes(() => routes);
   const api = express.Router();
+  api.use(noStore);
+  api.use(sameOriginWrites);
   api.use(express.json({ limit: '100kb', verify: limitJsonDepth() }));
   api.use(cookieParser());
   api.use(authenticate({ secret: deps.session.secret, directory: deps.directory }));
@@ -130,6 +133,7 @@ export function createApp(deps: AppDeps): Express {
   api.use(notFoundHandler);
   app.use('/api', api);
 
+  app.use(noSourceMaps);
   if (deps.uiDir) app.use(express.static(deps.uiDir, { index: 'index.html', maxAge: '1h' }));
   app.use(notFoundHandler);
   app.use(errorHandler(deps.logger));
