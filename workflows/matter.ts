@@ -55,6 +55,8 @@ function recent(applied: Record<string, AppliedUpdate>): Record<string, AppliedU
 export const OPINIONS_PATCH = 'opinions-hold-disclosures';
 /** Patch id of record values committed one by one (common/record-chain.ts), so redaction keeps proof. */
 export const RECORD_COMMITMENTS_PATCH = 'record-commitments';
+/** Patch id of periods in calendar days counted as 民法典 Arts. 201–203 count them (activities/calendar.ts). */
+export const CIVIL_CODE_DAYS_PATCH = 'civil-code-days';
 
 /**
  * The rules this run of a matter follows (common/engine/types.ts MatterRules). Each is behind its
@@ -64,6 +66,7 @@ function rulesInForce(input: MatterInput): MatterRules | undefined {
   const rules: MatterRules = {};
   // the seed stays in the workflow: the public sees digests, members see each entry's salt
   if (patched(RECORD_COMMITMENTS_PATCH)) rules.recordSeed = input.recordSeed ?? `${uuid4()}${uuid4()}`;
+  if (patched(CIVIL_CODE_DAYS_PATCH)) rules.civilCodeDays = true;
   return Object.keys(rules).length > 0 ? rules : undefined;
 }
 
