@@ -28,6 +28,8 @@ const messages = {
     notFound: '没有找到这个页面。',
     loadFailed: '加载失败',
     retryLoad: '重试',
+    practiceBanner: '演练村：仅供学习办理流程，各项等待时间以分钟计；不计入三务公开和报告。',
+    practiceTag: '演练',
     stepListLabel: '办理步骤：已完成、正在办理、下一步',
     stepState_done: '已完成',
     stepState_now: '正在办理',
@@ -230,6 +232,9 @@ const messages = {
     notFound: 'This page does not exist.',
     loadFailed: 'Could not load',
     retryLoad: 'Retry',
+    practiceBanner:
+      'Practice village: for learning the procedures; every waiting period is in minutes; kept out of the monthly notices and the reports.',
+    practiceTag: 'practice',
     stepListLabel: 'Steps: done, now, next',
     stepState_done: 'Done',
     stepState_now: 'Now',
