@@ -81,7 +81,15 @@ export async function homePage(ctx: PageContext, main: HTMLElement): Promise<voi
         h(
           'div',
           { class: 'town' },
-          h('h3', null, label(lang, towns.find((tw) => tw.id === town)?.name, town)),
+          h(
+            'h3',
+            null,
+            h(
+              'a',
+              { href: href({ page: 'town', id: town }) },
+              label(lang, towns.find((tw) => tw.id === town)?.name, town),
+            ),
+          ),
           h(
             'ul',
             { class: 'village-list' },
