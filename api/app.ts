@@ -11,6 +11,7 @@ import type { SessionConfig } from './auth/session';
 import type { CatalogPort } from './catalog-port';
 import type { DirectoryPort } from './directory/port';
 import { errorHandler, notFoundHandler } from './errors';
+import { createReadModel } from './read-model';
 import { checkReadiness, type Readiness } from './readiness';
 import { mountRoutes, type RouteDef } from './route';
 import { authRoutes } from './routes/auth/routes';
@@ -50,17 +51,19 @@ export function apiRoutes(deps: AppDeps): RouteDef[] {
   const now = deps.now ?? (() => new Date());
   const { client, taskQueue } = deps.temporal;
   const { directory } = deps;
+  const readModel = createReadModel(client);
   return [
     ...authRoutes({ directory, session: deps.session, now }),
-    ...meRoutes({ client, directory, now }),
+    ...meRoutes({ readModel, directory, now }),
     ...villageRoutes(directory),
     ...procedureRoutes(deps.catalog),
     ...procedureVersionRoutes(deps.catalog),
-    ...matterRoutes({ client, taskQueue, catalog: deps.catalog, directory, now }),
-    ...recordRoutes({ client, catalog: deps.catalog, directory, now }),
+    ...matterRoutes({ client, readModel, taskQueue, catalog: deps.catalog, directory, now }),
+    ...recordRoutes({ readModel, catalog: deps.catalog, directory, now }),
     ...pingRoutes({ client, taskQueue }),
     ...opinionRoutes({
       client,
+      readModel,
       taskQueue,
       directory,
       now,
@@ -68,8 +71,8 @@ export function apiRoutes(deps: AppDeps): RouteDef[] {
       ...(deps.opinionDeadlines ? { deadlines: deps.opinionDeadlines } : {}),
       ...(deps.opinionLimits ? { limits: deps.opinionLimits } : {}),
     }),
-    ...noticeRoutes({ client, directory, now, ...(deps.notices ? { notices: deps.notices } : {}) }),
-    ...reportRoutes({ client, directory, now }),
+    ...noticeRoutes({ readModel, directory, now, ...(deps.notices ? { notices: deps.notices } : {}) }),
+    ...reportRoutes({ readModel, directory, now }),
   ];
 }
 

@@ -2,7 +2,7 @@ import { defineQuery, defineUpdate } from '@temporalio/workflow';
 import { z } from 'zod';
 import type { Actor, MatterState, MeetingRecord, Notice, Objection, RecordEntry, SplitWarning } from './engine';
 import type { ChainLinks } from './record-chain';
-import { RoleSchema, type ProcedureGraph, type Role, type StepKind } from './graph';
+import { ROLES, RoleSchema, type ProcedureGraph, type Role, type StepKind } from './graph';
 
 /** Contract of the `matter` workflow: input, the `act` update, the `state` query. */
 
@@ -38,6 +38,12 @@ export const ActRequestSchema = z.object({
   data: z.record(z.string(), z.unknown()).optional(),
   comment: z.string().max(5000).optional(),
   actor: ActorSchema,
+  /**
+   * The roles the actor holds in the matter's village, when they named none: the workflow acts in
+   * the first one the action allows (else `actor.role`, which it refuses with the rule it breaks).
+   * So the API needs no query of the matter's steps before the update.
+   */
+  roles: z.array(RoleSchema).max(ROLES.length).optional(),
 });
 export type ActRequest = z.infer<typeof ActRequestSchema>;
 
@@ -62,6 +68,8 @@ export interface ActiveStepView {
   recused: string[];
   /** disclosure: residents' opinions (民意直通车) that hold it until they are answered */
   heldByOpinions?: number;
+  /** when its time limit passed (the deadline timer has fired), if it has */
+  overdueSince?: string;
 }
 
 export interface MatterView {
@@ -89,6 +97,13 @@ export interface MatterView {
    * an entry that held personal data is masked and marked `redacted` (common/redact.ts).
    */
   record: (RecordEntry & ChainLinks & { redacted?: true })[];
+}
+
+/** What a matter returns when it ends: its final view, so a closed matter is read without replaying it. */
+export interface MatterResult {
+  outcome: string | undefined;
+  /** absent for matters that ended before the read model (they are read by a query) */
+  view?: MatterView;
 }
 
 export const actUpdate = defineUpdate<ActResult, [ActRequest]>('act');

@@ -8,10 +8,10 @@ import {
 import { ApplicationFailure } from '@temporalio/common';
 import { z } from 'zod';
 import { chinaDate } from '../../../common/china-date';
-import { matterActionRoles, roleSatisfies } from '../../../common/engine';
+import { roleSatisfies } from '../../../common/engine';
 import { ErrorCode } from '../../../common/errors';
 import type { ProcedureGraph, Role } from '../../../common/graph';
-import { MATTER_WORKFLOW, actUpdate, stateQuery, type MatterInput, type MatterView } from '../../../common/matter';
+import { MATTER_WORKFLOW, actUpdate, type ActRequest, type MatterInput, type MatterView } from '../../../common/matter';
 import { MatterSearchAttributes } from '../../../common/search-attributes';
 import { CompileError } from '../../../procedures/compiler';
 import { PolicyError } from '../../../procedures/policy';
@@ -22,10 +22,12 @@ import { ApiError } from '../../errors';
 import type { RouteInput } from '../../route';
 import { redactText } from '../../../common/redact';
 import { readableView } from './public-view';
+import { matterFilters, type MatterRow, type ReadModel } from '../../read-model';
 import type { ActionBodySchema, ListMattersQuerySchema, MatterSummary, StartMatterSchema } from './schemas';
 
 export interface MatterDeps {
   client: Client;
+  readModel: ReadModel;
   taskQueue: string;
   catalog: CatalogPort;
   directory: DirectoryPort;
@@ -61,13 +63,11 @@ function notFound(id: string): ApiError {
   return new ApiError(404, ErrorCode.NotFound, `No matter ${id} / 未找到该事项`);
 }
 
-async function stateOf(client: Client, id: string): Promise<MatterView> {
-  try {
-    return await client.workflow.getHandle(id).query(stateQuery);
-  } catch (err) {
-    if (err instanceof WorkflowNotFoundError) throw notFound(id);
-    throw err;
-  }
+/** A running matter by its query; a closed one from its final view, without replaying it. */
+export async function stateOf(readModel: ReadModel, id: string): Promise<MatterView> {
+  const view = await readModel.view(id);
+  if (!view) throw notFound(id);
+  return view;
 }
 
 /**
@@ -226,13 +226,8 @@ async function verifiedLinks(
     );
   }
   for (const [index, id] of links.entries()) {
-    let linked: MatterView;
-    try {
-      linked = await deps.client.workflow.getHandle(id).query(stateQuery);
-    } catch (err) {
-      if (err instanceof WorkflowNotFoundError) throw linkRefused(`linked matter ${id} does not exist`, index);
-      throw err;
-    }
+    const linked = await deps.readModel.view(id);
+    if (!linked) throw linkRefused(`linked matter ${id} does not exist`, index);
     if (linked.procedure.id !== rule.procedure)
       throw linkRefused(`linked matter ${id} is not a ${rule.procedure}`, index);
     if (linked.village !== body.village) {
@@ -248,20 +243,18 @@ async function verifiedLinks(
   return links;
 }
 
-/** Matters that link to this one (a decision lists the projects and payments resting on it). */
-async function linkedFrom(client: Client, id: string): Promise<string[]> {
-  const found: string[] = [];
-  for await (const wf of client.workflow.list({ query: `MatterLinks = '${id}'` })) found.push(wf.workflowId);
-  return found.sort();
-}
-
 export async function getMatter(deps: MatterDeps, { params, principal, res }: Input<{ id: string }>): Promise<void> {
-  const { view, access } = await readableView(deps, await stateOf(deps.client, params.id), principal);
-  res.json({ ...view, access, linkedFrom: await linkedFrom(deps.client, params.id) });
+  // Matters that link to this one (a decision lists the projects and payments resting on it).
+  const [full, linkedFrom] = await Promise.all([
+    stateOf(deps.readModel, params.id),
+    deps.readModel.ids([matterFilters.linksTo(params.id)]),
+  ]);
+  const { view, access } = await readableView(deps, full, principal);
+  res.json({ ...view, access, linkedFrom });
 }
 
 export async function getMatterBpmn(deps: MatterDeps, { params, res }: Input<{ id: string }>): Promise<void> {
-  const view = await stateOf(deps.client, params.id);
+  const view = await stateOf(deps.readModel, params.id);
   const pinned = await deps.catalog.get(view.procedure.id, view.procedure.version);
   if (!pinned)
     throw new ApiError(
@@ -277,19 +270,20 @@ export async function actOnMatter(
   { params, body, idempotencyKey, principal, res }: Input<{ id: string }, unknown, z.infer<typeof ActionBodySchema>>,
 ): Promise<void> {
   const user = signedIn(principal);
-  const view = await stateOf(deps.client, params.id);
-  const allowed =
-    body.step === null
-      ? (matterActionRoles[body.action] ?? [])
-      : (view.activeSteps.find((s) => s.id === body.step)?.roles ?? []);
-  const role = actingRole(rolesIn(deps.directory.current(), user, view.village), allowed, body.role, view.village);
-  const request = {
+  // No query of the matter first: its village is read once (describe) and kept; the workflow's
+  // validator picks, among the roles the user holds there, the one the step allows.
+  const village = await deps.readModel.villageOf(params.id);
+  if (village === undefined) throw notFound(params.id);
+  const held = rolesIn(deps.directory.current(), user, village);
+  const role = actingRole(held, [], body.role, village);
+  const request: ActRequest = {
     step: body.step,
     action: body.action,
     ...(body.data !== undefined ? { data: body.data } : {}),
     ...(body.comment !== undefined ? { comment: body.comment } : {}),
     // The name lets the validator recuse a payee or counterparty recorded by name.
     actor: { userId: user.id, role, name: user.name },
+    ...(body.role === undefined ? { roles: held } : {}),
   };
   try {
     // The update id is the idempotency key: the same request sent twice is applied once.
@@ -311,57 +305,44 @@ export async function actOnMatter(
 
 const STATUS_PREFIX = /^(running|suspended|ended)(?::(.*))?$/;
 
-/** Public list of matters from the visibility store (SQLite visibility cannot sort: sorted here). */
+/**
+ * Public list of matters from the read model, a page at a time in the visibility store's own order
+ * (running first, newest first; then closed, latest closed first): SQLite visibility cannot sort,
+ * and its page token makes each page cost one page, however many matters there are.
+ */
 export async function listMatters(
   deps: MatterDeps,
   { query, res }: Input<unknown, z.infer<typeof ListMattersQuerySchema>>,
 ): Promise<void> {
-  // A continued-as-new run is the same matter; its newest run stands for it.
-  const clauses = [`WorkflowType = '${MATTER_WORKFLOW}'`, `ExecutionStatus != 'ContinuedAsNew'`];
-  if (query.village) clauses.push(`MatterVillage = '${query.village}'`);
-  if (query.procedure) clauses.push(`MatterProcedure = '${query.procedure}'`);
-  res.json({ matters: await findMatters(deps.client, clauses.join(' AND '), query.status) });
+  const filters = [
+    ...(query.village ? [matterFilters.village(query.village)] : []),
+    ...(query.procedure ? [matterFilters.procedure(query.procedure)] : []),
+    ...(query.status ? [matterFilters.status(query.status)] : []),
+  ];
+  const page = await deps.readModel.page(filters, query.limit, query.cursor);
+  res.json({ matters: page.items.map(listItem), ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}) });
 }
 
-export async function findMatters(
-  client: Client,
-  visibilityQuery: string,
-  status?: MatterSummary['status'],
-): Promise<MatterSummary[]> {
-  const found: MatterSummary[] = [];
-  for await (const wf of client.workflow.list({ query: visibilityQuery })) {
-    const attrs = wf.typedSearchAttributes;
-    const statusMatch = STATUS_PREFIX.exec(attrs.get(MatterSearchAttributes.status) ?? '');
-    const matterStatus = (statusMatch?.[1] ?? 'running') as MatterSummary['status'];
-    if (status && matterStatus !== status) continue;
-    const title = wf.memo?.title;
-    const startedAt = wf.memo?.startedAt;
-    const amount = attrs.get(MatterSearchAttributes.amount);
-    found.push({
-      id: wf.workflowId,
-      village: attrs.get(MatterSearchAttributes.village) ?? '',
-      procedure: { id: attrs.get(MatterSearchAttributes.procedure) ?? '' },
-      // The list is public: a title may carry a phone or ID number; the matter page shows members the rest.
-      title: typeof title === 'string' ? redactText(title) : '',
-      status: matterStatus,
-      ...(statusMatch?.[2] ? { outcome: statusMatch[2] } : {}),
-      activeSteps: attrs.get(MatterSearchAttributes.activeSteps) ?? [],
-      ...(amount !== undefined ? { amount } : {}),
-      startedAt: typeof startedAt === 'string' ? startedAt : wf.startTime.toISOString(),
-      ...(wf.closeTime ? { closedAt: wf.closeTime.toISOString() } : {}),
-    });
-  }
-  // Matters started before titles went into the memo (or a run that lost it) are asked, briefly.
-  const deadline = Date.now() + 5000;
-  await Promise.all(
-    found
-      .filter((m) => m.title === '')
-      .map(async (m) => {
-        const view = await client.connection
-          .withDeadline(deadline, () => client.workflow.getHandle(m.id).query(stateQuery))
-          .catch(() => undefined);
-        if (view) m.title = redactText(view.title);
-      }),
-  );
-  return found.sort((a, b) => b.startedAt.localeCompare(a.startedAt) || a.id.localeCompare(b.id));
+/** A row of the list: the published summary, or (older matters) the search attributes and the memo's title. */
+export function listItem({ id, info, summary }: MatterRow): MatterSummary {
+  const attrs = info.typedSearchAttributes;
+  const statusMatch = STATUS_PREFIX.exec(attrs.get(MatterSearchAttributes.status) ?? '');
+  const status = summary?.status ?? ((statusMatch?.[1] ?? 'running') as MatterSummary['status']);
+  const outcome = summary ? summary.outcome : statusMatch?.[2] || undefined;
+  const title = summary?.title ?? info.memo?.title;
+  const startedAt = summary?.startedAt ?? info.memo?.startedAt;
+  const amount = summary ? summary.amount : attrs.get(MatterSearchAttributes.amount);
+  return {
+    id,
+    village: summary?.village ?? attrs.get(MatterSearchAttributes.village) ?? '',
+    procedure: { id: summary?.procedure.id ?? attrs.get(MatterSearchAttributes.procedure) ?? '' },
+    // The list is public: a title may carry a phone or ID number; the matter page shows members the rest.
+    title: typeof title === 'string' ? redactText(title) : '',
+    status,
+    ...(outcome ? { outcome } : {}),
+    activeSteps: summary ? summary.activeSteps.map((s) => s.id) : (attrs.get(MatterSearchAttributes.activeSteps) ?? []),
+    ...(amount !== undefined ? { amount } : {}),
+    startedAt: typeof startedAt === 'string' ? startedAt : info.startTime.toISOString(),
+    ...(info.closeTime ? { closedAt: info.closeTime.toISOString() } : {}),
+  };
 }
