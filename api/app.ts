@@ -9,14 +9,17 @@ import helmet from 'helmet';
 import type { Logger } from 'pino';
 import { pinoHttp } from 'pino-http';
 import { authenticate } from './auth/middleware';
+import { limitJsonDepth } from './body';
 import type { SessionConfig } from './auth/session';
 import type { CatalogPort } from './catalog-port';
 import type { DirectoryPort } from '../common/directory';
 import { temporalDeadline } from './deadline';
 import { errorHandler, notFoundHandler } from './errors';
+import { createReadModel } from './read-model';
 import { cachedReadiness, checkReadiness, type Readiness } from './readiness';
 import { mountRoutes, type RouteDef } from './route';
 import { attachmentRoutes } from './routes/attachments/routes';
+import { noSourceMaps, noStore, sameOriginWrites } from './security';
 import { authRoutes } from './routes/auth/routes';
 import { docRoutes } from './routes/docs/routes';
 import { healthRouter } from './routes/health/router';
@@ -60,17 +63,27 @@ export function apiRoutes(deps: AppDeps): RouteDef[] {
   const now = deps.now ?? (() => new Date());
   const { client, taskQueue } = deps.temporal;
   const { directory } = deps;
+  const readModel = createReadModel(client);
   return [
     ...authRoutes({ directory, session: deps.session, now }),
-    ...meRoutes({ client, directory, now }),
+    ...meRoutes({ readModel, directory, now }),
     ...villageRoutes(directory),
     ...procedureRoutes(deps.catalog),
     ...procedureVersionRoutes(deps.catalog),
-    ...matterRoutes({ client, taskQueue, catalog: deps.catalog, directory, now, keySecret: deps.session.secret }),
-    ...recordRoutes({ client, catalog: deps.catalog, directory, now }),
+    ...matterRoutes({
+      client,
+      readModel,
+      taskQueue,
+      catalog: deps.catalog,
+      directory,
+      now,
+      keySecret: deps.session.secret,
+    }),
+    ...recordRoutes({ readModel, catalog: deps.catalog, directory, now }),
     ...pingRoutes({ client, taskQueue }),
     ...opinionRoutes({
       client,
+      readModel,
       taskQueue,
       directory,
       now,
@@ -78,8 +91,8 @@ export function apiRoutes(deps: AppDeps): RouteDef[] {
       ...(deps.opinionDeadlines ? { deadlines: deps.opinionDeadlines } : {}),
       ...(deps.opinionLimits ? { limits: deps.opinionLimits } : {}),
     }),
-    ...noticeRoutes({ client, directory, now, ...(deps.notices ? { notices: deps.notices } : {}) }),
-    ...reportRoutes({ client, directory, now }),
+    ...noticeRoutes({ readModel, directory, now, ...(deps.notices ? { notices: deps.notices } : {}) }),
+    ...reportRoutes({ readModel, directory, now }),
     ...attachmentRoutes({ directory, now, ...(deps.attachments ? { store: deps.attachments } : {}) }),
   ];
 }
@@ -125,7 +138,9 @@ export function createApp(deps: AppDeps): Express {
   const routes = apiRoutes(deps);
   const docs = docRoutes(() => routes);
   const api = express.Router();
-  api.use(express.json({ limit: '100kb' }));
+  api.use(noStore);
+  api.use(sameOriginWrites);
+  api.use(express.json({ limit: '100kb', verify: limitJsonDepth() }));
   api.use(cookieParser());
   api.use(authenticate({ secret: deps.session.secret, directory: deps.directory }));
   api.use(temporalDeadline(deps.temporal.client, deps.temporalDeadlineMs ?? DEFAULTS.temporal.callTimeoutMs));
@@ -134,6 +149,7 @@ export function createApp(deps: AppDeps): Express {
   api.use(notFoundHandler);
   app.use('/api', api);
 
+  app.use(noSourceMaps);
   if (deps.uiDir) app.use(express.static(deps.uiDir, { index: 'index.html', maxAge: '1h' }));
   app.use(notFoundHandler);
   app.use(errorHandler(deps.logger));

@@ -41,7 +41,15 @@ export type User = z.infer<typeof UserSchema>;
 export const DirectorySchema = z
   .object({
     towns: z.array(z.object({ id: Id, name: LabelSchema })),
-    villages: z.array(z.object({ id: Id, town: Id, name: LabelSchema })),
+    villages: z.array(
+      z.object({
+        id: Id,
+        town: Id,
+        name: LabelSchema,
+        /** 演练村: for learning the procedures; kept out of the monthly notices and the reports */
+        practice: z.literal(true).optional(),
+      }),
+    ),
     users: z.array(UserSchema),
   })
   .superRefine((d, ctx) => {

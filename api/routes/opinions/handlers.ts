@@ -1,10 +1,8 @@
 import type { Client } from '@temporalio/client';
 import type { z } from 'zod';
-import { createBoardSource } from '../../../common/board-source';
 import { chinaDate } from '../../../common/china-date';
 import { ErrorCode } from '../../../common/errors';
 import type { Role } from '../../../common/graph';
-import { stateQuery } from '../../../common/matter';
 import {
   publicOpinion,
   type OpinionActor,
@@ -18,6 +16,7 @@ import { rolesIn, signedIn, type Principal } from '../../auth/principal';
 import type { Directory, DirectoryPort } from '../../../common/directory';
 import { ApiError } from '../../errors';
 import { callerScope, keyReused, scopedKey } from '../../idempotency';
+import type { ReadModel } from '../../read-model';
 import type { RouteInput } from '../../route';
 import type {
   AcknowledgeBodySchema,
@@ -39,6 +38,7 @@ import {
 
 export interface OpinionDeps {
   client: Client;
+  readModel: ReadModel;
   taskQueue: string;
   directory: DirectoryPort;
   now: () => Date;
@@ -105,10 +105,8 @@ export async function submit(
   const directory = deps.directory.current();
   const village = villageOf(directory, body.village, 'body.village');
   if (body.matterId !== undefined) {
-    let matterVillage: string;
-    try {
-      matterVillage = (await deps.client.workflow.getHandle(body.matterId).query(stateQuery)).village;
-    } catch {
+    const matterVillage = await deps.readModel.villageOf(body.matterId).catch(() => undefined);
+    if (matterVillage === undefined) {
       throw new ApiError(404, ErrorCode.NotFound, `No matter ${body.matterId} / 未找到该事项`, [
         { field: 'body.matterId', message: 'unknown matter' },
       ]);
@@ -170,7 +168,7 @@ export async function list(
   const directory = deps.directory.current();
   villageOf(directory, query.village, 'query.village');
   const full = canSeeFull(directory, principal, query.village);
-  const opinions = (await createBoardSource(deps.client).opinions(query.village))
+  const opinions = (await deps.readModel.opinions(query.village))
     .filter((o) => query.status === undefined || o.status === query.status)
     .sort((a, b) => b.submittedAt.localeCompare(a.submittedAt) || a.opinionId.localeCompare(b.opinionId));
   res.json({ opinions: opinions.map((o) => fullView(o, full ? 'full' : 'public')) });
