@@ -1,12 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import {
-  WorkflowExecutionAlreadyStartedError,
-  WorkflowNotFoundError,
-  WorkflowUpdateFailedError,
-  type Client,
-} from '@temporalio/client';
-import { ApplicationFailure } from '@temporalio/common';
-import { z } from 'zod';
+import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Client } from '@temporalio/client';
+import type { z } from 'zod';
 import { chinaDate } from '../../../common/china-date';
 import { roleSatisfies } from '../../../common/engine';
 import { ErrorCode } from '../../../common/errors';
@@ -29,7 +23,7 @@ import { PolicyError } from '../../../procedures/policy';
 import { rolesIn, signedIn } from '../../auth/principal';
 import type { CatalogPort } from '../../catalog-port';
 import type { DirectoryPort } from '../../../common/directory';
-import { ApiError } from '../../errors';
+import { ApiError, workflowRefusal } from '../../errors';
 import { callerScope, keyReused, scopedKey } from '../../idempotency';
 import type { RouteInput } from '../../route';
 import { redactText } from '../../../common/redact';
@@ -49,29 +43,6 @@ export interface MatterDeps {
 }
 
 type Input<P = unknown, Q = unknown, B = unknown> = RouteInput<P, Q, B>;
-
-const REFUSAL_STATUS: Record<string, number> = {
-  [ErrorCode.StepNotActive]: 409,
-  [ErrorCode.ActionNotAllowed]: 409,
-  [ErrorCode.Suspended]: 409,
-  [ErrorCode.Ended]: 409,
-  [ErrorCode.RoleNotAllowed]: 403,
-  [ErrorCode.Recused]: 403,
-  [ErrorCode.InvalidData]: 422,
-  [ErrorCode.ReasonRequired]: 422,
-  [ErrorCode.NoSuchObjection]: 422,
-  [ErrorCode.LinkRequired]: 422,
-};
-
-function isErrorCode(value: string): value is ErrorCode {
-  return (Object.values(ErrorCode) as string[]).includes(value);
-}
-
-function detailsOf(failure: ApplicationFailure): { field?: string; message: string }[] {
-  const [first] = failure.details ?? [];
-  const parsed = z.array(z.object({ field: z.string().optional(), message: z.string() })).safeParse(first);
-  return parsed.success ? parsed.data : [];
-}
 
 function notFound(id: string): ApiError {
   return new ApiError(404, ErrorCode.NotFound, `No matter ${id} / 未找到该事项`);
@@ -348,13 +319,7 @@ export async function actOnMatter(
       res.json(applied ? answer(applied) : throwEnded(now));
       return;
     }
-    if (err instanceof WorkflowUpdateFailedError && err.cause instanceof ApplicationFailure) {
-      const code = err.cause.type ?? '';
-      if (isErrorCode(code) && REFUSAL_STATUS[code] !== undefined) {
-        throw new ApiError(REFUSAL_STATUS[code], code, err.cause.message, detailsOf(err.cause));
-      }
-    }
-    throw err;
+    throw workflowRefusal(err) ?? err;
   }
 }
 

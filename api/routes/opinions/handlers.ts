@@ -6,6 +6,7 @@ import type { Role } from '../../../common/graph';
 import {
   publicOpinion,
   type OpinionActor,
+  OpinionActorRoleSchema,
   type OpinionActorRole,
   type OpinionDeadlines,
   type OpinionState,
@@ -50,7 +51,7 @@ export interface OpinionDeps {
 type Input<P, Q, B> = RouteInput<P, Q, B>;
 
 /** The roles that act on opinions, in the order they are chosen: the chair, then (after a time limit) the town. */
-const ACTING: OpinionActorRole[] = ['supervisor-chair', 'town-official'];
+const ACTING: readonly OpinionActorRole[] = OpinionActorRoleSchema.options;
 
 function villageOf(directory: Directory, village: string, field: string) {
   const found = directory.villages.find((v) => v.id === village);
