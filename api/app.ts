@@ -1,5 +1,6 @@
 import type { Client } from '@temporalio/client';
 import { parseConfig, type TrustProxy } from '../common/config';
+import type { AttachmentStorePort } from '../common/attachments';
 import type { NoticeStorePort } from '../common/monthly-notice';
 import type { OpinionDeadlines } from '../common/opinion';
 import cookieParser from 'cookie-parser';
@@ -12,11 +13,12 @@ import { authenticate } from './auth/middleware';
 import { limitJsonDepth } from './body';
 import type { SessionConfig } from './auth/session';
 import type { CatalogPort } from './catalog-port';
+import type { DirectoryPort } from '../common/directory';
 import { temporalDeadline } from './deadline';
-import type { DirectoryPort } from './directory/port';
 import { errorHandler, notFoundHandler } from './errors';
 import { cachedReadiness, checkReadiness, type Readiness } from './readiness';
 import { mountRoutes, type RouteDef } from './route';
+import { attachmentRoutes } from './routes/attachments/routes';
 import { noSourceMaps, noStore, sameOriginWrites } from './security';
 import { authRoutes } from './routes/auth/routes';
 import { docRoutes } from './routes/docs/routes';
@@ -48,12 +50,14 @@ export interface AppDeps {
   trustProxy?: TrustProxy;
   /** every call of a request to Temporal ends by then (default: TEMPORAL_CALL_TIMEOUT_MS) */
   temporalDeadlineMs?: number;
-  /** 三务公开: where the monthly notices are kept (activities/notice-store.ts); absent → 503 */
+  /** 三务公开: where the monthly notices are kept (stores/notices.ts); absent → 503 */
   notices?: NoticeStorePort;
   /** 民意直通车: the time limits in force on a day (policy file); absent → submissions answer 503 */
   opinionDeadlines?: (date: string, town?: string) => OpinionDeadlines;
   /** rate and size limits of opinion submissions (defaults in routes/opinions/routes.ts) */
   opinionLimits?: Partial<OpinionLimits>;
+  /** minutes, invoices, photos (stores/attachments.ts); absent → uploads answer 503 */
+  attachments?: AttachmentStorePort;
 }
 
 /** What an app built without a configuration uses: the documented defaults of common/config.ts. */
@@ -80,7 +84,7 @@ export function apiRoutes(deps: AppDeps): RouteDef[] {
     ...villageRoutes(directory),
     ...procedureRoutes(deps.catalog),
     ...procedureVersionRoutes(deps.catalog),
-    ...matterRoutes({ client, taskQueue, catalog: deps.catalog, directory, now }),
+    ...matterRoutes({ client, taskQueue, catalog: deps.catalog, directory, now, keySecret: deps.session.secret }),
     ...recordRoutes({ client, catalog: deps.catalog, directory, now }),
     ...pingRoutes({ client, taskQueue }),
     ...opinionRoutes({
@@ -94,6 +98,7 @@ export function apiRoutes(deps: AppDeps): RouteDef[] {
     }),
     ...noticeRoutes({ client, directory, now, ...(deps.notices ? { notices: deps.notices } : {}) }),
     ...reportRoutes({ client, directory, now }),
+    ...attachmentRoutes({ directory, now, ...(deps.attachments ? { store: deps.attachments } : {}) }),
   ];
 }
 

@@ -17,7 +17,7 @@ export const ErrorCode = {
   UnknownProcedure: 'UNKNOWN_PROCEDURE',
   /** the procedure file does not compile, or no policy is in force, today */
   ProcedureUnavailable: 'PROCEDURE_UNAVAILABLE',
-  // refusals of an action by the workflow's validator (common/engine.ts ActionErrorCode)
+  // refusals of an action by the workflow's validator (common/engine/types.ts ActionErrorCode)
   StepNotActive: 'STEP_NOT_ACTIVE',
   ActionNotAllowed: 'ACTION_NOT_ALLOWED',
   RoleNotAllowed: 'ROLE_NOT_ALLOWED',
@@ -41,6 +41,8 @@ export const ErrorCode = {
   RateLimited: 'RATE_LIMITED',
   /** a state-changing request from a page of another site (Origin / Referer) (403) */
   ForeignOrigin: 'FOREIGN_ORIGIN',
+  /** the Idempotency-Key was used before, by the same caller, with a different request (422) */
+  IdempotencyKeyReused: 'IDEMPOTENCY_KEY_REUSED',
   /** a part of the service this deployment has not configured (e.g. the notice store) */
   NotConfigured: 'NOT_CONFIGURED',
 } as const;

@@ -4,7 +4,7 @@ import { ErrorCode } from '../../../common/errors';
 import type { LoginLimits } from '../../auth/login-limits';
 import { SESSION_COOKIE, signSession, type SessionConfig } from '../../auth/session';
 import { verifyPassword } from '../../directory/passwords';
-import type { DirectoryPort } from '../../directory/port';
+import type { DirectoryPort } from '../../../common/directory';
 import { ApiError } from '../../errors';
 import type { RouteInput } from '../../route';
 import type { LoginSchema } from './schemas';

@@ -4,7 +4,7 @@ import { ErrorCode } from '../../../common/errors';
 import { stateQuery, type MatterView } from '../../../common/matter';
 import { headOf, verifyChain } from '../../../common/record-chain';
 import type { CatalogPort } from '../../catalog-port';
-import type { DirectoryPort } from '../../directory/port';
+import type { DirectoryPort } from '../../../common/directory';
 import { ApiError } from '../../errors';
 import { readableView } from './public-view';
 import type { RouteInput } from '../../route';

@@ -5,7 +5,7 @@ import { createBoardSource } from '../../../common/board-source';
 import { MATTER_WORKFLOW, stateQuery, type MatterView } from '../../../common/matter';
 import { OpinionActorRoleSchema, opinionRefusal, type OpinionState } from '../../../common/opinion';
 import { rolesIn, signedIn, villagesOf, type Principal } from '../../auth/principal';
-import type { DirectoryPort } from '../../directory/port';
+import type { DirectoryPort } from '../../../common/directory';
 import type { RouteInput } from '../../route';
 import type { OpinionTask, Task } from './schemas';
 

@@ -3,7 +3,7 @@ import type { z } from 'zod';
 import { createBoardSource } from '../../../common/board-source';
 import { ErrorCode } from '../../../common/errors';
 import type { MonthlyNotice, NoticeStorePort } from '../../../common/monthly-notice';
-import type { DirectoryPort } from '../../directory/port';
+import type { DirectoryPort } from '../../../common/directory';
 import { ApiError } from '../../errors';
 import { escapeHtml, printablePage, table, yuan } from '../../html';
 import type { RouteInput } from '../../route';
@@ -13,7 +13,7 @@ export interface NoticeDeps {
   client: Client;
   directory: DirectoryPort;
   now: () => Date;
-  /** where the monthly notices are kept (activities/notice-store.ts); absent → 503 */
+  /** where the monthly notices are kept (stores/notices.ts); absent → 503 */
   notices?: NoticeStorePort;
 }
 

@@ -10,7 +10,7 @@ import {
 import { createBoardSource } from '../../../common/board-source';
 import { chinaDate } from '../../../common/china-date';
 import { ErrorCode } from '../../../common/errors';
-import type { DirectoryPort } from '../../directory/port';
+import type { DirectoryPort } from '../../../common/directory';
 import { ApiError } from '../../errors';
 import { escapeHtml, printablePage, table } from '../../html';
 import type { RouteInput } from '../../route';
