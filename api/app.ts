@@ -9,6 +9,7 @@ import helmet from 'helmet';
 import type { Logger } from 'pino';
 import { pinoHttp } from 'pino-http';
 import { authenticate } from './auth/middleware';
+import { limitJsonDepth } from './body';
 import type { SessionConfig } from './auth/session';
 import type { CatalogPort } from './catalog-port';
 import type { DirectoryPort } from '../common/directory';
@@ -17,6 +18,7 @@ import { errorHandler, notFoundHandler } from './errors';
 import { cachedReadiness, checkReadiness, type Readiness } from './readiness';
 import { mountRoutes, type RouteDef } from './route';
 import { attachmentRoutes } from './routes/attachments/routes';
+import { noSourceMaps, noStore, sameOriginWrites } from './security';
 import { authRoutes } from './routes/auth/routes';
 import { docRoutes } from './routes/docs/routes';
 import { healthRouter } from './routes/health/router';
@@ -125,7 +127,9 @@ export function createApp(deps: AppDeps): Express {
   const routes = apiRoutes(deps);
   const docs = docRoutes(() => routes);
   const api = express.Router();
-  api.use(express.json({ limit: '100kb' }));
+  api.use(noStore);
+  api.use(sameOriginWrites);
+  api.use(express.json({ limit: '100kb', verify: limitJsonDepth() }));
   api.use(cookieParser());
   api.use(authenticate({ secret: deps.session.secret, directory: deps.directory }));
   api.use(temporalDeadline(deps.temporal.client, deps.temporalDeadlineMs ?? DEFAULTS.temporal.callTimeoutMs));
@@ -134,6 +138,7 @@ export function createApp(deps: AppDeps): Express {
   api.use(notFoundHandler);
   app.use('/api', api);
 
+  app.use(noSourceMaps);
   if (deps.uiDir) app.use(express.static(deps.uiDir, { index: 'index.html', maxAge: '1h' }));
   app.use(notFoundHandler);
   app.use(errorHandler(deps.logger));

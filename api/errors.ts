@@ -44,12 +44,56 @@ const bodyParserErrors: Record<string, { status: number; code: ErrorCode; messag
     code: ErrorCode.UnsupportedMediaType,
     message: 'Unsupported content encoding / 不支持的编码',
   },
+  'entity.too.deep': {
+    status: 400,
+    code: ErrorCode.MalformedJson,
+    message: 'Request body is nested too deeply / 请求体嵌套层数过多',
+  },
   'charset.unsupported': {
     status: 415,
     code: ErrorCode.UnsupportedMediaType,
     message: 'Unsupported charset / 不支持的字符集',
   },
 };
+
+/**
+ * Other errors of express and its parsers that carry a 4xx status (http-errors): a malformed `%`
+ * escape in the path (the router's URIError), a body that does not decode as its Content-Encoding
+ * says. The request is wrong, so it is told so in the one shape; their own messages stay out.
+ */
+function clientError(err: unknown): { status: number; code: ErrorCode; message: string; field: string } | undefined {
+  if (typeof err !== 'object' || err === null) return undefined;
+  const status = 'status' in err ? err.status : 'statusCode' in err ? err.statusCode : undefined;
+  if (typeof status !== 'number' || status < 400 || status > 499) return undefined;
+  if (err instanceof URIError) {
+    return {
+      status: 400,
+      code: ErrorCode.InvalidRequest,
+      message: 'The path has a malformed % escape / 请求路径中的 % 编码无效',
+      field: 'path',
+    };
+  }
+  if (status === 413)
+    return {
+      status,
+      code: ErrorCode.PayloadTooLarge,
+      message: 'Request body is too large / 请求体过大',
+      field: 'body',
+    };
+  if (status === 415)
+    return {
+      status,
+      code: ErrorCode.UnsupportedMediaType,
+      message: 'Unsupported request body / 不支持的请求体格式',
+      field: 'body',
+    };
+  return {
+    status,
+    code: ErrorCode.InvalidRequest,
+    message: 'The request body could not be read (Content-Encoding, Content-Length?) / 无法读取请求体',
+    field: 'body',
+  };
+}
 
 function bodyParserType(err: unknown): string | undefined {
   if (typeof err === 'object' && err !== null && 'type' in err && typeof err.type === 'string') return err.type;
@@ -115,6 +159,11 @@ export function toErrorResponse(err: unknown): { status: number; body: ErrorBody
         },
       },
     };
+  }
+  const client = clientError(err);
+  if (client) {
+    const { status, code, message, field } = client;
+    return { status, body: { error: { code, message, details: [{ field, message }] } } };
   }
   const unavailable = temporalUnavailable(err);
   if (unavailable) {

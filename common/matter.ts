@@ -2,10 +2,10 @@ import { defineQuery, defineUpdate } from '@temporalio/workflow';
 import { z } from 'zod';
 import type { Actor, MatterState, MeetingRecord, Notice, Objection, RecordEntry, SplitWarning } from './engine';
 import { canonicalJson } from './canonical-json';
-import { sha256Hex, type ChainLinks } from './record-chain';
+import { sha256Hex, type ChainLinks, type LeafProof } from './record-chain';
 import { RoleSchema, type ProcedureGraph, type Role, type StepKind } from './graph';
 
-/** Contract of the `matter` workflow: input, the `act` update, the `state` query. */
+/** Contract of the `matter` workflow: input, the `act` update, the `state` and `engine-state` queries. */
 
 export const MATTER_WORKFLOW = 'matter';
 
@@ -17,6 +17,8 @@ export interface MatterInput {
   initiator: Actor;
   /** verified links (e.g. to the completed major decision) */
   links?: string[];
+  /** secret seed of the record's salts (common/record-chain.ts), random from the API */
+  recordSeed?: string;
   /** continue-as-new carries the state; a fresh run has none */
   carried?: MatterState;
   /** Results of recent update ids, carried across continue-as-new (idempotency). */
@@ -107,13 +109,16 @@ export interface MatterView {
   objections: Objection[];
   notices: Notice[];
   /**
-   * The record, every entry linked to the one before (common/record-chain.ts). In the public view
-   * an entry that held personal data is masked and marked `redacted` (common/redact.ts).
+   * The record, every entry linked to the one before (common/record-chain.ts). A committed entry
+   * carries its `salt` in the full view; in the public view an entry that held personal data hides
+   * those values, carries their digests (`proof`) and is marked `redacted` (common/redact.ts).
    */
-  record: (RecordEntry & ChainLinks & { redacted?: true })[];
+  record: (RecordEntry & ChainLinks & { salt?: string; redacted?: true; proof?: LeafProof })[];
 }
 
 export const actUpdate = defineUpdate<ActResult, [ActRequest]>('act');
 export const stateQuery = defineQuery<MatterView>('state');
+/** The engine's own state of a matter, whole: what the replay guard compares (test/fixtures/histories). */
+export const engineStateQuery = defineQuery<MatterState>('engine-state');
 /** An applied update id: its result and the fingerprint of its request (null: not applied, or forgotten). */
 export const appliedUpdateQuery = defineQuery<AppliedUpdate | null, [string]>('appliedUpdate');

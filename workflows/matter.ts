@@ -8,6 +8,7 @@ import {
   proxyActivities,
   setHandler,
   upsertSearchAttributes,
+  uuid4,
   workflowInfo,
 } from '@temporalio/workflow';
 import type { Activities } from '../activities';
@@ -18,6 +19,7 @@ import {
   startMatter,
   timersToSchedule,
   validateAction,
+  type MatterRules,
   type MatterState,
 } from '../common/engine';
 import {
@@ -25,6 +27,7 @@ import {
   actRequestFingerprint,
   actUpdate,
   appliedUpdateQuery,
+  engineStateQuery,
   stateQuery,
   type ActRequest,
   type ActResult,
@@ -50,6 +53,22 @@ function recent(applied: Record<string, AppliedUpdate>): Record<string, AppliedU
 
 /** Patch id of the open-opinion hold on disclosures. */
 export const OPINIONS_PATCH = 'opinions-hold-disclosures';
+/** Patch id of record values committed one by one (common/record-chain.ts), so redaction keeps proof. */
+export const RECORD_COMMITMENTS_PATCH = 'record-commitments';
+/** Patch id of periods in calendar days counted as 民法典 Arts. 201–203 count them (activities/calendar.ts). */
+export const CIVIL_CODE_DAYS_PATCH = 'civil-code-days';
+
+/**
+ * The rules this run of a matter follows (common/engine/types.ts MatterRules). Each is behind its
+ * patch: replaying a matter recorded before it gives the older rule, as it ran.
+ */
+function rulesInForce(input: MatterInput): MatterRules | undefined {
+  const rules: MatterRules = {};
+  // the seed stays in the workflow: the public sees digests, members see each entry's salt
+  if (patched(RECORD_COMMITMENTS_PATCH)) rules.recordSeed = input.recordSeed ?? `${uuid4()}${uuid4()}`;
+  if (patched(CIVIL_CODE_DAYS_PATCH)) rules.civilCodeDays = true;
+  return Object.keys(rules).length > 0 ? rules : undefined;
+}
 
 /** Well below the server's 2,000 updates per run and its history limits. */
 const DEFAULT_LIMITS = { updatesPerRun: 500, historyEvents: 10_000 };
@@ -61,19 +80,22 @@ const DEFAULT_LIMITS = { updatesPerRun: 500, historyEvents: 10_000 };
  */
 export async function matter(input: MatterInput): Promise<{ outcome: string | undefined }> {
   const { graph } = input;
-  let state: MatterState =
-    input.carried ??
-    startMatter(
-      graph,
-      {
-        matterId: input.matterId,
-        village: input.village,
-        title: input.title,
-        initiator: input.initiator,
-        links: input.links ?? [],
-      },
-      Date.now(),
-    );
+  const rules = rulesInForce(input);
+  let state: MatterState = input.carried
+    ? // a state carried from a run before a rule gets it now; its own rules (its seed) stay
+      { ...input.carried, ...(rules ? { rules: { ...rules, ...input.carried.rules } } : {}) }
+    : startMatter(
+        graph,
+        {
+          matterId: input.matterId,
+          village: input.village,
+          title: input.title,
+          initiator: input.initiator,
+          links: input.links ?? [],
+          ...(rules ? { rules } : {}),
+        },
+        Date.now(),
+      );
   let updatesThisRun = 0;
   const limits = { ...DEFAULT_LIMITS, ...input.limits };
   // The server dedupes update ids within one run only; results of recent ids travel across
@@ -88,6 +110,7 @@ export async function matter(input: MatterInput): Promise<{ outcome: string | un
   };
 
   setHandler(stateQuery, () => viewOf(graph, state));
+  setHandler(engineStateQuery, () => state);
   setHandler(appliedUpdateQuery, (updateId) => applied[updateId] ?? null);
   setHandler(
     actUpdate,

@@ -38,6 +38,9 @@ export class CompileContext {
   readonly elements: El[] = [];
   readonly sequenceFlows: El[] = [];
   readonly byId = new Map<string, El>();
+  readonly flowsById = new Map<string, El>();
+  /** host step id → its boundary events */
+  readonly boundaries = new Map<string, El[]>();
   readonly incoming = new Map<string, string[]>();
   readonly outgoing = new Map<string, string[]>();
   readonly flowEnds = new Map<string, { source: string; target: string }>();
@@ -83,7 +86,7 @@ export class CompileContext {
   }
 
   conditionText(flowId: string): string | undefined {
-    const flow = this.sequenceFlows.find((f) => idOf(f) === flowId);
+    const flow = this.flowsById.get(flowId);
     const condition = flow ? child(flow, 'conditionExpression') : undefined;
     return condition ? text(condition, 'body') : undefined;
   }

@@ -8,7 +8,7 @@ import type { El } from './moddle';
 export function checkFeel(ctx: CompileContext, flow: El, source: string): { ok: boolean; test?: ConditionTest } {
   let tree: ReturnType<typeof parseExpression>;
   try {
-    tree = parseExpression(source, feelContext(ctx), undefined);
+    tree = parseExpression(source, feelContext(ctx, source), undefined);
   } catch (error) {
     ctx.problems.at(flow, 'feel-syntax', `FEEL condition "${source}" does not parse: ${String(error)}`);
     return { ok: false };
@@ -37,14 +37,20 @@ export function checkFeel(ctx: CompileContext, flow: El, source: string): { ok: 
   return ok ? { ok, test: equalityTest(tree.topNode, source) } : { ok };
 }
 
-function feelContext(ctx: CompileContext): Record<string, unknown> {
-  // The parser needs the names in scope to read multi-word and dotted names the way the engine will.
+/**
+ * The names in scope, for the parser to read multi-word and dotted names the way the engine will.
+ * Only the steps the text mentions: feelin's parser works through its whole context on every parse,
+ * so the full context made compile time quadratic in the number of steps.
+ */
+function feelContext(ctx: CompileContext, source: string): Record<string, unknown> {
   const context: Record<string, unknown> = {
     policy: ctx.policyValues,
     matter: { village: null, procedure: null },
   };
-  for (const [name, step] of ctx.steps)
-    context[name] = Object.fromEntries([...step.outputs.keys()].map((k) => [k, null]));
+  for (const name of source.match(/[A-Za-z_][A-Za-z0-9_]*/g) ?? []) {
+    const step = ctx.steps.get(name);
+    if (step) context[name] = Object.fromEntries([...step.outputs.keys()].map((k) => [k, null]));
+  }
   return context;
 }
 

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { canonicalJson } from '../../common/canonical-json';
 import { ProcedureGraphSchema, type ProcedureGraph } from '../../common/graph';
+import { drawnElements } from './diagram';
 import { findProcess, parseDefinitions } from './parse';
 import { CompileError, Problems } from './problems';
 import { compileProcess } from './process';
@@ -34,7 +35,7 @@ export async function compileProcedure(input: CompileInput): Promise<ProcedureGr
   const definitions = await parseDefinitions(input.bpmn, problems);
   const process = findProcess(definitions, problems);
   if (!process) throw new CompileError(problems.list);
-  const compiled = compileProcess(process, input.policyValues, problems);
+  const compiled = compileProcess(process, input.policyValues, problems, drawnElements(definitions));
   if (problems.list.length > 0 || !compiled) throw new CompileError(problems.list);
   const policy = Object.fromEntries(compiled.policyKeys.sort().map((key) => [key, input.policyValues[key]]));
   return ProcedureGraphSchema.parse({

@@ -48,6 +48,13 @@ export const COMPILE_RULES = [
   'gateway-not-exhaustive',
   'bad-link',
   'bad-split',
+  'unsafe-parallel',
+  'join-waits-forever',
+  'token-left-behind',
+  'cannot-end',
+  'gateway-loop',
+  'too-complex',
+  'missing-diagram',
 ] as const;
 export type CompileRule = (typeof COMPILE_RULES)[number];
 

@@ -1,10 +1,12 @@
 import type { Flow, GraphNode } from '../../common/graph';
 import { CompileContext, type Compiled } from './context';
+import { checkDiagram } from './diagram';
 import { checkGateway, compileFlow } from './flows';
 import { compileLink, compileSplit, PROCEDURE_ID } from './link';
 import { text, type El } from './moddle';
 import { compileNode } from './nodes';
 import type { Problems } from './problems';
+import { checkSoundness } from './soundness';
 import { checkStepNames } from './steps';
 import { checkStructure, collectElements, connectFlows } from './structure';
 
@@ -13,6 +15,7 @@ export function compileProcess(
   process: El,
   policyValues: Record<string, unknown>,
   problems: Problems,
+  drawn: Set<string>,
 ): Compiled | undefined {
   const ctx = new CompileContext(process, policyValues, problems);
   const id = text(process, 'id') ?? '';
@@ -38,7 +41,10 @@ export function compileProcess(
   const startEvent = checkStructure(ctx);
   const link = compileLink(ctx, nodes);
   const split = compileSplit(ctx, nodes);
+  checkDiagram(ctx, drawn);
   if (startEvent === undefined) return undefined;
+  // Only a graph without other problems: a broken node would make the token game report nonsense.
+  if (problems.list.length === 0) checkSoundness(nodes, flows, startEvent, problems);
   return {
     id,
     name,

@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import {
   WorkflowExecutionAlreadyStartedError,
   WorkflowNotFoundError,
@@ -180,6 +180,7 @@ export async function startMatter(
     title: body.title,
     initiator: { userId: user.id, role, name: user.name },
     links,
+    recordSeed: randomBytes(32).toString('hex'),
   };
   try {
     await deps.client.workflow.start(MATTER_WORKFLOW, {
