@@ -5,7 +5,7 @@ import { DefaultLogger, bundleWorkflowCode } from '@temporalio/worker';
 import { startDevServer, type DevServer } from '../scripts/dev-server';
 import { freePort } from '../scripts/ports';
 import { ensureTemporalCli } from '../scripts/temporal-cli';
-import { workflowsPath } from '../worker/create-worker';
+import { workflowBundleOptions } from '../worker/create-worker';
 import { ensureChromium, runIncludesBrowserTests } from './helpers/chromium';
 import { TEST_ENV } from './helpers/test-env';
 
@@ -44,7 +44,7 @@ export default async function globalSetup(globalConfig: { testPathPattern?: stri
   });
   globalThis.__TEMPORAL_DEV_SERVER__ = server;
 
-  const { code } = await bundleWorkflowCode({ workflowsPath: workflowsPath(), logger: new DefaultLogger('WARN') });
+  const { code } = await bundleWorkflowCode({ ...workflowBundleOptions(), logger: new DefaultLogger('WARN') });
   const bundlePath = path.join(dir, 'workflow-bundle.js');
   writeFileSync(bundlePath, code);
 
