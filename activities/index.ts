@@ -2,7 +2,7 @@ import type { Client } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import type { PingResult } from '../common/ping';
 import type { Duration } from '../common/graph';
-import { createReadModel } from '../api/read-model';
+import { createReadModel } from '../stores/read-model';
 import {
   composeMonthlyNotice,
   monthRange,

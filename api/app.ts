@@ -16,7 +16,7 @@ import type { CatalogPort } from './catalog-port';
 import type { DirectoryPort } from '../common/directory';
 import { temporalDeadline } from './deadline';
 import { errorHandler, notFoundHandler } from './errors';
-import { createReadModel } from './read-model';
+import { createReadModel } from '../stores/read-model';
 import { cachedReadiness, checkReadiness, type Readiness } from './readiness';
 import { mountRoutes, type RouteDef } from './route';
 import { attachmentRoutes } from './routes/attachments/routes';

@@ -3,7 +3,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import type { Logger } from 'pino';
 import { z } from 'zod';
-import { ERROR_STATUS, ErrorCode, isErrorCode, type ErrorBody, type ErrorDetail } from '../common/errors';
+import { CodedError, ERROR_STATUS, ErrorCode, isErrorCode, type ErrorBody, type ErrorDetail } from '../common/errors';
 
 export class ApiError extends Error {
   constructor(
@@ -160,7 +160,12 @@ const UNAVAILABLE_MESSAGES: Partial<Record<ErrorCode, string>> = {
 };
 
 export function toErrorResponse(err: unknown): { status: number; body: ErrorBody } {
-  const known = err instanceof ApiError ? err : workflowRefusal(err);
+  const known =
+    err instanceof ApiError
+      ? err
+      : err instanceof CodedError
+        ? new ApiError(ERROR_STATUS[err.code], err.code, err.message, err.details)
+        : workflowRefusal(err);
   if (known) {
     return {
       status: known.status,

@@ -98,3 +98,18 @@ export interface ErrorDetail {
 export interface ErrorBody {
   error: { code: ErrorCode; message: string; details: ErrorDetail[] };
 }
+
+/**
+ * A refusal raised below the API (a store, an adapter) with one of the codes above: the API's one
+ * error mapper answers it with the code's status, so such layers need not import the API.
+ */
+export class CodedError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly details: { field: string; message: string }[] = [],
+  ) {
+    super(message);
+    this.name = 'CodedError';
+  }
+}

@@ -28,7 +28,7 @@ import { callerScope, keyReused, scopedKey } from '../../idempotency';
 import type { RouteInput } from '../../route';
 import { redactText } from '../../../common/redact';
 import { readableView } from './public-view';
-import { matterFilters, type MatterRow, type ReadModel } from '../../read-model';
+import { matterFilters, type MatterRow, type ReadModel } from '../../../stores/read-model';
 import type { ActionBodySchema, ListMattersQuerySchema, MatterSummary, StartMatterSchema } from './schemas';
 
 export interface MatterDeps {

@@ -2,7 +2,7 @@ import type { z } from 'zod';
 import { headOf, verifyChain } from '../../../common/record-chain';
 import type { CatalogPort } from '../../catalog-port';
 import type { DirectoryPort } from '../../../common/directory';
-import type { ReadModel } from '../../read-model';
+import type { ReadModel } from '../../../stores/read-model';
 import { stateOf } from './handlers';
 import { readableView } from './public-view';
 import type { RouteInput } from '../../route';

@@ -5,7 +5,7 @@ import { objectionActions, type MatterSummary } from '../../../common/matter-sum
 import { OpinionActorRoleSchema, opinionRefusal, type OpinionState } from '../../../common/opinion';
 import { rolesIn, signedIn, villagesOf, type Principal } from '../../auth/principal';
 import type { DirectoryPort } from '../../../common/directory';
-import { matterFilters, rolesServed, type ReadModel } from '../../read-model';
+import { matterFilters, rolesServed, type ReadModel } from '../../../stores/read-model';
 import type { RouteInput } from '../../route';
 import type { MyTasksQuerySchema, OpinionTask, Task } from './schemas';
 

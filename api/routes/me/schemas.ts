@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { LabelSchema } from '../../../common/graph';
 import { OpinionStatusSchema } from '../../../common/opinion';
-import { UnreadSchema } from '../../read-model/schemas';
+import { UnreadSchema } from '../../../stores/read-model/schemas';
 import { UserViewSchema } from '../auth/schemas';
 
 export const TaskSchema = z.object({

@@ -4,7 +4,7 @@ import type { MonthlyNotice, NoticeStorePort } from '../../../common/monthly-not
 import type { DirectoryPort } from '../../../common/directory';
 import { ApiError } from '../../errors';
 import { escapeHtml, printablePage, qrFigure, siteOrigin, table, yuan } from '../../html';
-import { matterFilters, type ReadModel } from '../../read-model';
+import { matterFilters, type ReadModel } from '../../../stores/read-model';
 import type { RouteInput } from '../../route';
 import type { NoticeParamsSchema, NoticesQuerySchema } from './schemas';
 

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { LabelSchema } from '../../../common/graph';
 import { MonthSchema } from '../../../common/monthly-notice';
-import { UnreadSchema } from '../../read-model/schemas';
+import { UnreadSchema } from '../../../stores/read-model/schemas';
 import { VillageIdSchema } from '../matters/schemas';
 
 export const NoticesQuerySchema = z.object({ village: VillageIdSchema });

@@ -16,7 +16,7 @@ import { rolesIn, signedIn, type Principal } from '../../auth/principal';
 import type { Directory, DirectoryPort } from '../../../common/directory';
 import { ApiError } from '../../errors';
 import { callerScope, keyReused, scopedKey } from '../../idempotency';
-import type { ReadModel } from '../../read-model';
+import type { ReadModel } from '../../../stores/read-model';
 import type { RouteInput } from '../../route';
 import type {
   AcknowledgeBodySchema,

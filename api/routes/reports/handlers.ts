@@ -11,7 +11,7 @@ import { ErrorCode } from '../../../common/errors';
 import type { DirectoryPort } from '../../../common/directory';
 import { ApiError } from '../../errors';
 import { escapeHtml, printablePage, table } from '../../html';
-import { matterFilters, type ReadModel } from '../../read-model';
+import { matterFilters, type ReadModel } from '../../../stores/read-model';
 import type { RouteInput } from '../../route';
 import type { OverdueQuerySchema, YearlyQuerySchema } from './schemas';
 

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { LabelSchema, RoleSchema } from '../../../common/graph';
-import { UnreadSchema } from '../../read-model/schemas';
+import { UnreadSchema } from '../../../stores/read-model/schemas';
 import { VillageIdSchema } from '../matters/schemas';
 
 export const OverdueQuerySchema = z.object({ village: VillageIdSchema });

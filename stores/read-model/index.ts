@@ -7,9 +7,8 @@ import { MATTER_WORKFLOW, stateQuery, type MatterResult, type MatterView } from 
 import { SUMMARY_MEMO, SUMMARY_VERSION, type MatterSummary } from '../../common/matter-summary';
 import { OPINION_WORKFLOW, opinionQuery, type OpinionState } from '../../common/opinion';
 import { MatterSearchAttributes as A, OpinionSearchAttributes } from '../../common/search-attributes';
-import { ErrorCode } from '../../common/errors';
+import { CodedError, ErrorCode } from '../../common/errors';
 import { where } from '../../common/visibility-query';
-import { ApiError } from '../errors';
 
 /**
  * The read path (issue 12). Lists answer from the visibility rows the workflows publish (search
@@ -98,7 +97,7 @@ function tokenOf(query: string, cursor: string): Uint8Array {
   const [encoded = '', sum] = cursor.split('.');
   const token = Buffer.from(encoded, 'base64url');
   if (token.length === 0 || sum !== check(query, token)) {
-    throw new ApiError(400, ErrorCode.InvalidRequest, 'Invalid cursor / 翻页标记无效', [
+    throw new CodedError(ErrorCode.InvalidRequest, 'Invalid cursor / 翻页标记无效', [
       { field: 'query.cursor', message: 'not the nextCursor of an earlier page of this list' },
     ]);
   }
