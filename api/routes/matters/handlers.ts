@@ -68,7 +68,7 @@ export async function stateOf(readModel: ReadModel, id: string): Promise<MatterV
  * else the first of theirs the step allows. When none fits, their first role goes to the workflow,
  * whose validator refuses it with the rule it breaks.
  */
-export function actingRole(
+export function matterActingRole(
   held: Role[],
   allowed: Role[],
   requested: Role | undefined,
@@ -99,7 +99,7 @@ export function actingRole(
  */
 export function startingRole(held: Role[], graph: ProcedureGraph, requested: Role | undefined, village: string): Role {
   const starters = startRoles(graph);
-  const role = actingRole(held, starters, requested, village);
+  const role = matterActingRole(held, starters, requested, village);
   if (!starters.some((r) => roleSatisfies(role, r))) {
     throw new ApiError(
       403,
@@ -284,7 +284,7 @@ export async function actOnMatter(
   const village = await deps.readModel.villageOf(params.id);
   if (village === undefined) throw notFound(params.id);
   const held = rolesIn(deps.directory.current(), user, village);
-  const role = actingRole(held, [], body.role, village);
+  const role = matterActingRole(held, [], body.role, village);
   const request: ActRequest = {
     step: body.step,
     action: body.action,
