@@ -1,7 +1,7 @@
 import { rolesIn, type Principal } from '../../api/auth/principal';
 import { DISTRICT_ROLES, TOWN_ROLES, type Directory } from '../../common/directory';
 import { ApiError } from '../../api/errors';
-import { matterActingRole, startingRole, startRoles } from '../../api/routes/matters/handlers';
+import { matterActingRole, startingRole, startRoles } from '../../api/routes/matters/service';
 import {
   actionsFor,
   applyEvent,
