@@ -1,5 +1,5 @@
 import type { Client } from '@temporalio/client';
-import { parseConfig } from '../common/config';
+import { parseConfig, type TrustProxy } from '../common/config';
 import type { AttachmentStorePort } from '../common/attachments';
 import type { NoticeStorePort } from '../common/monthly-notice';
 import type { OpinionDeadlines } from '../common/opinion';
@@ -8,6 +8,7 @@ import express, { type Express } from 'express';
 import helmet from 'helmet';
 import type { Logger } from 'pino';
 import { pinoHttp } from 'pino-http';
+import { LoginLimits } from './auth/login-limits';
 import { authenticate } from './auth/middleware';
 import { limitJsonDepth } from './body';
 import type { SessionConfig } from './auth/session';
@@ -46,6 +47,8 @@ export interface AppDeps {
   readiness?: () => Promise<Readiness>;
   /** how /readyz asks Temporal (default: READINESS_TIMEOUT_MS, READINESS_CACHE_MS) */
   readinessTiming?: { timeoutMs: number; cacheMs: number };
+  /** express's `trust proxy` (TRUST_PROXY): which hops' X-Forwarded-* to believe; default none */
+  trustProxy?: TrustProxy;
   /** every call of a request to Temporal ends by then (default: TEMPORAL_CALL_TIMEOUT_MS) */
   temporalDeadlineMs?: number;
   /** 三务公开: where the monthly notices are kept (stores/notices.ts); absent → 503 */
@@ -58,6 +61,9 @@ export interface AppDeps {
   attachments?: AttachmentStorePort;
 }
 
+/** What an app built without a configuration uses: the documented defaults of common/config.ts. */
+const DEFAULTS = parseConfig({});
+
 /** Every route of /api, declared once: mounted from this list and documented from it. */
 export function apiRoutes(deps: AppDeps): RouteDef[] {
   const now = deps.now ?? (() => new Date());
@@ -65,7 +71,17 @@ export function apiRoutes(deps: AppDeps): RouteDef[] {
   const { directory } = deps;
   const readModel = createReadModel(client);
   return [
-    ...authRoutes({ directory, session: deps.session, now }),
+    ...authRoutes({
+      directory,
+      session: deps.session,
+      now,
+      limits: new LoginLimits({
+        freeFailures: deps.session.loginAttempts,
+        windowMs: deps.session.loginWindowMs,
+        maxWaitMs: deps.session.loginMaxWaitMs ?? DEFAULTS.session.loginMaxWaitSeconds * 1000,
+        addressFailures: deps.session.loginAddressFailures ?? DEFAULTS.session.loginAddressFailures,
+      }),
+    }),
     ...meRoutes({ readModel, directory, now }),
     ...villageRoutes(directory),
     ...procedureRoutes(deps.catalog),
@@ -97,13 +113,12 @@ export function apiRoutes(deps: AppDeps): RouteDef[] {
   ];
 }
 
-/** What an app built without a configuration uses: the documented defaults of common/config.ts. */
-const DEFAULTS = parseConfig({});
-
 /** Builds the HTTP app without listening, so tests drive it in-process with supertest. */
 export function createApp(deps: AppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
+  // Behind a balancer the client's address is in X-Forwarded-For: trusted only as TRUST_PROXY says.
+  app.set('trust proxy', deps.trustProxy ?? DEFAULTS.trustProxy);
   app.use(
     helmet({
       // Village offices often serve the pages over plain http on their LAN (http://192.168.x.y:3000):
