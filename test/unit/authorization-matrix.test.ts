@@ -1,7 +1,7 @@
 import { rolesIn, type Principal } from '../../api/auth/principal';
 import { DISTRICT_ROLES, TOWN_ROLES, type Directory } from '../../common/directory';
 import { ApiError } from '../../api/errors';
-import { actingRole, startingRole, startRoles } from '../../api/routes/matters/handlers';
+import { matterActingRole, startingRole, startRoles } from '../../api/routes/matters/service';
 import {
   actionsFor,
   applyEvent,
@@ -18,7 +18,7 @@ import { meetingRecord } from '../helpers/meeting';
 /**
  * Who may act, walked exhaustively: every role (and nobody signed in), in the matter's own
  * village and in another one, against every step and action of every procedure. Each cell goes
- * through the two layers a real request meets — the API's scope check (`rolesIn` + `actingRole`)
+ * through the two layers a real request meets — the API's scope check (`rolesIn` + `matterActingRole`)
  * and the workflow validator (`validateAction`) — and is compared with an oracle written from
  * domain.md: the roles the flowchart names for the step, where secretary and director count as
  * committee members and the chair as a supervisor; a meeting record is witnessed by a supervisor;
@@ -128,7 +128,7 @@ function authorized(
   if (!principal) return false; // the route answers 401 before anything else
   let role: Role;
   try {
-    role = actingRole(rolesIn(directory, principal, OWN), allowed, undefined, OWN);
+    role = matterActingRole(rolesIn(directory, principal, OWN), allowed, undefined, OWN);
   } catch (err) {
     if (err instanceof ApiError && AUTH_REFUSALS.has(err.code)) return false;
     throw err;

@@ -1,270 +1,34 @@
-import { randomBytes, randomUUID } from 'node:crypto';
-import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Client } from '@temporalio/client';
 import type { z } from 'zod';
-import { chinaDate } from '../../../common/china-date';
-import { roleSatisfies } from '../../../common/engine';
-import { ErrorCode } from '../../../common/errors';
-import type { ProcedureGraph, Role } from '../../../common/graph';
-import {
-  MATTER_WORKFLOW,
-  actRequestFingerprint,
-  actUpdate,
-  appliedUpdateQuery,
-  type ActRequest,
-  type ActResult,
-  type MatterInput,
-  type MatterView,
-} from '../../../common/matter';
-import { canonicalJson } from '../../../common/canonical-json';
-import { sha256Hex } from '../../../common/record-chain';
-import { MatterSearchAttributes } from '../../../common/search-attributes';
-import { CompileError } from '../../../procedures/compiler';
-import { PolicyError } from '../../../procedures/policy';
-import { rolesIn, signedIn } from '../../auth/principal';
-import type { CatalogPort } from '../../catalog-port';
-import type { DirectoryPort } from '../../../common/directory';
-import { ApiError, workflowRefusal } from '../../errors';
-import { callerScope, keyReused, scopedKey } from '../../idempotency';
+import { signedIn, type Principal } from '../../auth/principal';
+import { callerScope } from '../../idempotency';
 import type { RouteInput } from '../../route';
-import { redactText } from '../../../common/redact';
-import { readableView } from './public-view';
-import { matterFilters, type MatterRow, type ReadModel } from '../../../stores/read-model';
-import type { ActionBodySchema, ListMattersQuerySchema, MatterSummary, StartMatterSchema } from './schemas';
+import type { ActionBodySchema, ListMattersQuerySchema, StartMatterSchema } from './schemas';
+import { actOn, createMatter, listPage, pinnedBpmn, readMatter, type CallerKey, type MatterDeps } from './service';
 
-export interface MatterDeps {
-  client: Client;
-  readModel: ReadModel;
-  taskQueue: string;
-  catalog: CatalogPort;
-  directory: DirectoryPort;
-  now: () => Date;
-  /** the server's secret: ids derived from an Idempotency-Key are keyed with it and the caller */
-  keySecret: Uint8Array;
-}
+/** The matters resource over HTTP: each handler reads its request and answers; the rules live in ./service.ts. */
 
 type Input<P = unknown, Q = unknown, B = unknown> = RouteInput<P, Q, B>;
 
-function notFound(id: string): ApiError {
-  return new ApiError(404, ErrorCode.NotFound, `No matter ${id} / 未找到该事项`);
-}
-
-function throwEnded(view: MatterView): never {
-  throw new ApiError(
-    409,
-    ErrorCode.Ended,
-    `The matter has ended (${view.outcome ?? ''}); nothing more can be done on it / 该事项已办结（${view.outcome ?? ''}），不能再办理`,
-  );
-}
-
-/** A running matter by its query; a closed one from its final view, without replaying it. */
-export async function stateOf(readModel: ReadModel, id: string): Promise<MatterView> {
-  const view = await readModel.view(id);
-  if (!view) throw notFound(id);
-  return view;
-}
-
-/**
- * In which role the signed-in user acts in `village`: the one they name (it must be theirs there),
- * else the first of theirs the step allows. When none fits, their first role goes to the workflow,
- * whose validator refuses it with the rule it breaks.
- */
-export function actingRole(
-  held: Role[],
-  allowed: Role[],
-  requested: Role | undefined,
-  village: string,
-  field = 'body.role',
-): Role {
-  if (held.length === 0) {
-    throw new ApiError(403, ErrorCode.OutOfScope, `You hold no role in village ${village} / 您在该村没有职务`);
-  }
-  if (requested !== undefined) {
-    if (!held.includes(requested)) {
-      throw new ApiError(
-        403,
-        ErrorCode.RoleNotHeld,
-        `You do not hold the role ${requested} in village ${village} / 您在该村不担任此职务`,
-        [{ field, message: `held here: ${held.join(', ')}` }],
-      );
-    }
-    return requested;
-  }
-  const fitting = held.find((h) => allowed.some((a) => roleSatisfies(h, a)));
-  return fitting ?? (held[0] as Role);
-}
-
-/**
- * In which role a user starts a matter of `graph` in `village`: one of theirs there that the first
- * step allows (the villagers' committee starts matters; a supervisor or an official does not).
- */
-export function startingRole(held: Role[], graph: ProcedureGraph, requested: Role | undefined, village: string): Role {
-  const starters = startRoles(graph);
-  const role = actingRole(held, starters, requested, village);
-  if (!starters.some((r) => roleSatisfies(role, r))) {
-    throw new ApiError(
-      403,
-      ErrorCode.RoleNotAllowed,
-      `role ${role} may not start a ${graph.id} (allowed: ${starters.join(', ')}) / 该职务不能发起此类事项`,
-      [{ field: 'body.role', message: `allowed: ${starters.join(', ')}` }],
-    );
-  }
-  return role;
-}
-
-/** The roles of the steps a matter starts with: who may start one. */
-export function startRoles(graph: ProcedureGraph): Role[] {
-  const start = graph.nodes[graph.startEvent];
-  const roles = (start?.outgoing ?? []).flatMap((flowId) => {
-    const target = graph.nodes[graph.flows[flowId]?.target ?? ''];
-    return target?.type === 'userTask' ? target.step.roles : [];
-  });
-  return [...new Set(roles)];
+function callerKey(idempotencyKey: string | undefined, principal: Principal | undefined, req: Input['req']) {
+  return idempotencyKey === undefined
+    ? undefined
+    : ({ key: idempotencyKey, scope: callerScope(principal, req) } satisfies CallerKey);
 }
 
 export async function startMatter(
   deps: MatterDeps,
   { body, idempotencyKey, principal, req, res }: Input<unknown, unknown, z.infer<typeof StartMatterSchema>>,
 ): Promise<void> {
-  const user = signedIn(principal);
-  const directory = deps.directory.current();
-  const village = directory.villages.find((v) => v.id === body.village);
-  if (!village) {
-    throw new ApiError(404, ErrorCode.NotFound, `No village ${body.village} / 没有该村`, [
-      { field: 'body.village', message: 'unknown village' },
-    ]);
-  }
-  const procedure = await currentProcedure(deps.catalog, body.procedureId, chinaDate(deps.now()), village.town);
-  if (!procedure) {
-    throw new ApiError(404, ErrorCode.UnknownProcedure, `No procedure ${body.procedureId} / 没有该流程`, [
-      { field: 'body.procedureId', message: 'unknown procedure' },
-    ]);
-  }
-  const role = startingRole(rolesIn(directory, user, village.id), procedure.graph, body.role, village.id);
-  const links = await verifiedLinks(deps, procedure.graph, body);
-  // The key is the caller's: another user's same key is another matter (api/idempotency.ts).
-  const matterId = `matter-${idempotencyKey ? scopedKey(deps.keySecret, 'matter', callerScope(principal, req), idempotencyKey) : randomUUID()}`;
-  const request = sha256Hex(canonicalJson({ ...body, role }));
-  const input: MatterInput = {
-    graph: procedure.graph,
-    matterId,
-    village: village.id,
-    title: body.title,
-    initiator: { userId: user.id, role, name: user.name },
-    links,
-    recordSeed: randomBytes(32).toString('hex'),
-  };
-  try {
-    await deps.client.workflow.start(MATTER_WORKFLOW, {
-      taskQueue: deps.taskQueue,
-      workflowId: matterId,
-      args: [input],
-      // The key is the workflow id: a retried request finds the matter it already started.
-      workflowIdConflictPolicy: 'USE_EXISTING',
-      workflowIdReusePolicy: 'REJECT_DUPLICATE',
-      // Lists show the title without asking every matter for its state; `request` says which
-      // request the key stood for.
-      memo: { title: body.title, startedAt: deps.now().toISOString(), request },
-      typedSearchAttributes: [
-        { key: MatterSearchAttributes.village, value: village.id },
-        { key: MatterSearchAttributes.procedure, value: procedure.graph.id },
-        { key: MatterSearchAttributes.status, value: 'running' },
-        ...(links.length > 0 ? [{ key: MatterSearchAttributes.links, value: links }] : []),
-      ],
-    });
-  } catch (err) {
-    if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
-  }
-  if (idempotencyKey !== undefined) {
-    // A resent start finds the matter its key started; a start with other content is refused.
-    const found = await deps.client.workflow.getHandle(matterId).describe();
-    if (found.memo?.request !== request) throw keyReused('start of a matter');
-  }
-  res
-    .status(201)
-    .location(`/api/matters/${matterId}`)
-    .json({ id: matterId, procedure: { id: procedure.graph.id, version: procedure.graph.version } });
-}
-
-/** A file that does not compile, or a day with no policy in force, refuses new matters; running ones go on. */
-async function currentProcedure(catalog: CatalogPort, id: string, date: string, town: string) {
-  try {
-    return await catalog.current(id, date, town);
-  } catch (err) {
-    if (err instanceof CompileError || err instanceof PolicyError) {
-      throw new ApiError(409, ErrorCode.ProcedureUnavailable, `${id} cannot start new matters today: ${err.message}`);
-    }
-    throw err;
-  }
-}
-
-function linkRefused(message: string, index?: number): ApiError {
-  return new ApiError(422, ErrorCode.LinkInvalid, message, [
-    { field: index === undefined ? 'body.links' : `body.links.${index}`, message },
-  ]);
-}
-
-/**
- * Above the procedure's threshold a matter must rest on a completed matter of the linked
- * procedure (a major decision) of the same village; checked here because the validator inside
- * the workflow cannot read other workflows.
- */
-async function verifiedLinks(
-  deps: MatterDeps,
-  graph: ProcedureGraph,
-  body: z.infer<typeof StartMatterSchema>,
-): Promise<string[]> {
-  const links = [...new Set(body.links ?? [])];
-  const rule = graph.link;
-  if (!rule) {
-    if (links.length > 0) throw linkRefused(`${graph.id} does not link to other matters`);
-    return [];
-  }
-  if (body.amount !== undefined && body.amount > rule.above && links.length === 0) {
-    throw new ApiError(
-      422,
-      ErrorCode.LinkRequired,
-      `Above ${rule.above} yuan a ${graph.id} must link a completed ${rule.procedure} of village ${body.village} / 超过 ${rule.above} 元须关联本村已办结的重大事项决策`,
-      [{ field: 'body.links', message: `amount ${body.amount} is above ${rule.above}` }],
-    );
-  }
-  for (const [index, id] of links.entries()) {
-    const linked = await deps.readModel.view(id);
-    if (!linked) throw linkRefused(`linked matter ${id} does not exist`, index);
-    if (linked.procedure.id !== rule.procedure)
-      throw linkRefused(`linked matter ${id} is not a ${rule.procedure}`, index);
-    if (linked.village !== body.village) {
-      throw linkRefused(`linked matter ${id} belongs to village ${linked.village}, not ${body.village}`, index);
-    }
-    if (linked.status !== 'ended' || linked.outcome !== 'completed') {
-      throw linkRefused(
-        `linked matter ${id} is not completed (${linked.status}${linked.outcome ? `: ${linked.outcome}` : ''})`,
-        index,
-      );
-    }
-  }
-  return links;
+  const started = await createMatter(deps, signedIn(principal), body, callerKey(idempotencyKey, principal, req));
+  res.status(201).location(`/api/matters/${started.id}`).json(started);
 }
 
 export async function getMatter(deps: MatterDeps, { params, principal, res }: Input<{ id: string }>): Promise<void> {
-  // Matters that link to this one (a decision lists the projects and payments resting on it).
-  const [full, linkedFrom] = await Promise.all([
-    stateOf(deps.readModel, params.id),
-    deps.readModel.ids([matterFilters.linksTo(params.id)]),
-  ]);
-  const { view, access } = await readableView(deps, full, principal);
-  res.json({ ...view, access, linkedFrom });
+  res.json(await readMatter(deps, params.id, principal));
 }
 
 export async function getMatterBpmn(deps: MatterDeps, { params, res }: Input<{ id: string }>): Promise<void> {
-  const view = await stateOf(deps.readModel, params.id);
-  const pinned = await deps.catalog.get(view.procedure.id, view.procedure.version);
-  if (!pinned)
-    throw new ApiError(
-      404,
-      ErrorCode.NotFound,
-      `Version ${view.procedure.version} of ${view.procedure.id} is not in the catalog`,
-    );
-  res.type('application/xml').send(pinned.bpmn);
+  res.type('application/xml').send(await pinnedBpmn(deps, params.id));
 }
 
 export async function actOnMatter(
@@ -278,91 +42,17 @@ export async function actOnMatter(
     res,
   }: Input<{ id: string }, unknown, z.infer<typeof ActionBodySchema>>,
 ): Promise<void> {
-  const user = signedIn(principal);
-  // No query of the matter first: its village is read once (describe) and kept; the workflow's
-  // validator picks, among the roles the user holds there, the one the step allows.
-  const village = await deps.readModel.villageOf(params.id);
-  if (village === undefined) throw notFound(params.id);
-  const held = rolesIn(deps.directory.current(), user, village);
-  const role = actingRole(held, [], body.role, village);
-  const request: ActRequest = {
-    step: body.step,
-    action: body.action,
-    ...(body.data !== undefined ? { data: body.data } : {}),
-    ...(body.comment !== undefined ? { comment: body.comment } : {}),
-    // The name lets the validator recuse a payee or counterparty recorded by name.
-    actor: { userId: user.id, role, name: user.name },
-    ...(body.role === undefined ? { roles: held } : {}),
-  };
-  // The update id is derived from the caller's key: the same request sent twice is applied once,
-  // and another caller's same key is another update.
-  const updateId = idempotencyKey
-    ? scopedKey(deps.keySecret, `act:${params.id}`, callerScope(principal, req), idempotencyKey)
-    : randomUUID();
-  const handle = deps.client.workflow.getHandle(params.id);
-  const fingerprint = actRequestFingerprint(request);
-  // Temporal answers a known update id with its first result whatever the arguments; that result
-  // names the request it answered, which tells a resend (its first result) from a reused key (422).
-  const answer = ({ request: answered, ...result }: ActResult): ActResult => {
-    if (idempotencyKey !== undefined && answered !== undefined && answered !== fingerprint) throw keyReused('action');
-    return result;
-  };
-  try {
-    res.json(answer(await handle.executeUpdate(actUpdate, { args: [request], updateId })));
-  } catch (err) {
-    if (err instanceof WorkflowNotFoundError) {
-      // The workflow of an ended matter has closed: that is a conflict, not a missing matter; a
-      // resend of the action that ended it still gets its result (a rare path: the query replays).
-      const now = await stateOf(deps.readModel, params.id);
-      if (now.status !== 'ended') throw notFound(params.id);
-      const applied = idempotencyKey === undefined ? null : await handle.query(appliedUpdateQuery, updateId);
-      res.json(applied ? answer(applied) : throwEnded(now));
-      return;
-    }
-    throw workflowRefusal(err) ?? err;
-  }
+  const key = callerKey(idempotencyKey, principal, req);
+  res.json(await actOn(deps, params.id, signedIn(principal), body, key));
 }
-
-const STATUS_PREFIX = /^(running|suspended|ended)(?::(.*))?$/;
 
 /**
  * Public list of matters from the read model, a page at a time in the visibility store's own order
- * (running first, newest first; then closed, latest closed first): SQLite visibility cannot sort,
- * and its page token makes each page cost one page, however many matters there are.
+ * (running first, newest first; then closed, latest closed first).
  */
 export async function listMatters(
   deps: MatterDeps,
   { query, res }: Input<unknown, z.infer<typeof ListMattersQuerySchema>>,
 ): Promise<void> {
-  const filters = [
-    ...(query.village ? [matterFilters.village(query.village)] : []),
-    ...(query.procedure ? [matterFilters.procedure(query.procedure)] : []),
-    ...(query.status ? [matterFilters.status(query.status)] : []),
-  ];
-  const page = await deps.readModel.page(filters, query.limit, query.cursor);
-  res.json({ matters: page.items.map(listItem), ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}) });
-}
-
-/** A row of the list: the published summary, or (older matters) the search attributes and the memo's title. */
-export function listItem({ id, info, summary }: MatterRow): MatterSummary {
-  const attrs = info.typedSearchAttributes;
-  const statusMatch = STATUS_PREFIX.exec(attrs.get(MatterSearchAttributes.status) ?? '');
-  const status = summary?.status ?? ((statusMatch?.[1] ?? 'running') as MatterSummary['status']);
-  const outcome = summary ? summary.outcome : statusMatch?.[2] || undefined;
-  const title = summary?.title ?? info.memo?.title;
-  const startedAt = summary?.startedAt ?? info.memo?.startedAt;
-  const amount = summary ? summary.amount : attrs.get(MatterSearchAttributes.amount);
-  return {
-    id,
-    village: summary?.village ?? attrs.get(MatterSearchAttributes.village) ?? '',
-    procedure: { id: summary?.procedure.id ?? attrs.get(MatterSearchAttributes.procedure) ?? '' },
-    // The list is public: a title may carry a phone or ID number; the matter page shows members the rest.
-    title: typeof title === 'string' ? redactText(title) : '',
-    status,
-    ...(outcome ? { outcome } : {}),
-    activeSteps: summary ? summary.activeSteps.map((s) => s.id) : (attrs.get(MatterSearchAttributes.activeSteps) ?? []),
-    ...(amount !== undefined ? { amount } : {}),
-    startedAt: typeof startedAt === 'string' ? startedAt : info.startTime.toISOString(),
-    ...(info.closeTime ? { closedAt: info.closeTime.toISOString() } : {}),
-  };
+  res.json(await listPage(deps, query));
 }

@@ -3,7 +3,7 @@ import { headOf, verifyChain } from '../../../common/record-chain';
 import type { CatalogPort } from '../../catalog-port';
 import type { DirectoryPort } from '../../../common/directory';
 import type { ReadModel } from '../../../stores/read-model';
-import { stateOf } from './handlers';
+import { stateOf } from './service';
 import { readableView } from './public-view';
 import type { RouteInput } from '../../route';
 import type { RecordExport, VerifyRecordBodySchema } from './record-schemas';

@@ -1,6 +1,7 @@
 import type { RouteDef } from '../../route';
 import { defineRoute } from '../../route';
-import { actOnMatter, getMatter, getMatterBpmn, listMatters, startMatter, type MatterDeps } from './handlers';
+import { actOnMatter, getMatter, getMatterBpmn, listMatters, startMatter } from './handlers';
+import type { MatterDeps } from './service';
 import {
   ActionBodySchema,
   ActResultSchema,

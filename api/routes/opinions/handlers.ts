@@ -175,7 +175,7 @@ export async function list(
 }
 
 /** The role the signed-in user acts in on this opinion: the chair, or the town's official. */
-function actingRole(directory: Directory, principal: Principal, village: string): OpinionActorRole {
+function opinionActingRole(directory: Directory, principal: Principal, village: string): OpinionActorRole {
   const held = rolesIn(directory, principal, village);
   const role = ACTING.find((r) => held.includes(r));
   if (!role) {
@@ -203,7 +203,7 @@ async function actOnOpinion(
 ): Promise<OpinionState> {
   const user = signedIn(principal);
   const current = await readOpinion(deps.client, opinionId);
-  const actor = { userId: user.id, role: actingRole(deps.directory.current(), user, current.village) };
+  const actor = { userId: user.id, role: opinionActingRole(deps.directory.current(), user, current.village) };
   // the update id is the caller's key, scoped to them (api/idempotency.ts)
   const updateId =
     idempotencyKey === undefined
