@@ -90,20 +90,40 @@ const EXPECTED: Record<string, Expected[]> = {
       'compute',
       'bpmn:scriptTask',
       'unsupported-element',
-      'not in the supported BPMN subset (see procedures/README.md)',
+      'not in the supported BPMN subset: use a serviceTask with mp:action: the system runs named actions, not scripts',
     ],
   ],
   'unsupported-element--message-event': [
-    ['wait', 'bpmn:intermediateCatchEvent', 'unsupported-element', 'bpmn:messageEventDefinition is not supported here'],
+    [
+      'wait',
+      'bpmn:intermediateCatchEvent',
+      'unsupported-element',
+      'bpmn:messageEventDefinition is not supported here: a userTask records what arrives; a serviceTask with mp:action sends a notice',
+    ],
   ],
   'unsupported-element--pool': [
-    ['pool', 'bpmn:collaboration', 'unsupported-element', 'not in the supported BPMN subset (one process, no pools)'],
+    [
+      'pool',
+      'bpmn:collaboration',
+      'unsupported-element',
+      'not in the supported BPMN subset: keep one process without pools; lanes may show who acts',
+    ],
   ],
   'unsupported-element--multi-instance': [
-    ['propose', 'bpmn:userTask', 'unsupported-element', 'bpmn:multiInstanceLoopCharacteristics is not supported'],
+    [
+      'propose',
+      'bpmn:userTask',
+      'unsupported-element',
+      'bpmn:multiInstanceLoopCharacteristics is not supported: list the items as fields of one step, or draw one step for each',
+    ],
   ],
   'unsupported-element--timer-start': [
-    ['start', 'bpmn:startEvent', 'unsupported-element', 'bpmn:timerEventDefinition is not supported here'],
+    [
+      'start',
+      'bpmn:startEvent',
+      'unsupported-element',
+      'bpmn:timerEventDefinition is not supported here: a matter starts when someone starts it: wait with a timer after the start',
+    ],
   ],
   'unsupported-timer': [
     [
