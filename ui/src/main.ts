@@ -8,6 +8,7 @@ import { loginPage, startPage, tasksPage } from './pages/member';
 import { opinionPage, trackPage } from './pages/opinion';
 import { errorBox } from './pages/common';
 import { homePage, procedurePage, proceduresPage, villagePage } from './pages/public';
+import { townPage } from './pages/town';
 import type { Me } from './types';
 
 const LANG_KEY = 'xwql.lang';
@@ -147,6 +148,8 @@ async function route(): Promise<void> {
         return await homePage(ctx, main);
       case 'village':
         return await villagePage(ctx, main, r.id);
+      case 'town':
+        return await townPage(ctx, main, r.id);
       case 'procedures':
         return await proceduresPage(ctx, main);
       case 'procedure':

@@ -2,6 +2,7 @@
 export type Route =
   | { page: 'home' }
   | { page: 'village'; id: string }
+  | { page: 'town'; id: string }
   | { page: 'procedures' }
   | { page: 'procedure'; id: string }
   | { page: 'matter'; id: string }
@@ -30,6 +31,7 @@ export function parseRoute(hash: string): Route {
   const id = second === undefined ? undefined : decode(second);
   if (first === undefined) return { page: 'home' };
   if (first === 'villages' && id) return { page: 'village', id };
+  if (first === 'towns' && id) return { page: 'town', id };
   if (first === 'procedures' && second === undefined) return { page: 'procedures' };
   if (first === 'procedures' && id) return { page: 'procedure', id };
   if (first === 'matters' && id) return { page: 'matter', id };
@@ -58,6 +60,8 @@ export function href(route: Route): string {
       return '#/';
     case 'village':
       return `#/villages/${encodeURIComponent(route.id)}`;
+    case 'town':
+      return `#/towns/${encodeURIComponent(route.id)}`;
     case 'procedures':
       return '#/procedures';
     case 'procedure':

@@ -144,3 +144,8 @@ export function matterTitleLink(lang: Lang, id: string): HTMLElement {
   });
   return link;
 }
+
+/** Said on every page of a practice village (演练村), so nobody mistakes it for a real one. */
+export function practiceBanner(lang: Lang): HTMLElement {
+  return h('p', { class: 'practice-banner', role: 'note', 'data-practice': '' }, t(lang, 'practiceBanner'));
+}

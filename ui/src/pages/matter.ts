@@ -28,7 +28,17 @@ import { noticeWindows } from '../logic/notices';
 import { rulesOf } from '../logic/quorum';
 import { href } from '../logic/route';
 import type { MatterPageView, ProcedureGraph, Role, Task } from '../types';
-import { describeError, empty, errorBox, loadGraph, loadVillages, matterTitleLink, section, stepName } from './common';
+import {
+  describeError,
+  empty,
+  errorBox,
+  practiceBanner,
+  loadGraph,
+  loadVillages,
+  matterTitleLink,
+  section,
+  stepName,
+} from './common';
 
 const POLL_MS = 2000;
 
@@ -237,6 +247,7 @@ export async function matterPage(ctx: PageContext, main: HTMLElement, id: string
   imported.catch(() => undefined);
   const [graph, places] = await Promise.all([graphLoaded, placesLoaded]);
   const village = places?.villages.find((v) => v.id === view.village);
+  if (village?.practice) main.querySelector('.matter-header')?.prepend(practiceBanner(lang));
   const villageLink = h(
     'a',
     { href: href({ page: 'village', id: view.village }) },

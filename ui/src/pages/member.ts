@@ -72,7 +72,10 @@ export async function tasksPage(ctx: PageContext, main: HTMLElement): Promise<vo
   // Redrawn only when what is waiting changes, so an answer being typed survives the polling.
   let shownOpinions = '';
   const places = await loadVillages().catch(() => undefined);
-  const villageName = (id: string): string => label(lang, places?.villages.find((v) => v.id === id)?.name, id);
+  const villageName = (id: string): string => {
+    const v = places?.villages.find((x) => x.id === id);
+    return `${label(lang, v?.name, id)}${v?.practice ? `（${t(lang, 'practiceTag')}）` : ''}`;
+  };
   const draw = async (): Promise<void> => {
     let tasks: Task[];
     let opinions: OpinionTask[];

@@ -8,7 +8,17 @@ import { href } from '../logic/route';
 import { describeReadiness } from '../status';
 import { answeredOpinions, trackBox } from './opinion';
 import type { CatalogEntry, MatterSummary, ProcedureGraph } from '../types';
-import { durationLabel, empty, errorBox, loadCatalog, loadGraph, loadVillages, section, stepName } from './common';
+import {
+  durationLabel,
+  empty,
+  errorBox,
+  practiceBanner,
+  loadCatalog,
+  loadGraph,
+  loadVillages,
+  section,
+  stepName,
+} from './common';
 
 /** GET /api/notices: the monthly notices (三务公开) and the notices of running matters (一事一公开). */
 interface Board {
@@ -71,12 +81,25 @@ export async function homePage(ctx: PageContext, main: HTMLElement): Promise<voi
         h(
           'div',
           { class: 'town' },
-          h('h3', null, label(lang, towns.find((tw) => tw.id === town)?.name, town)),
+          h(
+            'h3',
+            null,
+            h(
+              'a',
+              { href: href({ page: 'town', id: town }) },
+              label(lang, towns.find((tw) => tw.id === town)?.name, town),
+            ),
+          ),
           h(
             'ul',
             { class: 'village-list' },
             list.map((v) =>
-              h('li', null, h('a', { href: href({ page: 'village', id: v.id }) }, label(lang, v.name, v.id))),
+              h(
+                'li',
+                null,
+                h('a', { href: href({ page: 'village', id: v.id }) }, label(lang, v.name, v.id)),
+                v.practice ? h('span', { class: 'practice-tag' }, t(lang, 'practiceTag')) : null,
+              ),
             ),
           ),
         ),
@@ -147,6 +170,7 @@ export async function villagePage(ctx: PageContext, main: HTMLElement, id: strin
   const village = villages?.villages.find((v) => v.id === id);
   const villageName = village ? label(lang, village.name, id) : id;
   heading.textContent = `${villageName} · ${t(lang, 'boardHeading')}`;
+  if (village?.practice) heading.after(practiceBanner(lang));
   ctx.setTitle(heading.textContent);
 
   let catalog: CatalogEntry[] = [];
