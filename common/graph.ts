@@ -24,6 +24,13 @@ export const STEP_KINDS = ['submit', 'review', 'meeting', 'disclosure', 'record'
 export const StepKindSchema = z.enum(STEP_KINDS);
 export type StepKind = z.infer<typeof StepKindSchema>;
 
+/**
+ * How a matter may end, as an end event's mp:outcome says: a closed set, because the link check,
+ * payments, the board and the monthly notice compare against these words (`stopped` is the
+ * engine's own, when an upheld objection stops a matter).
+ */
+export const END_OUTCOMES = ['completed', 'rejected', 'withdrawn', 'escalated'] as const;
+
 export const LabelSchema = z.object({ zh: z.string().min(1), en: z.string().min(1) });
 export type Label = z.infer<typeof LabelSchema>;
 

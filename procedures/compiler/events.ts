@@ -1,4 +1,5 @@
 import type { CompileContext } from './context';
+import { instead } from './instead';
 import { child, children, xmlName, type El } from './moddle';
 
 /** false when the element carries an event definition outside `allowed` (each is reported). */
@@ -6,12 +7,16 @@ export function onlyEventDefinitions(ctx: CompileContext, el: El, allowed: strin
   const definitions = children(el, 'eventDefinitions');
   const bad = definitions.filter((d) => !allowed.includes(d.$type));
   for (const definition of bad) {
-    ctx.problems.at(el, 'unsupported-element', `${xmlName(definition.$type)} is not supported here`);
+    ctx.problems.at(
+      el,
+      'unsupported-element',
+      `${xmlName(definition.$type)} is not supported here${instead(definition.$type)}`,
+    );
   }
   return bad.length === 0;
 }
 
 export function noLoops(ctx: CompileContext, el: El): void {
   const loop = child(el, 'loopCharacteristics');
-  if (loop) ctx.problems.at(el, 'unsupported-element', `${xmlName(loop.$type)} is not supported`);
+  if (loop) ctx.problems.at(el, 'unsupported-element', `${xmlName(loop.$type)} is not supported${instead(loop.$type)}`);
 }

@@ -1,3 +1,4 @@
+import { END_OUTCOMES } from '../../common/graph';
 import type { CompileContext, NodeBody } from './context';
 import { timer } from './durations';
 import { noLoops, onlyEventDefinitions } from './events';
@@ -21,7 +22,12 @@ export function compileNode(ctx: CompileContext, el: El): NodeBody | undefined {
       onlyEventDefinitions(ctx, el, []);
       const outcome = text(el, 'outcome');
       if (!outcome) ctx.problems.at(el, 'missing-outcome', 'an end event needs mp:outcome (e.g. completed, rejected)');
-      return outcome ? { id, type: 'endEvent', name: ctx.label(el, false), outcome } : undefined;
+      const known = END_OUTCOMES.find((o) => o === outcome);
+      if (outcome && !known) {
+        const message = `mp:outcome ${outcome} is not one of ${END_OUTCOMES.join(', ')}: the board, payments and notices know only these`;
+        ctx.problems.at(el, 'unknown-outcome', message);
+      }
+      return known ? { id, type: 'endEvent', name: ctx.label(el, false), outcome: known } : undefined;
     }
     case 'bpmn:UserTask':
       return compileUserTask(ctx, el);

@@ -1,5 +1,6 @@
 import { BpmnModdle, type ParseWarning } from 'bpmn-moddle';
 import mpDescriptor from '../mp-moddle.json';
+import { instead } from './instead';
 import { children, idOf, isEl, xmlName, type El } from './moddle';
 import { CompileError, DOCUMENT, type Problems } from './problems';
 
@@ -48,6 +49,9 @@ function describeParseFailure(error: unknown): string {
 
 /** Returns true for warnings after which the model is incomplete. */
 function reportWarning(warning: ParseWarning, problems: Problems): boolean {
+  // The text reaches the compiler already decoded (a JS string): a declared encoding other than
+  // UTF-8 changes nothing here and must not hide the file's real problems behind "malformed XML".
+  if (/^unsupported document encoding </.test(warning.message)) return false;
   const element = isEl(warning.element) ? warning.element : undefined;
   const attribute = /^unknown attribute <(.+)>$/.exec(warning.message);
   if (attribute && element) {
@@ -91,7 +95,7 @@ export function findProcess(definitions: El, problems: Problems): El | undefined
   const processes: El[] = [];
   for (const root of children(definitions, 'rootElements')) {
     if (root.$type === 'bpmn:Process') processes.push(root);
-    else problems.at(root, 'unsupported-element', 'not in the supported BPMN subset (one process, no pools)');
+    else problems.at(root, 'unsupported-element', `not in the supported BPMN subset${instead(root.$type)}`);
   }
   if (processes.length !== 1) {
     problems.add(

@@ -1,4 +1,5 @@
 import type { CompileContext } from './context';
+import { instead } from './instead';
 import { child, children, idOf, xmlName, type El } from './moddle';
 
 const NODE_TYPES = new Set([
@@ -23,7 +24,7 @@ export function collectElements(ctx: CompileContext): void {
       continue;
     }
     if (!NODE_TYPES.has(el.$type)) {
-      ctx.problems.at(el, 'unsupported-element', 'not in the supported BPMN subset (see procedures/README.md)');
+      ctx.problems.at(el, 'unsupported-element', `not in the supported BPMN subset${instead(el.$type)}`);
       if (DATA_TYPES.has(el.$type)) continue;
     }
     // Unsupported flow nodes stay in the graph checks, so one bad element gives one problem.

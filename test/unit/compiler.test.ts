@@ -90,20 +90,40 @@ const EXPECTED: Record<string, Expected[]> = {
       'compute',
       'bpmn:scriptTask',
       'unsupported-element',
-      'not in the supported BPMN subset (see procedures/README.md)',
+      'not in the supported BPMN subset: use a serviceTask with mp:action: the system runs named actions, not scripts',
     ],
   ],
   'unsupported-element--message-event': [
-    ['wait', 'bpmn:intermediateCatchEvent', 'unsupported-element', 'bpmn:messageEventDefinition is not supported here'],
+    [
+      'wait',
+      'bpmn:intermediateCatchEvent',
+      'unsupported-element',
+      'bpmn:messageEventDefinition is not supported here: a userTask records what arrives; a serviceTask with mp:action sends a notice',
+    ],
   ],
   'unsupported-element--pool': [
-    ['pool', 'bpmn:collaboration', 'unsupported-element', 'not in the supported BPMN subset (one process, no pools)'],
+    [
+      'pool',
+      'bpmn:collaboration',
+      'unsupported-element',
+      'not in the supported BPMN subset: keep one process without pools; lanes may show who acts',
+    ],
   ],
   'unsupported-element--multi-instance': [
-    ['propose', 'bpmn:userTask', 'unsupported-element', 'bpmn:multiInstanceLoopCharacteristics is not supported'],
+    [
+      'propose',
+      'bpmn:userTask',
+      'unsupported-element',
+      'bpmn:multiInstanceLoopCharacteristics is not supported: list the items as fields of one step, or draw one step for each',
+    ],
   ],
   'unsupported-element--timer-start': [
-    ['start', 'bpmn:startEvent', 'unsupported-element', 'bpmn:timerEventDefinition is not supported here'],
+    [
+      'start',
+      'bpmn:startEvent',
+      'unsupported-element',
+      'bpmn:timerEventDefinition is not supported here: a matter starts when someone starts it: wait with a timer after the start',
+    ],
   ],
   'unsupported-timer': [
     [
@@ -258,6 +278,22 @@ const EXPECTED: Record<string, Expected[]> = {
       'FEEL condition reads step district-audit, but a path reaches gateway audit-result without completing district-audit: test it on a path through district-audit only, or give the gateway a default flow and read a step every path passes',
     ],
   ],
+  'unknown-outcome': [
+    [
+      'end',
+      'bpmn:endEvent',
+      'unknown-outcome',
+      'mp:outcome complted is not one of completed, rejected, withdrawn, escalated: the board, payments and notices know only these',
+    ],
+  ],
+  'duration-too-long': [
+    [
+      'propose',
+      'bpmn:userTask',
+      'duration-too-long',
+      'mp:deadline is 100000000 workingDays, longer than a year (366 days, 250 workingDays): shorten it',
+    ],
+  ],
   'bad-link': [
     [
       'fixture',
@@ -383,7 +419,7 @@ const EXPECTED: Record<string, Expected[]> = {
       'propose',
       'bpmn:userTask',
       'bad-duration',
-      'mp:deadline "5d" is not a duration: write "<n> <unit>" (seconds, minutes, hours, days, workingDays) or "policy:<key>"',
+      'mp:deadline "5d" is not a duration: write "<n> <unit>" (seconds, minutes, hours, days, workingDays), ISO 8601 such as P3D or PT2H, or "policy:<key>"',
     ],
   ],
   'bad-duration--zero': [
@@ -391,7 +427,7 @@ const EXPECTED: Record<string, Expected[]> = {
       'disclose',
       'bpmn:userTask',
       'bad-duration',
-      'mp:window "0 days" is not a duration: write "<n> <unit>" (seconds, minutes, hours, days, workingDays) or "policy:<key>"',
+      'mp:window "0 days" is not a duration: write "<n> <unit>" (seconds, minutes, hours, days, workingDays), ISO 8601 such as P3D or PT2H, or "policy:<key>"',
     ],
   ],
   'bad-duration--policy-value': [
@@ -758,6 +794,35 @@ describe('compiler: the whole supported subset', () => {
     expect(evaluate(condition, context(20000)).value).toBe(true);
     expect(evaluate(condition, context(5000)).value).toBe(false);
   });
+});
+
+describe('compiler: durations in ISO 8601 too', () => {
+  test.each([
+    ['PT2H', { amount: 2, unit: 'hours' }],
+    ['P3D', { amount: 3, unit: 'days' }],
+    ['P1DT12H', { amount: 36, unit: 'hours' }],
+    ['P2W', { amount: 14, unit: 'days' }],
+    ['PT90S', { amount: 90, unit: 'seconds' }],
+  ])('given mp:deadline="%s", then the step has that deadline', async (iso, expected) => {
+    const bpmn = readFileSync(path.join(BAD, 'duration-too-long.bpmn'), 'utf8').replace('100000000 workingDays', iso);
+
+    const graph = await compileText(bpmn);
+
+    expect(node(graph, 'propose', 'userTask').step.deadline).toEqual(expected);
+  });
+
+  test.each(['P1Y', 'P1M', 'PT', 'P0D', 'P400D', '1e15 days'])(
+    'given mp:deadline="%s", then it is refused',
+    async (raw) => {
+      const bpmn = readFileSync(path.join(BAD, 'duration-too-long.bpmn'), 'utf8').replace('100000000 workingDays', raw);
+
+      const error = await rejection(compileText(bpmn));
+
+      expect(error.problems.map((p) => [p.elementId, p.rule])).toEqual([
+        ['propose', raw === 'P400D' ? 'duration-too-long' : 'bad-duration'],
+      ]);
+    },
+  );
 });
 
 describe('compiler: version', () => {
