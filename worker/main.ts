@@ -40,7 +40,8 @@ async function main(): Promise<void> {
     activityDeps: {
       client,
       // Read when the notices go out, so a village added since start-up is on the board too.
-      villages: () => loadDirectory(directoryFile).villages,
+      // practice villages (演练村) publish no monthly notice
+      villages: () => loadDirectory(directoryFile).villages.filter((v) => !v.practice),
       notices: createNoticeStore(path.resolve(config.dataDir, 'notices')),
     },
     workflowBundle: existsSync(BUILT_BUNDLE) ? { codePath: BUILT_BUNDLE } : undefined,

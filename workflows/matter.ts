@@ -7,10 +7,13 @@ import {
   patched,
   proxyActivities,
   setHandler,
+  upsertMemo,
   upsertSearchAttributes,
+  uuid4,
   workflowInfo,
 } from '@temporalio/workflow';
 import type { Activities } from '../activities';
+import { withActingRole } from '../common/acting-role';
 import {
   applyEvent,
   nextDueTimer,
@@ -18,6 +21,7 @@ import {
   startMatter,
   timersToSchedule,
   validateAction,
+  type MatterRules,
   type MatterState,
 } from '../common/engine';
 import {
@@ -25,12 +29,15 @@ import {
   actRequestFingerprint,
   actUpdate,
   appliedUpdateQuery,
+  engineStateQuery,
   stateQuery,
   type ActRequest,
   type ActResult,
   type AppliedUpdate,
   type MatterInput,
+  type MatterResult,
 } from '../common/matter';
+import { SUMMARY_MEMO, summaryOf, waitingOn } from '../common/matter-summary';
 import { viewOf } from '../common/matter-view';
 import { opinionAnsweredSignal, opinionFiledSignal } from '../common/opinion';
 import { MatterSearchAttributes } from '../common/search-attributes';
@@ -50,6 +57,28 @@ function recent(applied: Record<string, AppliedUpdate>): Record<string, AppliedU
 
 /** Patch id of the open-opinion hold on disclosures. */
 export const OPINIONS_PATCH = 'opinions-hold-disclosures';
+/** Patch id of record values committed one by one (common/record-chain.ts), so redaction keeps proof. */
+export const RECORD_COMMITMENTS_PATCH = 'record-commitments';
+/** Patch id of periods in calendar days counted as 民法典 Arts. 201–203 count them (activities/calendar.ts). */
+export const CIVIL_CODE_DAYS_PATCH = 'civil-code-days';
+
+/**
+ * The rules this run of a matter follows (common/engine/types.ts MatterRules). Each is behind its
+ * patch: replaying a matter recorded before it gives the older rule, as it ran.
+ */
+function rulesInForce(input: MatterInput): MatterRules | undefined {
+  const rules: MatterRules = {};
+  // the seed stays in the workflow: the public sees digests, members see each entry's salt
+  if (patched(RECORD_COMMITMENTS_PATCH)) rules.recordSeed = input.recordSeed ?? `${uuid4()}${uuid4()}`;
+  if (patched(CIVIL_CODE_DAYS_PATCH)) rules.civilCodeDays = true;
+  return Object.keys(rules).length > 0 ? rules : undefined;
+}
+
+/**
+ * Patch id of the read model (issue 12): the summary memo and `MatterWaitingOn` are published, and
+ * only when they change; the final view is the result. Matters recorded before replay as they ran.
+ */
+export const READ_MODEL_PATCH = 'read-model-summary';
 
 /** Well below the server's 2,000 updates per run and its history limits. */
 const DEFAULT_LIMITS = { updatesPerRun: 500, historyEvents: 10_000 };
@@ -59,21 +88,24 @@ const DEFAULT_LIMITS = { updatesPerRun: 500, historyEvents: 10_000 };
  * the `act` update; the validator refuses, without writing to history, what the engine
  * refuses. Timers are workflow timers, so they survive restarts of everything.
  */
-export async function matter(input: MatterInput): Promise<{ outcome: string | undefined }> {
+export async function matter(input: MatterInput): Promise<MatterResult> {
   const { graph } = input;
-  let state: MatterState =
-    input.carried ??
-    startMatter(
-      graph,
-      {
-        matterId: input.matterId,
-        village: input.village,
-        title: input.title,
-        initiator: input.initiator,
-        links: input.links ?? [],
-      },
-      Date.now(),
-    );
+  const rules = rulesInForce(input);
+  let state: MatterState = input.carried
+    ? // a state carried from a run before a rule gets it now; its own rules (its seed) stay
+      { ...input.carried, ...(rules ? { rules: { ...rules, ...input.carried.rules } } : {}) }
+    : startMatter(
+        graph,
+        {
+          matterId: input.matterId,
+          village: input.village,
+          title: input.title,
+          initiator: input.initiator,
+          links: input.links ?? [],
+          ...(rules ? { rules } : {}),
+        },
+        Date.now(),
+      );
   let updatesThisRun = 0;
   const limits = { ...DEFAULT_LIMITS, ...input.limits };
   // The server dedupes update ids within one run only; results of recent ids travel across
@@ -81,24 +113,28 @@ export async function matter(input: MatterInput): Promise<{ outcome: string | un
   const applied: Record<string, AppliedUpdate> = { ...input.appliedUpdates };
   const seen = (): ActResult | undefined => {
     const id = currentUpdateInfo()?.id;
-    const earlier = id === undefined ? undefined : applied[id];
-    if (!earlier) return undefined;
-    const { request: _request, ...result } = earlier;
-    return result;
+    return id === undefined ? undefined : applied[id];
   };
 
   setHandler(stateQuery, () => viewOf(graph, state));
+  setHandler(engineStateQuery, () => state);
   setHandler(appliedUpdateQuery, (updateId) => applied[updateId] ?? null);
   setHandler(
     actUpdate,
     (request): ActResult => {
       const earlier = seen();
       if (earlier) return earlier;
-      state = applyEvent(graph, state, { type: 'act', at: Date.now(), ...request, data: request.data ?? {} });
+      const act = withActingRole(graph, state, request);
+      state = applyEvent(graph, state, { type: 'act', at: Date.now(), ...act, data: act.data ?? {} });
       updatesThisRun += 1;
-      const result = { seq: state.seq, status: state.status, activeSteps: Object.keys(state.active) };
+      const result = {
+        seq: state.seq,
+        status: state.status,
+        activeSteps: Object.keys(state.active),
+        request: actRequestFingerprint(request),
+      };
       const id = currentUpdateInfo()?.id;
-      if (id !== undefined) applied[id] = { ...result, request: actRequestFingerprint(request) };
+      if (id !== undefined) applied[id] = result;
       return result;
     },
     {
@@ -112,12 +148,8 @@ export async function matter(input: MatterInput): Promise<{ outcome: string | un
             nonRetryable: true,
           });
         }
-        const problem = validateAction(graph, state, {
-          type: 'act',
-          at: Date.now(),
-          ...request,
-          data: request.data ?? {},
-        });
+        const act = withActingRole(graph, state, shape.data);
+        const problem = validateAction(graph, state, { type: 'act', at: Date.now(), ...act, data: act.data ?? {} });
         // Non-retryable with a stable code (the type): the API maps it to 403/409/422.
         if (problem)
           throw ApplicationFailure.create({
@@ -144,19 +176,39 @@ export async function matter(input: MatterInput): Promise<{ outcome: string | un
     const payee = graph.split ? state.variables[graph.split.step]?.[graph.split.payeeField] : undefined;
     return typeof payee === 'string' ? [{ key: MatterSearchAttributes.payee, value: payee }] : [];
   };
-  const publish = () =>
-    upsertSearchAttributes([
-      { key: MatterSearchAttributes.village, value: state.village },
-      { key: MatterSearchAttributes.procedure, value: state.procedureId },
-      {
-        key: MatterSearchAttributes.status,
-        value: state.status === 'ended' ? `ended:${state.outcome ?? ''}` : state.status,
-      },
-      { key: MatterSearchAttributes.activeSteps, value: Object.keys(state.active) },
-      ...(state.amount !== undefined ? [{ key: MatterSearchAttributes.amount, value: state.amount }] : []),
-      ...((state.links ?? []).length > 0 ? [{ key: MatterSearchAttributes.links, value: state.links }] : []),
-      ...payeeAttribute(),
-    ]);
+  const attributes = () => [
+    { key: MatterSearchAttributes.village, value: state.village },
+    { key: MatterSearchAttributes.procedure, value: state.procedureId },
+    {
+      key: MatterSearchAttributes.status,
+      value: state.status === 'ended' ? `ended:${state.outcome ?? ''}` : state.status,
+    },
+    { key: MatterSearchAttributes.activeSteps, value: Object.keys(state.active) },
+    ...(state.amount !== undefined ? [{ key: MatterSearchAttributes.amount, value: state.amount }] : []),
+    ...((state.links ?? []).length > 0 ? [{ key: MatterSearchAttributes.links, value: state.links }] : []),
+    ...payeeAttribute(),
+  ];
+  // What was last published in this run (continue-as-new carries memo and attributes over; the new run publishes once).
+  let publishedAttributes = '';
+  let publishedSummary = '';
+  const publish = () => {
+    if (!patched(READ_MODEL_PATCH)) {
+      upsertSearchAttributes(attributes());
+      return;
+    }
+    const summary = summaryOf(graph, state);
+    const pairs = [...attributes(), { key: MatterSearchAttributes.waitingOn, value: waitingOn(summary) }];
+    const attributesNow = JSON.stringify(pairs.map((p) => [p.key.name, p.value]));
+    if (attributesNow !== publishedAttributes) {
+      upsertSearchAttributes(pairs);
+      publishedAttributes = attributesNow;
+    }
+    const summaryNow = JSON.stringify(summary);
+    if (summaryNow !== publishedSummary) {
+      upsertMemo({ [SUMMARY_MEMO]: summary });
+      publishedSummary = summaryNow;
+    }
+  };
 
   while (state.status !== 'ended') {
     for (const timer of timersToSchedule(state)) {
@@ -208,5 +260,5 @@ export async function matter(input: MatterInput): Promise<{ outcome: string | un
   }
   publish();
   await condition(allHandlersFinished);
-  return { outcome: state.outcome };
+  return { outcome: state.outcome, ...(patched(READ_MODEL_PATCH) ? { view: viewOf(graph, state) } : {}) };
 }

@@ -7,8 +7,9 @@ export const edit = {
   addTown(d: Directory, id: string, name: Label): Directory {
     return parseDirectory('directory', { ...d, towns: [...d.towns, { id, name }] });
   },
-  addVillage(d: Directory, id: string, town: string, name: Label): Directory {
-    return parseDirectory('directory', { ...d, villages: [...d.villages, { id, town, name }] });
+  addVillage(d: Directory, id: string, town: string, name: Label, options: { practice?: boolean } = {}): Directory {
+    const village = { id, town, name, ...(options.practice ? { practice: true as const } : {}) };
+    return parseDirectory('directory', { ...d, villages: [...d.villages, village] });
   },
   async addUser(d: Directory, id: string, name: string, password: string, phone?: string): Promise<Directory> {
     if (password.length < 8) throw new DirectoryError('password must be at least 8 characters');

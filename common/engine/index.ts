@@ -23,6 +23,7 @@ export {
   type ActiveStep,
   type Actor,
   type EngineEvent,
+  type MatterRules,
   type MatterState,
   type MatterStatus,
   type MeetingRecord,

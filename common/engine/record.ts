@@ -1,4 +1,4 @@
-import { chainAll, chainEntry, headOf, needsChaining } from '../record-chain';
+import { chainAll, chainEntry, entrySalt, headOf, needsChaining } from '../record-chain';
 import { iso } from './support';
 import type { EngineEvent, MatterState, RecordEntry } from './types';
 
@@ -17,10 +17,12 @@ export function recordedBy(event: Extract<EngineEvent, { type: 'act' }>) {
 export function addRecord(
   state: MatterState,
   at: number,
-  entry: Omit<RecordEntry, 'seq' | 'at' | 'prev' | 'hash'>,
+  entry: Omit<RecordEntry, 'seq' | 'at' | 'prev' | 'hash' | 'salt'>,
 ): void {
   // A state carried from code that kept no chain is linked, in order, before it grows.
   if (needsChaining(state.record)) state.record = chainAll(state.record);
   state.seq += 1;
-  state.record.push(chainEntry({ seq: state.seq, at: iso(at), ...entry }, headOf(state.record)));
+  const seed = state.rules?.recordSeed;
+  const salt = seed === undefined ? undefined : entrySalt(seed, state.seq);
+  state.record.push(chainEntry({ seq: state.seq, at: iso(at), ...entry }, headOf(state.record), salt));
 }

@@ -30,6 +30,7 @@ export function startMatter(graph: ProcedureGraph, input: StartInput, at: number
     openOpinions: {},
     record: [],
     seq: 0,
+    ...(input.rules ? { rules: input.rules } : {}),
   };
   addRecord(state, at, {
     userId: input.initiator.userId,

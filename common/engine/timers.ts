@@ -10,7 +10,10 @@ export function dueAtWithoutCalendar(from: number, duration: Duration): number |
 }
 
 export function addTimer(state: MatterState, timer: Omit<Timer, 'dueAt'>): void {
-  const dueAt = dueAtWithoutCalendar(timer.from, timer.duration);
+  // 民法典 Arts. 201–203: a period in days ends at 24:00 of its last day, rolled past a holiday, so
+  // it needs the calendar too (the workflow asks the calendar activity, activities/calendar.ts).
+  const byCalendar = timer.duration.unit === 'days' && state.rules?.civilCodeDays === true;
+  const dueAt = byCalendar ? undefined : dueAtWithoutCalendar(timer.from, timer.duration);
   state.timers.push(dueAt === undefined ? { ...timer } : { ...timer, dueAt });
 }
 

@@ -54,6 +54,19 @@ export interface RecordEntry {
   prev?: string;
   /** sha256 of this entry's content and `prev` */
   hash?: string;
+  /** committed entries: the salt of this entry's values (common/record-chain.ts); never in the public copy */
+  salt?: string;
+}
+
+/**
+ * Rules that came after some matters had started. The workflow turns them on behind patched(), so a
+ * matter recorded before them replays as it ran; absent means the older rule.
+ */
+export interface MatterRules {
+  /** the record's values are committed one by one, salted from this secret (common/record-chain.ts) */
+  recordSeed?: string;
+  /** periods in calendar days are dated by the calendar (民法典 Arts. 201–203), like working days */
+  civilCodeDays?: boolean;
 }
 
 /** A party the matter names (a payee, bidder or counterparty), as recorded at a step. */
@@ -164,6 +177,7 @@ export interface MatterState {
   opinionHolds?: Record<string, string[]>;
   record: RecordEntry[];
   seq: number;
+  rules?: MatterRules;
 }
 
 export interface SplitWarning {
@@ -182,6 +196,7 @@ export interface StartInput {
   title: string;
   initiator: Actor;
   links?: string[];
+  rules?: MatterRules;
 }
 
 export type EngineEvent =

@@ -8,6 +8,14 @@ export interface StepScope {
   kind: StepKind;
   /** output name → its finite domain as FEEL literals, when it has one */
   outputs: Map<string, string[] | undefined>;
+  /** output name → what a condition may compare it with */
+  types: Map<string, OutputType>;
+}
+
+/** The FEEL type of a step's output, and its values (as FEEL literals) when it is an enum, a decision or an outcome. */
+export interface OutputType {
+  type: 'string' | 'number' | 'boolean';
+  values?: string[];
 }
 
 /** A condition of the shape `step.output = "lit"` (or `!=`), which the exhaustiveness proof can reason about. */
@@ -38,6 +46,9 @@ export class CompileContext {
   readonly elements: El[] = [];
   readonly sequenceFlows: El[] = [];
   readonly byId = new Map<string, El>();
+  readonly flowsById = new Map<string, El>();
+  /** host step id → its boundary events */
+  readonly boundaries = new Map<string, El[]>();
   readonly incoming = new Map<string, string[]>();
   readonly outgoing = new Map<string, string[]>();
   readonly flowEnds = new Map<string, { source: string; target: string }>();
@@ -46,6 +57,10 @@ export class CompileContext {
   readonly brokenSteps = new Set<string>();
   readonly usedPolicy = new Set<string>();
   readonly conditionTests = new Map<string, ConditionTest | undefined>();
+  /** flow id → the step ids its condition reads (checked against the paths to its gateway) */
+  readonly conditionReads = new Map<string, string[]>();
+  /** the file's `expressionLanguage`, when it declares one */
+  expressionLanguage: string | undefined;
 
   constructor(
     readonly process: El,
@@ -83,7 +98,7 @@ export class CompileContext {
   }
 
   conditionText(flowId: string): string | undefined {
-    const flow = this.sequenceFlows.find((f) => idOf(f) === flowId);
+    const flow = this.flowsById.get(flowId);
     const condition = flow ? child(flow, 'conditionExpression') : undefined;
     return condition ? text(condition, 'body') : undefined;
   }

@@ -2,13 +2,15 @@ import { parseExpression } from 'feelin';
 import { feelName } from '../../common/engine';
 import type { CompileContext, ConditionTest } from './context';
 import { equalityTest, insideType, isBuiltin, isCallee, localNames, pathOf, type SyntaxNode } from './feel-syntax';
-import type { El } from './moddle';
+import { checkDialect, checkTypes } from './feel-types';
+import { idOf, type El } from './moddle';
 
 /** Lints a FEEL condition; when clean, also returns its `x = "lit"` shape if it has one (for the exhaustiveness proof). */
 export function checkFeel(ctx: CompileContext, flow: El, source: string): { ok: boolean; test?: ConditionTest } {
+  if (!checkDialect(ctx, flow, source)) return { ok: false };
   let tree: ReturnType<typeof parseExpression>;
   try {
-    tree = parseExpression(source, feelContext(ctx), undefined);
+    tree = parseExpression(source, feelContext(ctx, source), undefined);
   } catch (error) {
     ctx.problems.at(flow, 'feel-syntax', `FEEL condition "${source}" does not parse: ${String(error)}`);
     return { ok: false };
@@ -28,23 +30,34 @@ export function checkFeel(ctx: CompileContext, flow: El, source: string): { ok: 
   }
   const locals = localNames(nodes, source);
   let ok = true;
+  const reads = new Set<string>();
   for (const node of nodes) {
     if (node.name !== 'VariableName' || insideType(node)) continue;
     const name = source.slice(node.from, node.to);
     if (isCallee(node)) ok = checkFunction(ctx, flow, name) && ok;
     else if (!locals.has(name)) ok = checkVariable(ctx, flow, source, name, pathOf(node, source)) && ok;
+    const step = ctx.steps.get(name);
+    if (step && !locals.has(name)) reads.add(step.id);
   }
+  ok = ok && checkTypes(ctx, flow, nodes, source);
+  if (ok) ctx.conditionReads.set(idOf(flow), [...reads]);
   return ok ? { ok, test: equalityTest(tree.topNode, source) } : { ok };
 }
 
-function feelContext(ctx: CompileContext): Record<string, unknown> {
-  // The parser needs the names in scope to read multi-word and dotted names the way the engine will.
+/**
+ * The names in scope, for the parser to read multi-word and dotted names the way the engine will.
+ * Only the steps the text mentions: feelin's parser works through its whole context on every parse,
+ * so the full context made compile time quadratic in the number of steps.
+ */
+function feelContext(ctx: CompileContext, source: string): Record<string, unknown> {
   const context: Record<string, unknown> = {
     policy: ctx.policyValues,
     matter: { village: null, procedure: null },
   };
-  for (const [name, step] of ctx.steps)
-    context[name] = Object.fromEntries([...step.outputs.keys()].map((k) => [k, null]));
+  for (const name of source.match(/[A-Za-z_][A-Za-z0-9_]*/g) ?? []) {
+    const step = ctx.steps.get(name);
+    if (step) context[name] = Object.fromEntries([...step.outputs.keys()].map((k) => [k, null]));
+  }
   return context;
 }
 

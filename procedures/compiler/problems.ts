@@ -45,9 +45,20 @@ export const COMPILE_RULES = [
   'feel-unknown-variable',
   'feel-unknown-function',
   'feel-nondeterministic',
+  'feel-equality',
+  'feel-unknown-value',
+  'feel-type',
+  'feel-step-not-run',
   'gateway-not-exhaustive',
   'bad-link',
   'bad-split',
+  'unsafe-parallel',
+  'join-waits-forever',
+  'token-left-behind',
+  'cannot-end',
+  'gateway-loop',
+  'too-complex',
+  'missing-diagram',
 ] as const;
 export type CompileRule = (typeof COMPILE_RULES)[number];
 

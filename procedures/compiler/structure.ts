@@ -19,6 +19,7 @@ export function collectElements(ctx: CompileContext): void {
   for (const el of children(ctx.process, 'flowElements')) {
     if (el.$type === 'bpmn:SequenceFlow') {
       ctx.sequenceFlows.push(el);
+      ctx.flowsById.set(idOf(el), el);
       continue;
     }
     if (!NODE_TYPES.has(el.$type)) {
@@ -28,6 +29,8 @@ export function collectElements(ctx: CompileContext): void {
     // Unsupported flow nodes stay in the graph checks, so one bad element gives one problem.
     ctx.elements.push(el);
     ctx.byId.set(idOf(el), el);
+    const host = hostOf(el);
+    if (host !== undefined) ctx.boundaries.set(host, [...(ctx.boundaries.get(host) ?? []), el]);
   }
   for (const el of children(ctx.process, 'artifacts')) {
     if (!ALLOWED_ARTIFACTS.has(el.$type)) {
@@ -55,8 +58,8 @@ export function connectFlows(ctx: CompileContext): void {
     if (!ok || !source || !target) continue;
     const flowId = idOf(flow);
     ctx.flowEnds.set(flowId, { source: idOf(source), target: idOf(target) });
-    ctx.outgoing.set(idOf(source), [...ctx.out(idOf(source)), flowId]);
-    ctx.incoming.set(idOf(target), [...ctx.in(idOf(target)), flowId]);
+    push(ctx.outgoing, idOf(source), flowId);
+    push(ctx.incoming, idOf(target), flowId);
   }
 }
 
@@ -93,7 +96,7 @@ export function checkStructure(ctx: CompileContext): string | undefined {
 
   const reached = walk([idOf(start)], (id) => [
     ...ctx.out(id).map((f) => ctx.flowEnds.get(f)?.target),
-    ...ctx.elements.filter((el) => hostOf(el) === id).map(idOf),
+    ...(ctx.boundaries.get(id) ?? []).map(idOf),
   ]);
   const ends = ctx.elements.filter((el) => el.$type === 'bpmn:EndEvent').map(idOf);
   // A step must reach an end through its own flows: leaving only by a timer would strand a completed step.
@@ -111,10 +114,17 @@ function hostOf(el: El): string | undefined {
   return host ? idOf(host) : undefined;
 }
 
+function push(map: Map<string, string[]>, key: string, value: string): void {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
+}
+
 function walk(from: string[], next: (id: string) => (string | undefined)[]): Set<string> {
   const seen = new Set<string>(from);
   const queue = [...from];
-  for (let id = queue.shift(); id !== undefined; id = queue.shift()) {
+  // An index, not shift(): shifting a long array is linear, and the walk would be quadratic.
+  for (let i = 0, id = queue[0]; id !== undefined; i += 1, id = queue[i]) {
     for (const to of next(id)) {
       if (to !== undefined && !seen.has(to)) {
         seen.add(to);

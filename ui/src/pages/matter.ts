@@ -19,14 +19,26 @@ import {
   type Lang,
 } from '../i18n';
 import { daysLeft, disclosedContent, namesOf, stepContents, type StepContent } from '../logic/content';
-import { stepBadge } from '../logic/countdown';
-import { formFor } from '../logic/form-schema';
+import { countdown, durationText, stepBadge } from '../logic/countdown';
+import { stepLines } from '../logic/step-list';
+import { formFor, schemaProblems } from '../logic/form-schema';
 import { markersFor } from '../logic/markers';
+import { answeredOpinions } from './opinion';
 import { noticeWindows } from '../logic/notices';
 import { rulesOf } from '../logic/quorum';
 import { href } from '../logic/route';
 import type { MatterPageView, ProcedureGraph, Role, Task } from '../types';
-import { empty, errorBox, loadGraph, loadVillages, section, stepName } from './common';
+import {
+  describeError,
+  empty,
+  errorBox,
+  practiceBanner,
+  loadGraph,
+  loadVillages,
+  matterTitleLink,
+  section,
+  stepName,
+} from './common';
 
 const POLL_MS = 2000;
 
@@ -34,33 +46,6 @@ function statusText(lang: Lang, view: MatterPageView): string {
   if (view.status === 'ended')
     return `${t(lang, 'statusEnded')}${view.outcome ? ` · ${wordLabel(lang, view.outcome)}` : ''}`;
   return view.status === 'suspended' ? t(lang, 'statusSuspended') : t(lang, 'statusRunning');
-}
-
-/** Linked matters by their title; the id only until the title has been read. */
-function matterLink(lang: Lang, id: string, titles: Map<string, string>): HTMLElement {
-  return h('a', { href: href({ page: 'matter', id }), 'data-matter': id }, titles.get(id) ?? t(lang, 'aMatter'));
-}
-
-/** Reads the titles of the matters this one names (a handful); true when any was new. */
-async function loadTitles(view: MatterPageView, titles: Map<string, string>): Promise<boolean> {
-  const ids = [...new Set([...view.links, ...(view.linkedFrom ?? []), ...view.warnings.flatMap((w) => w.matters)])];
-  const missing = ids.filter((id) => !titles.has(id) && id !== view.matterId);
-  if (missing.length === 0) return false;
-  const read = await Promise.all(
-    missing.map((id) =>
-      getJson<{ title: string }>(`/api/matters/${encodeURIComponent(id)}`).then(
-        (v) => [id, v.title] as const,
-        () => undefined,
-      ),
-    ),
-  );
-  let changed = false;
-  for (const r of read) {
-    if (!r) continue;
-    titles.set(r[0], r[1]);
-    changed = true;
-  }
-  return changed;
 }
 
 /** The signature of what the action forms depend on: forms are rebuilt only when it changes. */
@@ -114,6 +99,8 @@ export async function matterPage(ctx: PageContext, main: HTMLElement, id: string
   });
   // announced when the matter moves on while someone reads the page
   const activeBox = h('div', { id: 'active-steps', 'aria-live': 'polite' });
+  // the chart in words: done, now (with the days left), next
+  const stepListBox = h('nav', { class: 'step-list', id: 'step-list', 'aria-label': t(lang, 'stepListLabel') });
   const actionsBox = h('div', { id: 'actions' });
   // slots that hold a whole panel or nothing: `display: contents`, so an empty one takes no grid cell
   const objectionsBox = h('div', { class: 'slot' });
@@ -122,6 +109,7 @@ export async function matterPage(ctx: PageContext, main: HTMLElement, id: string
   const meetingsBox = h('div');
   const noticesBox = h('div');
   const linksBox = h('div');
+  const opinionsBox = h('div', null, t(lang, 'loading'));
   const timelineBox = h('div');
 
   const diagram = new Diagram(diagramBox);
@@ -150,7 +138,12 @@ export async function matterPage(ctx: PageContext, main: HTMLElement, id: string
       h(
         'div',
         { class: 'matter-layout' },
-        h('section', { class: 'diagram-panel', 'aria-label': t(lang, 'diagramLabel') }, toolbar, diagramBox),
+        h(
+          'section',
+          { class: 'diagram-panel', 'aria-label': t(lang, 'diagramLabel') },
+          toolbar,
+          h('div', { class: 'chart-and-steps' }, diagramBox, stepListBox),
+        ),
         h(
           'div',
           { class: 'matter-side' },
@@ -161,13 +154,13 @@ export async function matterPage(ctx: PageContext, main: HTMLElement, id: string
           section('meetings', t(lang, 'meetingsHeading'), meetingsBox),
           section('notices', t(lang, 'noticesHeading'), noticesBox),
           section('links', t(lang, 'linksHeading'), linksBox),
+          section('opinions', t(lang, 'answeredOpinions'), opinionsBox),
           section('timeline', t(lang, 'timelineHeading'), recordTools(lang, id), timelineBox),
         ),
       ),
     ),
   );
 
-  const titles = new Map<string, string>();
   let lastJson = '';
   let lastActionKey = '';
   let tasks: Task[] = await tasksLoaded;
@@ -202,17 +195,15 @@ export async function matterPage(ctx: PageContext, main: HTMLElement, id: string
     access.hidden = view.access !== 'public';
 
     replaceChildren(activeBox, activeList(lang, view, graph));
+    replaceChildren(stepListBox, stepListView(lang, view, graph));
     replaceChildren(objectionsBox, objectionsSection(lang, view, graph, namesOf(view)));
-    replaceChildren(warningsBox, warningsSection(lang, view, titles));
+    replaceChildren(warningsBox, warningsSection(lang, view));
     const contents = stepContents(view, graph);
     const names = namesOf(view);
     replaceChildren(contentBox, contentSection(lang, contents));
     replaceChildren(meetingsBox, meetingList(lang, view, graph, rules, names));
     replaceChildren(noticesBox, noticeList(lang, view, graph, contents));
-    replaceChildren(linksBox, linkList(lang, view, titles));
-    void loadTitles(view, titles).then((changed) => {
-      if (changed && !ctx.signal.aborted) replaceChildren(linksBox, linkList(lang, view, titles));
-    });
+    replaceChildren(linksBox, linkList(lang, view));
     replaceChildren(timelineBox, timeline(lang, view, graph));
   };
 
@@ -256,6 +247,7 @@ export async function matterPage(ctx: PageContext, main: HTMLElement, id: string
   imported.catch(() => undefined);
   const [graph, places] = await Promise.all([graphLoaded, placesLoaded]);
   const village = places?.villages.find((v) => v.id === view.village);
+  if (village?.practice) main.querySelector('.matter-header')?.prepend(practiceBanner(lang));
   const villageLink = h(
     'a',
     { href: href({ page: 'village', id: view.village }) },
@@ -279,6 +271,15 @@ export async function matterPage(ctx: PageContext, main: HTMLElement, id: string
     diagramBox.append(errorBox(lang, err));
   }
   ctx.every(POLL_MS, refresh);
+  const drawOpinions = async (): Promise<void> => {
+    try {
+      replaceChildren(opinionsBox, await answeredOpinions(lang, view.village, view.matterId));
+    } catch (err) {
+      replaceChildren(opinionsBox, errorBox(lang, err));
+    }
+  };
+  await drawOpinions();
+  ctx.every(30_000, drawOpinions);
 }
 
 /** The record is hash-chained: anyone may download it, or have the server recompute the chain. */
@@ -305,7 +306,7 @@ function recordTools(lang: Lang, id: string): HTMLElement {
                 : t(lang, 'chainBroken', { seq: v.brokenAt ?? '?' });
             })
             .catch((err: unknown) => {
-              verdict.textContent = err instanceof Error ? err.message : String(err);
+              verdict.textContent = describeError(lang, err).summary;
             });
         },
       },
@@ -322,6 +323,35 @@ async function loadGraphQuietly(view: MatterPageView): Promise<ProcedureGraph | 
   } catch {
     return undefined;
   }
+}
+
+function stepListView(lang: Lang, view: MatterPageView, graph: ProcedureGraph | undefined): HTMLElement {
+  const now = Date.now();
+  const mark = { done: '✓', now: '●', next: '○' } as const;
+  return h(
+    'ol',
+    null,
+    stepLines(view, graph).map((line) => {
+      const left = line.state === 'now' ? countdown(line.dueAt, now) : undefined;
+      return h(
+        'li',
+        { class: `step-line step-line--${line.state}`, 'data-step': line.id, 'data-state': line.state },
+        h('span', { class: 'step-line__mark', 'aria-hidden': 'true' }, mark[line.state]),
+        h(
+          'span',
+          null,
+          h('span', { class: 'step-line__state' }, t(lang, `stepState_${line.state}`)),
+          ' ',
+          label(lang, line.name),
+          left?.kind === 'left'
+            ? h('span', { class: 'step-line__due' }, ` · ${t(lang, 'dueIn', { time: durationText(lang, left.ms) })}`)
+            : left?.kind === 'overdue'
+              ? h('span', { class: 'step-line__due overdue' }, ` · ${t(lang, 'overdue')}`)
+              : null,
+        ),
+      );
+    }),
+  );
 }
 
 function activeList(lang: Lang, view: MatterPageView, graph: ProcedureGraph | undefined): HTMLElement {
@@ -459,17 +489,17 @@ function noticeList(
   );
 }
 
-function linkList(lang: Lang, view: MatterPageView, titles: Map<string, string>): HTMLElement {
+function linkList(lang: Lang, view: MatterPageView): HTMLElement {
   const from = view.linkedFrom ?? [];
   if (view.links.length === 0 && from.length === 0) return empty(t(lang, 'linksEmpty'));
   return h(
     'dl',
     { class: 'links' },
     view.links.length > 0
-      ? [h('dt', null, t(lang, 'linksTo')), view.links.map((l) => h('dd', null, matterLink(lang, l, titles)))]
+      ? [h('dt', null, t(lang, 'linksTo')), view.links.map((l) => h('dd', null, matterTitleLink(lang, l)))]
       : null,
     from.length > 0
-      ? [h('dt', null, t(lang, 'linkedFrom')), from.map((l) => h('dd', null, matterLink(lang, l, titles)))]
+      ? [h('dt', null, t(lang, 'linkedFrom')), from.map((l) => h('dd', null, matterTitleLink(lang, l)))]
       : null,
   );
 }
@@ -502,7 +532,7 @@ function objectionsSection(
   );
 }
 
-function warningsSection(lang: Lang, view: MatterPageView, titles: Map<string, string>): HTMLElement | null {
+function warningsSection(lang: Lang, view: MatterPageView): HTMLElement | null {
   if (view.warnings.length === 0) return null;
   return section(
     'warnings',
@@ -521,7 +551,7 @@ function warningsSection(lang: Lang, view: MatterPageView, titles: Map<string, s
             tier: formatYuan(lang, w.tier),
           }),
           ' ',
-          w.matters.map((m) => [matterLink(lang, m, titles), ' ']),
+          w.matters.map((m) => [matterTitleLink(lang, m), ' ']),
         ),
       ),
     ),
@@ -600,6 +630,9 @@ function actionForms(
             lang,
             submitLabel: actionLabel(lang, action),
             ...(rules ? { rules } : {}),
+            check: (data) => schemaProblems(def, action, data),
+            confirm: t(lang, 'confirmIrreversible'),
+            upload: { village: view.village, matter: view.matterId },
             onSubmit: (c) => send(task.step.id, action, task.role, c.data, c.comment),
           }),
         ),
@@ -623,6 +656,7 @@ function actionForms(
         renderForm(formFor(null, 'raise-objection'), {
           lang,
           submitLabel: t(lang, 'raiseObjection'),
+          confirm: t(lang, 'confirmIrreversible'),
           onSubmit: (c) => send(view.activeSteps[0]?.id ?? null, 'raise-objection', supervisorRole, c.data, c.comment),
         }),
       ),
@@ -638,6 +672,7 @@ function actionForms(
           renderForm(formFor(null, 'answer-objection'), {
             lang,
             submitLabel: t(lang, 'answerObjection'),
+            confirm: t(lang, 'confirmIrreversible'),
             onSubmit: (c) =>
               send(o.step, 'answer-objection', committeeRole, { objectionId: o.id, ...c.data }, c.comment),
           }),
@@ -653,6 +688,7 @@ function actionForms(
           renderForm(formFor(null, 'rule-objection', steps), {
             lang,
             submitLabel: t(lang, 'ruleObjection'),
+            confirm: t(lang, 'confirmIrreversible'),
             onSubmit: (c) => send(o.step, 'rule-objection', townRole, { objectionId: o.id, ...c.data }, c.comment),
           }),
         ),
@@ -667,6 +703,7 @@ function actionForms(
           renderForm(formFor(null, 'accept-answer'), {
             lang,
             submitLabel: t(lang, 'acceptAnswer'),
+            confirm: t(lang, 'confirmIrreversible'),
             onSubmit: (c) => send(o.step, 'accept-answer', supervisorRole, { objectionId: o.id }, c.comment),
           }),
         ),

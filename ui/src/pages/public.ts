@@ -6,8 +6,19 @@ import { formatTime, formatYuan, kindLabel, label, listOf, roleLabel, t, wordLab
 import { daysLeft } from '../logic/content';
 import { href } from '../logic/route';
 import { describeReadiness } from '../status';
+import { answeredOpinions, trackBox } from './opinion';
 import type { CatalogEntry, MatterSummary, ProcedureGraph } from '../types';
-import { durationLabel, empty, errorBox, loadCatalog, loadGraph, loadVillages, section, stepName } from './common';
+import {
+  durationLabel,
+  empty,
+  errorBox,
+  practiceBanner,
+  loadCatalog,
+  loadGraph,
+  loadVillages,
+  section,
+  stepName,
+} from './common';
 
 /** GET /api/notices: the monthly notices (三务公开) and the notices of running matters (一事一公开). */
 interface Board {
@@ -38,6 +49,7 @@ export async function homePage(ctx: PageContext, main: HTMLElement): Promise<voi
   replaceChildren(
     main,
     h('p', { class: 'intro' }, t(lang, 'intro')),
+    section('track', t(lang, 'trackOpinion'), trackBox(ctx)),
     section('villages', t(lang, 'villagesHeading'), villagesBox),
     section(
       'catalog-link',
@@ -69,12 +81,25 @@ export async function homePage(ctx: PageContext, main: HTMLElement): Promise<voi
         h(
           'div',
           { class: 'town' },
-          h('h3', null, label(lang, towns.find((tw) => tw.id === town)?.name, town)),
+          h(
+            'h3',
+            null,
+            h(
+              'a',
+              { href: href({ page: 'town', id: town }) },
+              label(lang, towns.find((tw) => tw.id === town)?.name, town),
+            ),
+          ),
           h(
             'ul',
             { class: 'village-list' },
             list.map((v) =>
-              h('li', null, h('a', { href: href({ page: 'village', id: v.id }) }, label(lang, v.name, v.id))),
+              h(
+                'li',
+                null,
+                h('a', { href: href({ page: 'village', id: v.id }) }, label(lang, v.name, v.id)),
+                v.practice ? h('span', { class: 'practice-tag' }, t(lang, 'practiceTag')) : null,
+              ),
             ),
           ),
         ),
@@ -119,10 +144,16 @@ export async function villagePage(ctx: PageContext, main: HTMLElement, id: strin
   const resultsBox = h('div', null, t(lang, 'loading'));
   const monthlyBox = h('div', null, t(lang, 'loading'));
   const catalogBox = h('div', null, t(lang, 'loading'));
+  const opinionsBox = h('div', null, t(lang, 'loading'));
   replaceChildren(
     main,
     heading,
-    h('p', null, h('a', { href: href({ page: 'opinion', village: id }) }, t(lang, 'opinionHeading'))),
+    h(
+      'div',
+      { class: 'board-tools' },
+      h('a', { class: 'button', href: href({ page: 'opinion', village: id }) }, t(lang, 'opinionHeading')),
+      trackBox(ctx),
+    ),
     h(
       'div',
       { class: 'board' },
@@ -130,6 +161,7 @@ export async function villagePage(ctx: PageContext, main: HTMLElement, id: strin
       section('disclosures', t(lang, 'disclosuresHeading'), noticesBox),
       section('results', t(lang, 'resultsHeading'), resultsBox),
       section('monthly', t(lang, 'monthlyHeading'), monthlyBox),
+      section('opinions', t(lang, 'answeredOpinions'), opinionsBox),
       section('catalog', t(lang, 'catalogHeading'), h('p', null, t(lang, 'catalogIntro')), catalogBox),
     ),
   );
@@ -138,6 +170,7 @@ export async function villagePage(ctx: PageContext, main: HTMLElement, id: strin
   const village = villages?.villages.find((v) => v.id === id);
   const villageName = village ? label(lang, village.name, id) : id;
   heading.textContent = `${villageName} · ${t(lang, 'boardHeading')}`;
+  if (village?.practice) heading.after(practiceBanner(lang));
   ctx.setTitle(heading.textContent);
 
   let catalog: CatalogEntry[] = [];
@@ -263,8 +296,16 @@ export async function villagePage(ctx: PageContext, main: HTMLElement, id: strin
           ),
     );
   };
-  await draw();
+  const drawOpinions = async (): Promise<void> => {
+    try {
+      replaceChildren(opinionsBox, await answeredOpinions(lang, id));
+    } catch (err) {
+      replaceChildren(opinionsBox, errorBox(lang, err));
+    }
+  };
+  await Promise.all([draw(), drawOpinions()]);
   ctx.every(10_000, draw);
+  ctx.every(30_000, drawOpinions);
 }
 
 /** "2026年10月", "2026-10" */
