@@ -63,7 +63,6 @@ const bodyParserErrors: Record<string, { code: ErrorCode; message: string }> = {
     message: 'Unsupported content encoding / 不支持的编码',
   },
   'entity.too.deep': {
-    status: 400,
     code: ErrorCode.MalformedJson,
     message: 'Request body is nested too deeply / 请求体嵌套层数过多',
   },

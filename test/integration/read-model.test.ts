@@ -42,7 +42,7 @@ beforeAll(async () => {
     }
     started.set(village, ids);
   }
-}, 120_000);
+}, 300_000);
 afterAll(async () => {
   await world.cleanup();
   await temporal.close();
@@ -98,6 +98,7 @@ describe('lists from the read model, complete at 150 matters', () => {
       'every matter to publish its summary',
       () => tasksOf(actors.accountant.userId, 40),
       (t) => t.total === 150 && t.unread === 0,
+      240_000,
     );
     expect(listed.pages).toEqual([40, 40, 40, 30]);
     expect(new Set(listed.ids).size).toBe(150);
@@ -108,7 +109,7 @@ describe('lists from the read model, complete at 150 matters', () => {
     );
     // nothing waits on the supervisors yet
     expect((await tasksOf(actors.supervisor.userId, 40)).total).toBe(0);
-  }, 120_000);
+  }, 300_000);
 
   test('given an application submitted, then that matter leaves the accountant and waits on the supervisors', async () => {
     const [first] = started.get(VILLAGES[0] ?? '') ?? [];
@@ -184,5 +185,5 @@ describe('lists from the read model, complete at 150 matters', () => {
     const tasks = await tasksOf(actors.accountant.userId, 500);
     expect(tasks.unread).toBe(0);
     expect(tasks.ids.filter((t) => t.endsWith('/apply'))).toHaveLength(148);
-  }, 90_000);
+  }, 180_000);
 });

@@ -3,7 +3,7 @@ import { ErrorCode } from '../../../common/errors';
 import type { MonthlyNotice, NoticeStorePort } from '../../../common/monthly-notice';
 import type { DirectoryPort } from '../../../common/directory';
 import { ApiError } from '../../errors';
-import { escapeHtml, printablePage, table, yuan } from '../../html';
+import { escapeHtml, printablePage, qrFigure, siteOrigin, table, yuan } from '../../html';
 import { matterFilters, type ReadModel } from '../../read-model';
 import type { RouteInput } from '../../route';
 import type { NoticeParamsSchema, NoticesQuerySchema } from './schemas';
@@ -83,11 +83,13 @@ const OUTCOMES: Record<string, string> = {
   stopped: '终止 stopped',
 };
 
-export function noticeHtml(notice: MonthlyNotice): string {
+/** `boardUrl`: where the QR code printed on the notice leads (the village's board, its matters one tap away). */
+export function noticeHtml(notice: MonthlyNotice, boardUrl?: string): string {
   const name = notice.villageName ? `${notice.villageName.zh}` : notice.village;
   const [year, month] = notice.month.split('-');
   const title = `${name} ${year}年${Number(month)}月 三务公开 / Monthly disclosure ${notice.month}`;
   const body = [
+    boardUrl ? qrFigure(boardUrl, '扫码查看本村公开栏和每个事项 Scan for the board and every matter') : '',
     `<h1>${escapeHtml(title)}</h1>`,
     `<p class="meta">发布时间 Published ${escapeHtml(notice.publishedAt)} · 个人收款人姓名已隐去 Individual payees are masked</p>`,
     `<h2>资金支出 Payments（${notice.totals.payments} 笔，合计 ${escapeHtml(yuan(notice.totals.amount))} 元）</h2>`,
@@ -127,8 +129,9 @@ export function noticeHtml(notice: MonthlyNotice): string {
 
 export async function monthlyPrint(
   deps: NoticeDeps,
-  { params, res }: Input<z.infer<typeof NoticeParamsSchema>, unknown>,
+  { params, req, res }: Input<z.infer<typeof NoticeParamsSchema>, unknown>,
 ) {
   const notice = await noticeOf(deps, params.village, params.month);
-  res.type('text/html; charset=utf-8').send(noticeHtml(notice));
+  const board = `${siteOrigin(req)}/#/villages/${encodeURIComponent(params.village)}`;
+  res.type('text/html; charset=utf-8').send(noticeHtml(notice, board));
 }
