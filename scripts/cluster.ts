@@ -163,6 +163,8 @@ defaults
     retries 2
     option redispatch 1
     retry-on conn-failure empty-response response-timeout
+    # The APIs see the client's address (log-in limits per address), trusting only this proxy.
+    option forwardfor
 
 frontend www
     bind 127.0.0.1:${port}
@@ -385,7 +387,8 @@ export async function main(): Promise<void> {
         name: `api-${i}`,
         command: process.execPath,
         args: [path.join(dist, 'api', 'main.js')],
-        env: { ...appEnv, HOST: '127.0.0.1', PORT: String(apiPort) },
+        // HAProxy, on loopback, is the one proxy whose X-Forwarded-For is believed.
+        env: { ...appEnv, HOST: '127.0.0.1', PORT: String(apiPort), TRUST_PROXY: 'loopback' },
         cwd: ROOT,
         stdio: logTo(`api-${i}`),
       });
