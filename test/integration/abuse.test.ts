@@ -185,3 +185,31 @@ describe('logging out ends the session', () => {
     }
   });
 });
+
+describe('opinion limits that suit a village behind one shared address', () => {
+  const deadlines = () => ({
+    acknowledge: { amount: 1, unit: 'days' as const },
+    answer: { amount: 2, unit: 'days' as const },
+  });
+  const opinion = (village: string) => ({ village, subject: '村道积水', text: '三组村道雨后积水严重。' });
+
+  test('given the defaults, then several residents behind one address each send theirs (5 an hour was one village’s whole quota)', async () => {
+    const api = app({ opinionDeadlines: deadlines });
+    const statuses: number[] = [];
+    for (let i = 0; i < 8; i++)
+      statuses.push((await request(api).post('/api/opinions').send(opinion('xinglong'))).status);
+
+    expect(statuses).toEqual(Array(8).fill(201));
+  });
+
+  test('given one village’s quota used up from an address, then another village from the same address still sends', async () => {
+    const api = app({ opinionDeadlines: deadlines, opinionLimits: { submissions: 2 } });
+    const statuses: number[] = [];
+    for (let i = 0; i < 3; i++)
+      statuses.push((await request(api).post('/api/opinions').send(opinion('xinglong'))).status);
+    const other = await request(api).post('/api/opinions').send(opinion('dongfeng'));
+
+    expect(statuses).toEqual([201, 201, 429]);
+    expect(other.status).toBe(201);
+  });
+});
