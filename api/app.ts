@@ -17,6 +17,7 @@ import type { CatalogPort } from './catalog-port';
 import type { DirectoryPort } from '../common/directory';
 import { temporalDeadline } from './deadline';
 import { errorHandler, notFoundHandler } from './errors';
+import { createReadModel } from './read-model';
 import { cachedReadiness, checkReadiness, type Readiness } from './readiness';
 import { mountRoutes, type RouteDef } from './route';
 import { attachmentRoutes } from './routes/attachments/routes';
@@ -71,6 +72,7 @@ export function apiRoutes(deps: AppDeps): RouteDef[] {
   const now = deps.now ?? (() => new Date());
   const { client, taskQueue } = deps.temporal;
   const { directory } = deps;
+  const readModel = createReadModel(client);
   return [
     ...authRoutes({
       directory,
@@ -84,15 +86,24 @@ export function apiRoutes(deps: AppDeps): RouteDef[] {
         addressFailures: deps.session.loginAddressFailures ?? DEFAULTS.session.loginAddressFailures,
       }),
     }),
-    ...meRoutes({ client, directory, now }),
+    ...meRoutes({ readModel, directory, now }),
     ...villageRoutes(directory),
     ...procedureRoutes(deps.catalog),
     ...procedureVersionRoutes(deps.catalog),
-    ...matterRoutes({ client, taskQueue, catalog: deps.catalog, directory, now, keySecret: deps.session.secret }),
-    ...recordRoutes({ client, catalog: deps.catalog, directory, now }),
+    ...matterRoutes({
+      client,
+      readModel,
+      taskQueue,
+      catalog: deps.catalog,
+      directory,
+      now,
+      keySecret: deps.session.secret,
+    }),
+    ...recordRoutes({ readModel, catalog: deps.catalog, directory, now }),
     ...pingRoutes({ client, taskQueue }),
     ...opinionRoutes({
       client,
+      readModel,
       taskQueue,
       directory,
       now,
@@ -100,8 +111,8 @@ export function apiRoutes(deps: AppDeps): RouteDef[] {
       ...(deps.opinionDeadlines ? { deadlines: deps.opinionDeadlines } : {}),
       ...(deps.opinionLimits ? { limits: deps.opinionLimits } : {}),
     }),
-    ...noticeRoutes({ client, directory, now, ...(deps.notices ? { notices: deps.notices } : {}) }),
-    ...reportRoutes({ client, directory, now }),
+    ...noticeRoutes({ readModel, directory, now, ...(deps.notices ? { notices: deps.notices } : {}) }),
+    ...reportRoutes({ readModel, directory, now }),
     ...attachmentRoutes({ directory, now, ...(deps.attachments ? { store: deps.attachments } : {}) }),
   ];
 }

@@ -1,3 +1,6 @@
+import type { Request } from 'express';
+import QRCode from 'qrcode';
+
 /** Small server-rendered pages meant for printing (公开栏): no scripts, no external assets. */
 
 export type Printable = string | number | null | undefined;
@@ -30,6 +33,26 @@ export function table<T>(rows: T[], columns: Column<T>[], empty = '无 / None'):
   return `<table><thead><tr>${head}</tr></thead><tbody>\n${body}\n</tbody></table>`;
 }
 
+/**
+ * A QR code (the qrcode library encodes; its modules are drawn here as one SVG path, inline, so the
+ * page stays one file that prints anywhere) with the address written under it for those without a camera.
+ */
+export function qrFigure(url: string, caption: string): string {
+  const { modules } = QRCode.create(url, { errorCorrectionLevel: 'M' });
+  const quiet = 4;
+  const size = modules.size + quiet * 2;
+  let path = '';
+  for (let row = 0; row < modules.size; row += 1)
+    for (let col = 0; col < modules.size; col += 1)
+      if (modules.get(row, col)) path += `M${col + quiet} ${row + quiet}h1v1h-1z`;
+  return `<figure class="qr"><svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${size} ${size}" width="120" height="120" role="img" aria-label="${escapeHtml(caption)}" shape-rendering="crispEdges"><rect width="${size}" height="${size}" fill="#fff"/><path d="${path}" fill="#000"/></svg><figcaption>${escapeHtml(caption)}<br><span class="url">${escapeHtml(url)}</span></figcaption></figure>`;
+}
+
+/** The address the pages are served from, as the request reached us (for links printed on paper). */
+export function siteOrigin(req: Request): string {
+  return `${req.protocol}://${req.get('host') ?? 'localhost'}`;
+}
+
 export function printablePage(title: string, body: string): string {
   return `<!doctype html>
 <html lang="zh-CN">
@@ -43,6 +66,7 @@ export function printablePage(title: string, body: string): string {
   table { border-collapse: collapse; width: 100%; font-size: 0.95em; } th, td { border: 1px solid #999; padding: 0.3em 0.5em; text-align: left; vertical-align: top; }
   th { background: #eee; } td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
   .meta { color: #444; text-align: center; } .empty { color: #666; }
+  .qr { float: right; margin: 0 0 1em 1em; text-align: center; font-size: 0.8em; max-width: 12em; } .qr .url { word-break: break-all; color: #444; }
   @media print { body { margin: 0; max-width: none; } h2 { break-after: avoid; } tr { break-inside: avoid; } }
 </style>
 </head>

@@ -15,11 +15,13 @@ import { createWorker } from '../worker/create-worker';
 import { startDevServer } from './dev-server';
 import { freePort } from './ports';
 import { ensureTemporalCli } from './temporal-cli';
+import { actionsSection, scaleSection } from './bench/service';
 
 /**
  * `npm run bench` (after `npm run build`): figures, not timed tests. Each named section returns
  * rows; the script prints one table per section, then everything as JSON on the last line.
- * Add a section by appending to SECTIONS. `npm run bench -- --only=ui-bundle --runs=9`.
+ * Add a section by appending to SECTIONS. `npm run bench -- --only=ui-bundle --runs=9`;
+ * `--only=actions` (this service beside a bare workflow), `--only=scale --open=1000,5000`.
  */
 
 export interface BenchRow {
@@ -36,6 +38,8 @@ export interface BenchSection {
 
 export interface BenchOptions {
   runs: number;
+  /** `--open=1000,5000`: the open matters of the scale section */
+  open: number[];
 }
 
 const PROJECT_DIR = path.resolve(__dirname, '..', '..');
@@ -257,7 +261,10 @@ const uiDiagram: BenchSection = {
   },
 };
 
-export const SECTIONS: BenchSection[] = [uiBundle, uiDiagram];
+const actions: BenchSection = { name: 'actions', run: (options) => actionsSection(options) };
+const scale: BenchSection = { name: 'scale', run: (options) => scaleSection({ open: options.open }) };
+
+export const SECTIONS: BenchSection[] = [uiBundle, uiDiagram, actions, scale];
 
 function table(section: string, rows: BenchRow[]): string {
   const header = ['section', 'measure', 'value', 'unit', 'note'];
@@ -275,10 +282,13 @@ async function main(): Promise<void> {
     .split(',');
   const runs = Number(args.find((a) => a.startsWith('--runs='))?.slice('--runs='.length) ?? 7);
   if (!Number.isInteger(runs) || runs < 1) throw new Error('--runs must be a whole number ≥ 1');
+  const open = (args.find((a) => a.startsWith('--open='))?.slice('--open='.length) ?? '1000').split(',').map(Number);
+  if (open.some((n) => !Number.isInteger(n) || n < 1))
+    throw new Error('--open must be whole numbers ≥ 1, e.g. 1000,5000');
   const results: Record<string, BenchRow[]> = {};
   for (const section of SECTIONS) {
     if (only && !only.includes(section.name)) continue;
-    const rows = await section.run({ runs });
+    const rows = await section.run({ runs, open });
     results[section.name] = rows;
     process.stdout.write(`\n${table(section.name, rows)}\n`);
   }

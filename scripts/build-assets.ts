@@ -2,7 +2,7 @@ import { copyFileSync, existsSync, mkdirSync, rmSync, writeFileSync } from 'node
 import path from 'node:path';
 import { DefaultLogger, bundleWorkflowCode } from '@temporalio/worker';
 import { build } from 'esbuild';
-import { workflowsPath } from '../worker/create-worker';
+import { workflowBundleOptions } from '../worker/create-worker';
 
 /** Second half of `npm run build` (after tsc): the workflow bundle and the UI. */
 
@@ -19,7 +19,7 @@ const UI_SRC = path.join(projectRoot(__dirname), 'ui');
 
 async function main(): Promise<void> {
   // Bundled once here, so every worker start reuses it instead of running webpack.
-  const { code } = await bundleWorkflowCode({ workflowsPath: workflowsPath(), logger: new DefaultLogger('WARN') });
+  const { code } = await bundleWorkflowCode({ ...workflowBundleOptions(), logger: new DefaultLogger('WARN') });
   writeFileSync(path.join(DIST_DIR, 'workflow-bundle.js'), code);
 
   await buildUi(path.join(DIST_DIR, 'ui'));

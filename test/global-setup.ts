@@ -5,7 +5,7 @@ import { DefaultLogger, bundleWorkflowCode } from '@temporalio/worker';
 import { startDevServer, type DevServer } from '../scripts/dev-server';
 import { freePort } from '../scripts/ports';
 import { ensureTemporalCli } from '../scripts/temporal-cli';
-import { workflowsPath } from '../worker/create-worker';
+import { workflowBundleOptions } from '../worker/create-worker';
 import { ensureChromium } from './helpers/chromium';
 import { TEST_ENV } from './helpers/test-env';
 
@@ -51,7 +51,7 @@ async function workflowBundle(dir: string): Promise<string> {
   const built = builtBundle();
   if (built) return built;
   log('dist/workflow-bundle.js is missing or older than its sources: bundling the workflows for this run');
-  const { code } = await bundleWorkflowCode({ workflowsPath: workflowsPath(), logger: new DefaultLogger('WARN') });
+  const { code } = await bundleWorkflowCode({ ...workflowBundleOptions(), logger: new DefaultLogger('WARN') });
   const bundlePath = path.join(dir, 'workflow-bundle.js');
   writeFileSync(bundlePath, code);
   return bundlePath;

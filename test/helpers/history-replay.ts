@@ -14,7 +14,7 @@ import type { WorkflowHandle } from '@temporalio/client';
 import type { temporal } from '@temporalio/proto';
 import { DefaultLogger, Worker, bundleWorkflowCode, type InjectedSinks } from '@temporalio/worker';
 import type { MatterInput } from '../../common/matter';
-import { workflowsPath } from '../../worker/create-worker';
+import { workflowBundleOptions } from '../../worker/create-worker';
 import type { ReplaySinks } from './replay-interceptors';
 import { STATE_QUERY } from './state-queries';
 
@@ -37,7 +37,7 @@ let bundle: Promise<string> | undefined;
 /** The workflows with the replay interceptors, bundled once per test process. */
 function replayBundle(): Promise<string> {
   bundle ??= bundleWorkflowCode({
-    workflowsPath: workflowsPath(),
+    ...workflowBundleOptions(),
     workflowInterceptorModules: [require.resolve('./replay-interceptors')],
     logger: new DefaultLogger('WARN'),
   }).then((b) => b.code);

@@ -1,16 +1,15 @@
-import type { Client } from '@temporalio/client';
 import type { z } from 'zod';
-import { createBoardSource } from '../../../common/board-source';
 import { ErrorCode } from '../../../common/errors';
 import type { MonthlyNotice, NoticeStorePort } from '../../../common/monthly-notice';
 import type { DirectoryPort } from '../../../common/directory';
 import { ApiError } from '../../errors';
-import { escapeHtml, printablePage, table, yuan } from '../../html';
+import { escapeHtml, printablePage, qrFigure, siteOrigin, table, yuan } from '../../html';
+import { matterFilters, type ReadModel } from '../../read-model';
 import type { RouteInput } from '../../route';
 import type { NoticeParamsSchema, NoticesQuerySchema } from './schemas';
 
 export interface NoticeDeps {
-  client: Client;
+  readModel: ReadModel;
   directory: DirectoryPort;
   now: () => Date;
   /** where the monthly notices are kept (stores/notices.ts); absent → 503 */
@@ -36,8 +35,12 @@ export async function board(deps: NoticeDeps, { query, res }: Input<unknown, z.i
   knownVillage(deps, query.village, 'query.village');
   const months = await store(deps).months(query.village);
   const now = deps.now().getTime();
-  const running = await createBoardSource(deps.client).running(query.village);
-  const disclosures = running
+  // The summaries of the village's running matters carry their notices: one visibility query.
+  const { summaries, unread } = await deps.readModel.summaries([
+    matterFilters.village(query.village),
+    matterFilters.running(),
+  ]);
+  const disclosures = summaries
     .flatMap((m) =>
       m.notices.map((n) => ({
         matterId: m.matterId,
@@ -58,6 +61,7 @@ export async function board(deps: NoticeDeps, { query, res }: Input<unknown, z.i
       printUrl: `/api/notices/${query.village}/${month}/print`,
     })),
     disclosures,
+    ...(unread.length > 0 ? { unread } : {}),
   });
 }
 
@@ -79,11 +83,13 @@ const OUTCOMES: Record<string, string> = {
   stopped: '终止 stopped',
 };
 
-export function noticeHtml(notice: MonthlyNotice): string {
+/** `boardUrl`: where the QR code printed on the notice leads (the village's board, its matters one tap away). */
+export function noticeHtml(notice: MonthlyNotice, boardUrl?: string): string {
   const name = notice.villageName ? `${notice.villageName.zh}` : notice.village;
   const [year, month] = notice.month.split('-');
   const title = `${name} ${year}年${Number(month)}月 三务公开 / Monthly disclosure ${notice.month}`;
   const body = [
+    boardUrl ? qrFigure(boardUrl, '扫码查看本村公开栏和每个事项 Scan for the board and every matter') : '',
     `<h1>${escapeHtml(title)}</h1>`,
     `<p class="meta">发布时间 Published ${escapeHtml(notice.publishedAt)} · 个人收款人姓名已隐去 Individual payees are masked</p>`,
     `<h2>资金支出 Payments（${notice.totals.payments} 笔，合计 ${escapeHtml(yuan(notice.totals.amount))} 元）</h2>`,
@@ -123,8 +129,9 @@ export function noticeHtml(notice: MonthlyNotice): string {
 
 export async function monthlyPrint(
   deps: NoticeDeps,
-  { params, res }: Input<z.infer<typeof NoticeParamsSchema>, unknown>,
+  { params, req, res }: Input<z.infer<typeof NoticeParamsSchema>, unknown>,
 ) {
   const notice = await noticeOf(deps, params.village, params.month);
-  res.type('text/html; charset=utf-8').send(noticeHtml(notice));
+  const board = `${siteOrigin(req)}/#/villages/${encodeURIComponent(params.village)}`;
+  res.type('text/html; charset=utf-8').send(noticeHtml(notice, board));
 }
