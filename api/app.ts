@@ -10,6 +10,7 @@ import type { Logger } from 'pino';
 import { pinoHttp } from 'pino-http';
 import { LoginLimits } from './auth/login-limits';
 import { authenticate } from './auth/middleware';
+import { memoryRevocations, type RevocationPort } from './auth/revocation';
 import { limitJsonDepth } from './body';
 import type { SessionConfig } from './auth/session';
 import type { CatalogPort } from './catalog-port';
@@ -47,6 +48,8 @@ export interface AppDeps {
   readiness?: () => Promise<Readiness>;
   /** how /readyz asks Temporal (default: READINESS_TIMEOUT_MS, READINESS_CACHE_MS) */
   readinessTiming?: { timeoutMs: number; cacheMs: number };
+  /** sessions ended by logging out; default in memory (one process); main.ts keeps them under DATA_DIR */
+  revocations?: RevocationPort;
   /** express's `trust proxy` (TRUST_PROXY): which hops' X-Forwarded-* to believe; default none */
   trustProxy?: TrustProxy;
   /** every call of a request to Temporal ends by then (default: TEMPORAL_CALL_TIMEOUT_MS) */
@@ -75,6 +78,7 @@ export function apiRoutes(deps: AppDeps): RouteDef[] {
       directory,
       session: deps.session,
       now,
+      revocations: deps.revocations ?? memoryRevocations(),
       limits: new LoginLimits({
         freeFailures: deps.session.loginAttempts,
         windowMs: deps.session.loginWindowMs,
@@ -114,7 +118,8 @@ export function apiRoutes(deps: AppDeps): RouteDef[] {
 }
 
 /** Builds the HTTP app without listening, so tests drive it in-process with supertest. */
-export function createApp(deps: AppDeps): Express {
+export function createApp(appDeps: AppDeps): Express {
+  const deps = { ...appDeps, revocations: appDeps.revocations ?? memoryRevocations() };
   const app = express();
   app.disable('x-powered-by');
   // Behind a balancer the client's address is in X-Forwarded-For: trusted only as TRUST_PROXY says.
@@ -157,7 +162,7 @@ export function createApp(deps: AppDeps): Express {
   api.use(sameOriginWrites);
   api.use(express.json({ limit: '100kb', verify: limitJsonDepth() }));
   api.use(cookieParser());
-  api.use(authenticate({ secret: deps.session.secret, directory: deps.directory }));
+  api.use(authenticate({ secret: deps.session.secret, directory: deps.directory, revocations: deps.revocations }));
   api.use(temporalDeadline(deps.temporal.client, deps.temporalDeadlineMs ?? DEFAULTS.temporal.callTimeoutMs));
   api.use('/docs/assets', docs.assets);
   api.use(mountRoutes([...routes, ...docs.routes]));

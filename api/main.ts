@@ -11,6 +11,7 @@ import { fileDirectory } from '../stores/directory';
 import { createFileAttachmentStore } from '../stores/attachments';
 import { createNoticeStore } from '../stores/notices';
 import { createApp } from './app';
+import { fileRevocations } from './auth/revocation';
 import { sessionSecret } from './auth/secret';
 
 const UI_DIR = path.resolve(__dirname, '..', 'ui');
@@ -42,6 +43,9 @@ async function main(): Promise<void> {
       loginAddressFailures: config.session.loginAddressFailures,
     },
     trustProxy: config.trustProxy,
+    opinionLimits: { submissions: config.opinionSubmissionsPerHour, windowMs: 60 * 60_000 },
+    // a logout holds after a restart and on every API process sharing DATA_DIR
+    revocations: fileRevocations(path.resolve(config.dataDir, 'revoked-sessions')),
     logger,
     temporalDeadlineMs: config.temporal.callTimeoutMs,
     readinessTiming: config.readiness,

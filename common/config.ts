@@ -122,6 +122,8 @@ export const EnvSchema = z.object({
   LOGIN_MAX_WAIT_SECONDS: positiveInt('LOGIN_MAX_WAIT_SECONDS', 60),
   /** failed log-ins per address over all user ids within LOGIN_WINDOW_MINUTES before 429 */
   LOGIN_ADDRESS_FAILURES: positiveInt('LOGIN_ADDRESS_FAILURES', 100),
+  /** opinions (民意直通车) one address may send to one village per hour */
+  OPINION_SUBMISSIONS_PER_HOUR: positiveInt('OPINION_SUBMISSIONS_PER_HOUR', 60),
   /** express `trust proxy`: false, a number of hops, or addresses/subnets (loopback, 10.0.0.0/8, …) */
   TRUST_PROXY: z
     .string()
@@ -174,6 +176,7 @@ export interface Config {
     loginAddressFailures: number;
   };
   trustProxy: TrustProxy;
+  opinionSubmissionsPerHour: number;
   temporal: {
     /** Set: use that cluster and start no dev server. Unset: the embedded dev server. */
     address: string | undefined;
@@ -230,6 +233,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
       loginAddressFailures: e.LOGIN_ADDRESS_FAILURES,
     },
     trustProxy: e.TRUST_PROXY,
+    opinionSubmissionsPerHour: e.OPINION_SUBMISSIONS_PER_HOUR,
     temporal: {
       address: e.TEMPORAL_ADDRESS,
       namespace: e.TEMPORAL_NAMESPACE,

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { SignJWT, errors, jwtVerify } from 'jose';
 
 /** Sessions are HS256 JWTs signed with SESSION_SECRET: `sub` is the user id, `exp` ends them. */
@@ -30,6 +31,8 @@ export async function signSession(
   const token = await new SignJWT({})
     .setProtectedHeader({ alg: 'HS256' })
     .setSubject(userId)
+    // its id, so logging out can end this one session (api/auth/revocation.ts)
+    .setJti(randomUUID())
     .setIssuer(ISSUER)
     .setIssuedAt(iat)
     .setExpirationTime(exp)
@@ -37,12 +40,14 @@ export async function signSession(
   return { token, expiresAt: new Date(exp * 1000) };
 }
 
-export type SessionCheck = { ok: true; userId: string } | { ok: false; reason: 'expired' | 'invalid' };
+export type SessionCheck =
+  { ok: true; userId: string; jti: string | undefined; expiresAt: Date } | { ok: false; reason: 'expired' | 'invalid' };
 
 export async function verifySession(secret: Uint8Array, token: string): Promise<SessionCheck> {
   try {
     const { payload } = await jwtVerify(token, secret, { issuer: ISSUER, algorithms: ['HS256'] });
-    return payload.sub ? { ok: true, userId: payload.sub } : { ok: false, reason: 'invalid' };
+    if (!payload.sub || payload.exp === undefined) return { ok: false, reason: 'invalid' };
+    return { ok: true, userId: payload.sub, jti: payload.jti, expiresAt: new Date(payload.exp * 1000) };
   } catch (err) {
     return { ok: false, reason: err instanceof errors.JWTExpired ? 'expired' : 'invalid' };
   }

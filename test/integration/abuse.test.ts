@@ -4,6 +4,7 @@ import path from 'node:path';
 import pino from 'pino';
 import request from 'supertest';
 import { createApp, type AppDeps } from '../../api/app';
+import { fileRevocations } from '../../api/auth/revocation';
 import { testCatalog } from '../helpers/catalog';
 import { TEST_PASSWORD, TEST_SESSION, TestDirectory, bearer, people, testDirectory } from '../helpers/people';
 import { connectTestTemporal, uniqueName, type TestTemporal } from '../helpers/temporal';
@@ -143,5 +144,72 @@ describe('log-in limits a stranger cannot turn against a user', () => {
     expect(refused.body.error.code).toBe('RATE_LIMITED');
     expect(Number(refused.headers['retry-after'])).toBeGreaterThanOrEqual(1);
     expect(refused.body.error.message).toMatch(/秒后再试/);
+  });
+});
+
+describe('logging out ends the session', () => {
+  test('given two API processes sharing DATA_DIR, when one logs a session out, then its token is refused by both while another session of the user goes on', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'xwql-revoked-'));
+    try {
+      const a = app({ revocations: fileRevocations(dir) });
+      const b = app({ revocations: fileRevocations(dir) });
+      const signIn = () =>
+        request(a).post('/api/auth/login').send({ userId: people.town.userId, password: TEST_PASSWORD });
+      const first = await signIn();
+      const second = await signIn();
+      const cookie = String(first.headers['set-cookie']).split(';')[0] ?? '';
+      expect(
+        (
+          await request(b)
+            .get('/api/me')
+            .set('Authorization', `Bearer ${first.body.token as string}`)
+        ).status,
+      ).toBe(200);
+
+      const out = await request(a).post('/api/auth/logout').set('Cookie', cookie);
+      const afterByToken = await request(b)
+        .get('/api/me')
+        .set('Authorization', `Bearer ${first.body.token as string}`);
+      const afterByCookie = await request(a).get('/api/me').set('Cookie', cookie);
+      const other = await request(b)
+        .get('/api/me')
+        .set('Authorization', `Bearer ${second.body.token as string}`);
+
+      expect(out.status).toBe(204);
+      expect(afterByToken.status).toBe(401);
+      expect(afterByToken.body.error.code).toBe('UNAUTHENTICATED');
+      expect(afterByCookie.status).toBe(401);
+      expect(other.status).toBe(200);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('opinion limits that suit a village behind one shared address', () => {
+  const deadlines = () => ({
+    acknowledge: { amount: 1, unit: 'days' as const },
+    answer: { amount: 2, unit: 'days' as const },
+  });
+  const opinion = (village: string) => ({ village, subject: '村道积水', text: '三组村道雨后积水严重。' });
+
+  test('given the defaults, then several residents behind one address each send theirs (5 an hour was one village’s whole quota)', async () => {
+    const api = app({ opinionDeadlines: deadlines });
+    const statuses: number[] = [];
+    for (let i = 0; i < 8; i++)
+      statuses.push((await request(api).post('/api/opinions').send(opinion('xinglong'))).status);
+
+    expect(statuses).toEqual(Array(8).fill(201));
+  });
+
+  test('given one village’s quota used up from an address, then another village from the same address still sends', async () => {
+    const api = app({ opinionDeadlines: deadlines, opinionLimits: { submissions: 2 } });
+    const statuses: number[] = [];
+    for (let i = 0; i < 3; i++)
+      statuses.push((await request(api).post('/api/opinions').send(opinion('xinglong'))).status);
+    const other = await request(api).post('/api/opinions').send(opinion('dongfeng'));
+
+    expect(statuses).toEqual([201, 201, 429]);
+    expect(other.status).toBe(201);
   });
 });

@@ -5,7 +5,8 @@ import { createApp } from '../../api/app';
 import { temporal as proto } from '@temporalio/proto';
 import { customSearchAttributes } from '../../common/search-attributes';
 import { testCatalog } from '../helpers/catalog';
-import { TEST_SESSION, TestDirectory, testDirectory } from '../helpers/people';
+import { PINGS_PER_MINUTE } from '../../api/routes/pings/routes';
+import { TEST_SESSION, TestDirectory, bearer, people, testDirectory } from '../helpers/people';
 import { connectTestTemporal, createTestWorker, uniqueName, type TestTemporal } from '../helpers/temporal';
 
 /** Through the HTTP API into a real workflow on the real dev server, and back. */
@@ -37,9 +38,11 @@ async function waitForStatus(app: ReturnType<typeof appFor>, id: string, status:
 }
 
 let directory: TestDirectory;
+let auth: string;
 
 beforeAll(async () => {
   directory = new TestDirectory(await testDirectory());
+  auth = await bearer(people.admin.userId);
   temporal = await connectTestTemporal();
   worker = await createTestWorker(temporal, taskQueue);
   running = worker.run();
@@ -56,7 +59,7 @@ describe('ping through the API', () => {
   test('given a running worker, when a ping is posted, then the workflow runs the activity and the result comes back', async () => {
     const app = appFor(taskQueue);
 
-    const started = await request(app).post('/api/pings').send({ name: '监委会' });
+    const started = await request(app).post('/api/pings').set('Authorization', auth).send({ name: '监委会' });
 
     expect(started.status).toBe(202);
     expect(started.headers.location).toBe(`/api/pings/${started.body.id}`);
@@ -73,10 +76,12 @@ describe('ping through the API', () => {
 
     const first = await request(app)
       .post('/api/pings')
+      .set('Authorization', auth)
       .set('Idempotency-Key', key)
       .send({ name: 'a', delaySeconds: 30 });
     const second = await request(app)
       .post('/api/pings')
+      .set('Authorization', auth)
       .set('Idempotency-Key', key)
       .send({ name: 'a', delaySeconds: 30 });
 
@@ -93,10 +98,11 @@ describe('ping through the API', () => {
   test('given bad input, when posted, then a 400 names the field', async () => {
     const app = appFor(taskQueue);
 
-    const empty = await request(app).post('/api/pings').send({ name: '' });
-    const malformed = await request(app).post('/api/pings').set('content-type', 'application/json').send('{"name":');
-    const badKey = await request(app).post('/api/pings').set('Idempotency-Key', 'has spaces').send({ name: 'x' });
-    const badDelay = await request(app).post('/api/pings').send({ name: 'x', delaySeconds: 1.5 });
+    const post = () => request(app).post('/api/pings').set('Authorization', auth);
+    const empty = await post().send({ name: '' });
+    const malformed = await post().set('content-type', 'application/json').send('{"name":');
+    const badKey = await post().set('Idempotency-Key', 'has spaces').send({ name: 'x' });
+    const badDelay = await post().send({ name: 'x', delaySeconds: 1.5 });
 
     expect(empty.status).toBe(400);
     expect(empty.body.error.code).toBe('INVALID_REQUEST');
@@ -107,6 +113,22 @@ describe('ping through the API', () => {
     expect(badKey.body.error.details[0].field).toBe('header.Idempotency-Key');
     expect(badDelay.status).toBe(400);
     expect(badDelay.body.error.details[0].field).toBe('body.delaySeconds');
+  });
+
+  test('given nobody signed in, then 401; given more than the limit a minute, then 429', async () => {
+    const app = appFor(taskQueue);
+    const anonymous = await request(app).post('/api/pings').send({ name: 'x', delaySeconds: 86_400 });
+    const user = await bearer(people.secretary.userId);
+    const statuses: number[] = [];
+    for (let i = 0; i <= PINGS_PER_MINUTE; i++) {
+      // a key each and the same key again would not start new ones; bad bodies still count as tries
+      statuses.push((await request(app).post('/api/pings').set('Authorization', user).send({ name: '' })).status);
+    }
+    const other = await request(app).post('/api/pings').set('Authorization', auth).send({ name: '' });
+
+    expect([anonymous.status, anonymous.body.error.code]).toEqual([401, 'UNAUTHENTICATED']);
+    expect(statuses).toEqual([...Array(PINGS_PER_MINUTE).fill(400), 429]);
+    expect(other.status).toBe(400);
   });
 
   test('given an unknown or malformed id, when read, then 404 and 400', async () => {

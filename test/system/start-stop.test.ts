@@ -155,9 +155,10 @@ describe('npm start: the whole system', () => {
     });
     expect(login.status).toBe(200);
     expect(login.headers.get('set-cookie')).toMatch(/xwql_session=.+HttpOnly/i);
+    const { token } = (await login.json()) as { token: string };
     const started = await fetch(`${api}/api/pings`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
       body: JSON.stringify({ name: '重启之前', delaySeconds: 4 }),
     });
     expect(started.status).toBe(202);

@@ -2,6 +2,8 @@ import { ipKeyGenerator } from 'express-rate-limit';
 import type { z } from 'zod';
 import { ErrorCode } from '../../../common/errors';
 import type { LoginLimits } from '../../auth/login-limits';
+import { sessionOf } from '../../auth/middleware';
+import type { RevocationPort } from '../../auth/revocation';
 import { SESSION_COOKIE, signSession, type SessionConfig } from '../../auth/session';
 import { verifyPassword } from '../../directory/passwords';
 import type { DirectoryPort } from '../../../common/directory';
@@ -14,6 +16,7 @@ export interface AuthDeps {
   session: SessionConfig;
   now: () => Date;
   limits: LoginLimits;
+  revocations: RevocationPort;
 }
 
 /** Compared against when the user does not exist, so an unknown id takes as long as a wrong password. */
@@ -59,6 +62,9 @@ export async function login(
 }
 
 export function logout(deps: AuthDeps, { res }: RouteInput<unknown, unknown, unknown>) {
+  // The token itself (cookie or Bearer, copied or not) stops working, not only the browser's cookie.
+  const session = sessionOf(res);
+  if (session?.jti !== undefined) deps.revocations.revoke(session.jti, session.expiresAt);
   res.clearCookie(SESSION_COOKIE, { httpOnly: true, sameSite: 'strict', secure: deps.session.secureCookie, path: '/' });
   res.status(204).end();
 }

@@ -17,15 +17,23 @@ import {
 } from './schemas';
 
 export interface OpinionLimits {
-  /** submissions per address per window */
+  /** submissions per address and village per window (OPINION_SUBMISSIONS_PER_HOUR) */
   submissions: number;
   windowMs: number;
   /** bytes of a submission's body */
   maxBodyBytes: number;
 }
 
-/** Operational defaults (not law): a resident writes a few opinions a day, not dozens. */
-export const DEFAULT_OPINION_LIMITS: OpinionLimits = { submissions: 5, windowMs: 60 * 60_000, maxBodyBytes: 32 * 1024 };
+/**
+ * Operational defaults (not law). A whole village often sits behind one shared address (one
+ * broadband line, a carrier's NAT): the count is per address and village, and high enough for a
+ * village's residents, low enough that one address cannot flood the chair's list.
+ */
+export const DEFAULT_OPINION_LIMITS: OpinionLimits = {
+  submissions: 60,
+  windowMs: 60 * 60_000,
+  maxBodyBytes: 32 * 1024,
+};
 
 function submissionLimiter(limits: OpinionLimits): RequestHandler {
   return rateLimit({
@@ -33,7 +41,11 @@ function submissionLimiter(limits: OpinionLimits): RequestHandler {
     limit: limits.submissions,
     standardHeaders: 'draft-8',
     legacyHeaders: false,
-    keyGenerator: (req) => ipKeyGenerator(req.ip ?? ''),
+    keyGenerator: (req) => {
+      const body: unknown = req.body;
+      const village = typeof body === 'object' && body !== null && 'village' in body ? String(body.village) : '';
+      return `${ipKeyGenerator(req.ip ?? '')}|${village.slice(0, 64)}`;
+    },
     handler: (_req, res) => {
       const minutes = Math.ceil(limits.windowMs / 60_000);
       const { status, body } = toErrorResponse(
