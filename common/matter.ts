@@ -4,6 +4,7 @@ import type { Actor, MatterState, MeetingRecord, Notice, Objection, RecordEntry,
 import { canonicalJson } from './canonical-json';
 import { sha256Hex, type ChainLinks, type LeafProof } from './record-chain';
 import { RoleSchema, type ProcedureGraph, type Role, type StepKind } from './graph';
+import { RegisterSchema } from './meeting';
 
 /** Contract of the `matter` workflow: input, the `act` update, the `state` query. */
 
@@ -41,6 +42,8 @@ export const ActRequestSchema = z.object({
   data: z.record(z.string(), z.unknown()).optional(),
   comment: z.string().max(5000).optional(),
   actor: ActorSchema,
+  /** meeting records: the village's register on the meeting's date, from the directory (never the client) */
+  register: RegisterSchema.optional(),
 });
 export type ActRequest = z.infer<typeof ActRequestSchema>;
 

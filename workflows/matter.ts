@@ -56,6 +56,8 @@ export const OPINIONS_PATCH = 'opinions-hold-disclosures';
 export const RECORD_COMMITMENTS_PATCH = 'record-commitments';
 /** Patch id of periods in calendar days counted as 民法典 Arts. 201–203 count them (activities/calendar.ts). */
 export const CIVIL_CODE_DAYS_PATCH = 'civil-code-days';
+/** Patch id of meetings judged against the village's register, with real, past dates. */
+export const MEETING_REGISTER_PATCH = 'meeting-register';
 
 /**
  * The rules this run of a matter follows (common/engine/types.ts MatterRules). Each is behind its
@@ -66,6 +68,7 @@ function rulesInForce(input: MatterInput): MatterRules | undefined {
   // the seed stays in the workflow: the public sees digests, members see each entry's salt
   if (patched(RECORD_COMMITMENTS_PATCH)) rules.recordSeed = input.recordSeed ?? `${uuid4()}${uuid4()}`;
   if (patched(CIVIL_CODE_DAYS_PATCH)) rules.civilCodeDays = true;
+  if (patched(MEETING_REGISTER_PATCH)) rules.meetingRegister = true;
   return Object.keys(rules).length > 0 ? rules : undefined;
 }
 

@@ -28,7 +28,7 @@ import { CompileError } from '../../../procedures/compiler';
 import { PolicyError } from '../../../procedures/policy';
 import { rolesIn, signedIn } from '../../auth/principal';
 import type { CatalogPort } from '../../catalog-port';
-import type { DirectoryPort } from '../../../common/directory';
+import { registerOn, type Directory, type DirectoryPort } from '../../../common/directory';
 import { ApiError } from '../../errors';
 import { callerScope, keyReused, scopedKey } from '../../idempotency';
 import type { RouteInput } from '../../route';
@@ -303,6 +303,13 @@ export async function getMatterBpmn(deps: MatterDeps, { params, res }: Input<{ i
   res.type('application/xml').send(pinned.bpmn);
 }
 
+function registerFor(directory: Directory, village: string, body: z.infer<typeof ActionBodySchema>) {
+  const date = body.data?.date;
+  if (body.action !== 'record' || typeof date !== 'string') return {};
+  const register = registerOn(directory, village, date);
+  return register ? { register } : {};
+}
+
 export async function actOnMatter(
   deps: MatterDeps,
   {
@@ -328,6 +335,8 @@ export async function actOnMatter(
     ...(body.comment !== undefined ? { comment: body.comment } : {}),
     // The name lets the validator recuse a payee or counterparty recorded by name.
     actor: { userId: user.id, role, name: user.name },
+    // A meeting is judged against the village's register on its date, not the recorder's numbers.
+    ...registerFor(deps.directory.current(), view.village, body),
   };
   // The update id is derived from the caller's key: the same request sent twice is applied once,
   // and another caller's same key is another update.
