@@ -70,6 +70,8 @@ export interface MatterRules {
   civilCodeDays?: boolean;
   /** meetings: a real date not after the day recorded, body sizes from the village's register */
   meetingRegister?: boolean;
+  /** town rulings: with a reason; uphold goes back only to a passed step (not past the objected one), or stops */
+  boundedRulings?: boolean;
 }
 
 /** A party the matter names (a payee, bidder or counterparty), as recorded at a step. */

@@ -1,5 +1,5 @@
 import type { Client } from '@temporalio/client';
-import { matterActionRoles, roleSatisfies } from '../../../common/engine';
+import { objectionActions, matterActionRoles, roleSatisfies } from '../../../common/engine';
 import type { Role } from '../../../common/graph';
 import { createBoardSource } from '../../../common/board-source';
 import { MATTER_WORKFLOW, stateQuery, type MatterView } from '../../../common/matter';
@@ -53,14 +53,8 @@ export function tasksIn(view: MatterView, user: Principal, held: Role[], now: Da
     });
   }
   for (const objection of view.objections) {
-    // Open: the committee answers. Answered: the supervisory committee accepts, or else the town rules.
-    const waiting =
-      objection.status === 'open'
-        ? ['answer-objection']
-        : objection.status === 'answered'
-          ? ['accept-answer', 'rule-objection']
-          : [];
-    for (const action of waiting) {
+    // the engine's own rule of who acts on an objection when (common/engine/objections.ts)
+    for (const action of objectionActions(objection)) {
       const role = held.find((h) => (matterActionRoles[action] ?? []).some((r) => roleSatisfies(h, r)));
       if (!role) continue;
       tasks.push({
