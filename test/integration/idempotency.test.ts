@@ -195,7 +195,7 @@ describe('an ended matter changes no more', () => {
     const ruling = {
       step: null,
       action: 'rule-objection',
-      data: { objectionId: 'objection-1', ruling: 'uphold' },
+      data: { objectionId: 'objection-1', ruling: 'uphold', stop: true },
       comment: '程序违法，终止',
       actor: people.town,
     };
