@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { LabelSchema, ROLE_SCOPES, RoleSchema, type Role } from './graph';
+import { RegisterSchema, isCalendarDate, type Register } from './meeting';
 
 /**
  * The directory of people: towns, villages, users and their roles, one JSON file (DIRECTORY_FILE).
@@ -38,6 +39,10 @@ export const UserSchema = z.object({
 });
 export type User = z.infer<typeof UserSchema>;
 
+/** One entry of a village's register of body sizes, in force from `from` until the village's next entry. */
+export const RegisterEntrySchema = RegisterSchema.extend({ village: Id });
+export type RegisterEntry = z.infer<typeof RegisterEntrySchema>;
+
 export const DirectorySchema = z
   .object({
     towns: z.array(z.object({ id: Id, name: LabelSchema })),
@@ -51,6 +56,8 @@ export const DirectorySchema = z
       }),
     ),
     users: z.array(UserSchema),
+    /** the villages' registers of body sizes (representatives, party members, households, …) */
+    registers: z.array(RegisterEntrySchema).optional(),
   })
   .superRefine((d, ctx) => {
     const unique = (ids: string[], path: string) => {
@@ -75,6 +82,18 @@ export const DirectorySchema = z
     );
     const towns = new Set(d.towns.map((t) => t.id));
     const villages = new Set(d.villages.map((v) => v.id));
+    (d.registers ?? []).forEach((r, i) => {
+      if (!villages.has(r.village))
+        ctx.addIssue({ code: 'custom', path: ['registers', i, 'village'], message: `unknown village ${r.village}` });
+      if (!isCalendarDate(r.from))
+        ctx.addIssue({ code: 'custom', path: ['registers', i, 'from'], message: `${r.from} is not a date` });
+      if ((d.registers ?? []).some((o, j) => j < i && o.village === r.village && o.from === r.from))
+        ctx.addIssue({
+          code: 'custom',
+          path: ['registers', i],
+          message: `${r.village} has two entries from ${r.from}`,
+        });
+    });
     d.villages.forEach((v, i) => {
       if (!towns.has(v.town))
         ctx.addIssue({ code: 'custom', path: ['villages', i, 'town'], message: `unknown town ${v.town}` });
@@ -105,6 +124,16 @@ export const DirectorySchema = z
     });
   });
 export type Directory = z.infer<typeof DirectorySchema>;
+
+/** The register of `village` in force on `date`: its latest entry from that day or before. */
+export function registerOn(d: Directory, village: string, date: string): Register | undefined {
+  const entry = (d.registers ?? [])
+    .filter((r) => r.village === village && r.from <= date)
+    .sort((a, b) => b.from.localeCompare(a.from))[0];
+  if (!entry) return undefined;
+  const { village: _v, ...register } = entry;
+  return register;
+}
 
 export class DirectoryError extends Error {
   override name = 'DirectoryError';

@@ -1,4 +1,4 @@
-import { matterActionRoles, type MatterState } from './engine';
+import { matterActionRoles, objectionActions, type MatterState } from './engine';
 import type { ProcedureGraph, Role } from './graph';
 import type { MatterView } from './matter';
 import { activeStepViews } from './matter-view';
@@ -49,12 +49,8 @@ export function summaryOf(graph: ProcedureGraph, state: MatterState): MatterSumm
   };
 }
 
-/** What an objection waits for: the committee answers, then the supervisors accept or the town rules. */
-export function objectionActions(objection: MatterView['objections'][number]): string[] {
-  if (objection.status === 'open') return ['answer-objection'];
-  if (objection.status === 'answered') return ['accept-answer', 'rule-objection'];
-  return [];
-}
+/** What an objection waits for: the engine's one rule (common/engine/objections.ts). */
+export { objectionActions };
 
 /**
  * The roles that may act on the matter now (a step's or an objection's): the `MatterWaitingOn`

@@ -4,6 +4,7 @@ import type { Actor, MatterState, MeetingRecord, Notice, Objection, RecordEntry,
 import { canonicalJson } from './canonical-json';
 import { sha256Hex, type ChainLinks, type LeafProof } from './record-chain';
 import { ROLES, RoleSchema, type ProcedureGraph, type Role, type StepKind } from './graph';
+import { RegisterSchema } from './meeting';
 
 /** Contract of the `matter` workflow: input, the `act` update, the `state` and `engine-state` queries. */
 
@@ -47,6 +48,8 @@ export const ActRequestSchema = z.object({
    * So the API needs no query of the matter's steps before the update.
    */
   roles: z.array(RoleSchema).max(ROLES.length).optional(),
+  /** meeting records: the village's register on the meeting's date, from the directory (never the client) */
+  register: RegisterSchema.optional(),
 });
 export type ActRequest = z.infer<typeof ActRequestSchema>;
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { MeetingBodySchema } from './graph';
+import { MeetingBodySchema, type MeetingBody } from './graph';
 import type { BodyRule, MeetingCounts, MeetingRules, RatioRule } from './meeting-judge';
 
 export { judgeMeeting, meets } from './meeting-judge';
@@ -52,6 +52,44 @@ export const MeetingCountsSchema = z
       });
     }
   });
+
+/**
+ * How many members each body of a village has (村民委员会组织法 Arts. 22, 26; 四议两公开): kept in the
+ * village's register in the directory with the day it holds from. Meetings are judged against it,
+ * never against the number a recorder types.
+ */
+export const BodySizesSchema = z.object({
+  adultVillagers: z.number().int().min(1),
+  households: z.number().int().min(1),
+  representatives: z.number().int().min(1),
+  partyMembers: z.number().int().min(1),
+  twoCommittees: z.number().int().min(1),
+});
+export type BodySizes = z.infer<typeof BodySizesSchema>;
+
+/** A register entry as the API hands it to the workflow: the sizes and the day they hold from. */
+export const RegisterSchema = BodySizesSchema.extend({ from: z.string().regex(/^\d{4}-\d{2}-\d{2}$/) });
+export type Register = z.infer<typeof RegisterSchema>;
+
+/** The members who should attend a meeting of `body` (and, for the villagers' assembly, the households). */
+export function registeredSize(sizes: BodySizes, body: MeetingBody): { members: number; households?: number } {
+  switch (body) {
+    case 'villagers':
+      return { members: sizes.adultVillagers, households: sizes.households };
+    case 'representatives':
+      return { members: sizes.representatives };
+    case 'party-members':
+      return { members: sizes.partyMembers };
+    case 'two-committees':
+      return { members: sizes.twoCommittees };
+  }
+}
+
+/** A real calendar day (2026-13-45 is not). */
+export function isCalendarDate(date: string): boolean {
+  const d = new Date(`${date}T00:00:00Z`);
+  return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === date;
+}
 
 // The schemas parse exactly the shapes the zod-free judge works on (a mismatch fails the build).
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;

@@ -15,10 +15,28 @@ const USAGE = `usage: npm run directory -- <command> [options]
   list
   add-town      --id ID --zh 名称 --en Name
   add-village   --id ID --town TOWN --zh 名称 --en Name
+  set-register  --village ID --from YYYY-MM-DD --adult-villagers N --households N
+                --representatives N --party-members N --two-committees N
   add-user      --id ID --name 姓名 --password PASSWORD [--phone 1xxxxxxxxxx]
   grant         --user ID --role ROLE [--village ID | --town ID]
   revoke        --user ID --role ROLE [--village ID | --town ID]
   reset-password --user ID --password PASSWORD`;
+
+/** The register's sizes and their command-line options. */
+const REGISTER_OPTIONS = [
+  ['adult-villagers', 'adultVillagers'],
+  ['households', 'households'],
+  ['representatives', 'representatives'],
+  ['party-members', 'partyMembers'],
+  ['two-committees', 'twoCommittees'],
+] as const;
+
+function count(values: Record<string, string | undefined>, name: string): number {
+  const text = need(values, name);
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 1) throw new DirectoryError(`--${name} must be a whole number of at least 1`);
+  return n;
+}
 
 function need(values: Record<string, string | undefined>, name: string): string {
   const value = values[name];
@@ -31,10 +49,20 @@ export async function runDirectoryCommand(file: string, argv: string[], print: (
   const { values } = parseArgs({
     args: rest,
     options: Object.fromEntries(
-      ['id', 'zh', 'en', 'town', 'village', 'name', 'password', 'phone', 'user', 'role'].map((o) => [
-        o,
-        { type: 'string' },
-      ]),
+      [
+        'id',
+        'zh',
+        'en',
+        'town',
+        'village',
+        'name',
+        'password',
+        'phone',
+        'user',
+        'role',
+        'from',
+        ...REGISTER_OPTIONS.map(([option]) => option),
+      ].map((o) => [o, { type: 'string' }]),
     ),
     strict: true,
   });
@@ -51,6 +79,8 @@ export async function runDirectoryCommand(file: string, argv: string[], print: (
       for (const t of directory.towns) print(`town     ${t.id}  ${t.name.zh} / ${t.name.en}`);
       for (const vil of directory.villages)
         print(`village  ${vil.id}  ${vil.name.zh} / ${vil.name.en}  (town ${vil.town})`);
+      for (const r of directory.registers ?? [])
+        print(`register ${r.village}  from ${r.from}  ${REGISTER_OPTIONS.map(([o, k]) => `${o} ${r[k]}`).join('  ')}`);
       for (const u of directory.users) {
         const roles = u.roles.map((g) => `${g.role}${g.village ? `@${g.village}` : g.town ? `@${g.town}` : ''}`);
         print(`user     ${u.id}  ${u.name}  ${roles.join(' ') || '(no roles)'}`);
@@ -61,6 +91,16 @@ export async function runDirectoryCommand(file: string, argv: string[], print: (
       break;
     case 'add-village':
       next = edit.addVillage(directory, need(v, 'id'), need(v, 'town'), { zh: need(v, 'zh'), en: need(v, 'en') });
+      break;
+    case 'set-register':
+      next = edit.setRegister(directory, {
+        village: need(v, 'village'),
+        from: need(v, 'from'),
+        ...(Object.fromEntries(REGISTER_OPTIONS.map(([o, k]) => [k, count(v, o)])) as Record<
+          (typeof REGISTER_OPTIONS)[number][1],
+          number
+        >),
+      });
       break;
     case 'add-user':
       next = await edit.addUser(directory, need(v, 'id'), need(v, 'name'), need(v, 'password'), v.phone);

@@ -61,6 +61,10 @@ export const OPINIONS_PATCH = 'opinions-hold-disclosures';
 export const RECORD_COMMITMENTS_PATCH = 'record-commitments';
 /** Patch id of periods in calendar days counted as 民法典 Arts. 201–203 count them (activities/calendar.ts). */
 export const CIVIL_CODE_DAYS_PATCH = 'civil-code-days';
+/** Patch id of meetings judged against the village's register, with real, past dates. */
+export const MEETING_REGISTER_PATCH = 'meeting-register';
+/** Patch id of town rulings bounded to steps the matter passed, with a reason (common/engine/objections.ts). */
+export const BOUNDED_RULINGS_PATCH = 'bounded-rulings';
 
 /**
  * The rules this run of a matter follows (common/engine/types.ts MatterRules). Each is behind its
@@ -71,6 +75,8 @@ function rulesInForce(input: MatterInput): MatterRules | undefined {
   // the seed stays in the workflow: the public sees digests, members see each entry's salt
   if (patched(RECORD_COMMITMENTS_PATCH)) rules.recordSeed = input.recordSeed ?? `${uuid4()}${uuid4()}`;
   if (patched(CIVIL_CODE_DAYS_PATCH)) rules.civilCodeDays = true;
+  if (patched(MEETING_REGISTER_PATCH)) rules.meetingRegister = true;
+  if (patched(BOUNDED_RULINGS_PATCH)) rules.boundedRulings = true;
   return Object.keys(rules).length > 0 ? rules : undefined;
 }
 

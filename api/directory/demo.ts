@@ -32,6 +32,15 @@ const VILLAGE_PEOPLE: {
   { role: 'supervisor-chair', surname: { xinglong: '钱', dongfeng: '蒋', yanlian: '察' }, title: '监委会主任' },
 ];
 
+/** Body sizes of a demo village (a village of about 900 adults in 300 households). */
+const DEMO_REGISTER = {
+  adultVillagers: 900,
+  households: 300,
+  representatives: 30,
+  partyMembers: 45,
+  twoCommittees: 7,
+};
+
 export interface DemoLogin {
   userId: string;
   name: string;
@@ -45,6 +54,9 @@ export async function demoDirectory(): Promise<{ directory: Directory; logins: D
   for (const v of VILLAGES) d = edit.addVillage(d, v.id, TOWN.id, v.name);
   d = edit.addTown(d, PRACTICE_TOWN.id, PRACTICE_TOWN.name);
   d = edit.addVillage(d, PRACTICE.id, PRACTICE_TOWN.id, PRACTICE.name, { practice: true });
+  // each village's register of body sizes: meetings are judged against it
+  for (const v of [...VILLAGES, PRACTICE])
+    d = edit.setRegister(d, { village: v.id, from: '2026-01-01', ...DEMO_REGISTER });
   const logins: DemoLogin[] = [];
   const add = async (userId: string, name: string, role: Role, where: { village?: string; town?: string }) => {
     const password = randomBytes(9).toString('base64url');

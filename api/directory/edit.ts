@@ -1,5 +1,12 @@
 import type { Label } from '../../common/graph';
-import { DirectoryError, GrantSchema, parseDirectory, type Directory, type Grant } from '../../common/directory';
+import {
+  DirectoryError,
+  GrantSchema,
+  parseDirectory,
+  type Directory,
+  type Grant,
+  type RegisterEntry,
+} from '../../common/directory';
 import { hashPassword } from './passwords';
 
 /** Each change returns a new, validated directory (the rules of DirectorySchema hold after every step). */
@@ -10,6 +17,11 @@ export const edit = {
   addVillage(d: Directory, id: string, town: string, name: Label, options: { practice?: boolean } = {}): Directory {
     const village = { id, town, name, ...(options.practice ? { practice: true as const } : {}) };
     return parseDirectory('directory', { ...d, villages: [...d.villages, village] });
+  },
+  /** A village's body sizes from a day on (an entry of the same day is replaced). */
+  setRegister(d: Directory, entry: RegisterEntry): Directory {
+    const others = (d.registers ?? []).filter((r) => !(r.village === entry.village && r.from === entry.from));
+    return parseDirectory('directory', { ...d, registers: [...others, entry] });
   },
   async addUser(d: Directory, id: string, name: string, password: string, phone?: string): Promise<Directory> {
     if (password.length < 8) throw new DirectoryError('password must be at least 8 characters');

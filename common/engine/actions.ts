@@ -6,7 +6,14 @@ import { problem } from './problems';
 import { addRecord, recordedBy } from './record';
 import { recusalMessage, recusalOf, recusalsAt } from './recusal';
 import { actionsFor, matterActionRoles, roleSatisfies } from './roles';
-import { linkProblem, MeetingRecordDataBase, splitMeetingData, validateStepData } from './step-data';
+import {
+  judgedCounts,
+  linkProblem,
+  meetingRegisterProblem,
+  MeetingRecordDataBase,
+  splitMeetingData,
+  validateStepData,
+} from './step-data';
 import { userTask } from './support';
 import { completeStep } from './tokens';
 import { ActionErrorCode, EngineError, type ActionProblem, type EngineEvent, type MatterState } from './types';
@@ -70,7 +77,8 @@ export function validateAction(
   }
   const recusal = recusalOf(actor, recusalsAt(graph, state, stepId));
   if (recusal) return problem(ActionErrorCode.Recused, recusalMessage(actor, recusal, stepId));
-  const dataProblem = validateStepData(graph, task.step, action, event.data);
+  const dataProblem =
+    validateStepData(graph, task.step, action, event.data) ?? meetingRegisterProblem(state, task.step, event);
   return dataProblem ?? linkProblem(graph, state, stepId, event.data);
 }
 
@@ -116,7 +124,7 @@ export function applyAction(
       const bodies = task.step.bodies ?? [];
       const body = (meta.body ?? bodies[0]) as MeetingBody;
       const rules = MeetingRulesSchema.parse(graph.policy.meetingRules);
-      const counts = MeetingCountsSchema.parse(rest);
+      const counts = judgedCounts(state, body, MeetingCountsSchema.parse(rest), event);
       const result = judgeMeeting(body, counts, rules);
       state.meetings.push({
         step: stepId,
@@ -134,7 +142,14 @@ export function applyAction(
       addRecord(state, at, {
         ...base,
         decision: result,
-        data: { body, date: meta.date, ...counts, minutesHash: meta.minutesHash, ...own },
+        data: {
+          body,
+          date: meta.date,
+          ...counts,
+          minutesHash: meta.minutesHash,
+          ...own,
+          ...(state.rules?.meetingRegister === true && event.register ? { registerFrom: event.register.from } : {}),
+        },
       });
       return;
     }

@@ -11,6 +11,7 @@
 export { applyEvent } from './apply';
 export { validateAction } from './actions';
 export { feelName } from './feel';
+export { objectionActions, rulingTargets } from './objections';
 export { partiesOf, recusalsAt } from './recusal';
 export { actionsFor, matterActionRoles, roleSatisfies } from './roles';
 export { splitCheckDue } from './split-payment';

@@ -1,9 +1,16 @@
 import { z } from 'zod';
 import { fieldsSchema } from '../fields';
 import type { MeetingBody, ProcedureGraph, Step } from '../graph';
-import { MeetingCountsSchema, MeetingRulesSchema } from '../meeting';
+import type { Register } from '../meeting';
+import {
+  MeetingCountsSchema,
+  MeetingRulesSchema,
+  isCalendarDate,
+  registeredSize,
+  type MeetingCounts,
+} from '../meeting';
 import { problem, zodDetails } from './problems';
-import { ActionErrorCode, EngineError, type ActionProblem, type MatterState } from './types';
+import { ActionErrorCode, EngineError, type ActionProblem, type EngineEvent, type MatterState } from './types';
 
 /** What a step's action carries: its fields, a meeting record, a link when the amount needs one. */
 
@@ -85,4 +92,76 @@ export function validateStepData(
     return fields.success ? undefined : invalid(fields.error);
   }
   return undefined;
+}
+
+/** The calendar day in Beijing (UTC+8 all year: China keeps no summer time) of an instant. */
+function beijingDate(at: number): string {
+  return new Date(at + 8 * 3_600_000).toISOString().slice(0, 10);
+}
+
+/**
+ * A meeting record under the register rule: its date is a real day, not after the day it is
+ * recorded (meetings are recorded after they are held), and the members who should attend are
+ * the village's register on that day, not the recorder's number (村民委员会组织法 Arts. 22, 26).
+ */
+export function meetingRegisterProblem(
+  state: MatterState,
+  step: Step,
+  event: Extract<EngineEvent, { type: 'act' }>,
+): ActionProblem | undefined {
+  if (event.action !== 'record' || state.rules?.meetingRegister !== true) return undefined;
+  const { rest } = splitMeetingData(step, event.data);
+  const date = String(rest.date);
+  if (!isCalendarDate(date))
+    return problem(ActionErrorCode.InvalidData, `${date} is not a calendar date / 会议日期不存在`, [
+      { field: 'data.date', message: 'not a calendar date' },
+    ]);
+  const today = beijingDate(event.at);
+  if (date > today)
+    return problem(
+      ActionErrorCode.InvalidData,
+      `the meeting date ${date} is after today (${today}) / 会议日期晚于今天`,
+      [{ field: 'data.date', message: `after ${today}: record a meeting once it is held` }],
+    );
+  const register = event.register;
+  if (!register)
+    return problem(
+      ActionErrorCode.InvalidData,
+      `village ${state.village} has no register of body sizes on ${date} / 本村在该日没有登记各会议的应到人数`,
+      [{ field: 'register', message: `no register for ${state.village} on ${date}` }],
+    );
+  const body = (rest.body ?? step.bodies?.[0]) as MeetingBody;
+  const size = registeredSize(register, body);
+  const typed = rest as Partial<MeetingCounts>;
+  if (typed.members !== size.members)
+    return problem(
+      ActionErrorCode.InvalidData,
+      `${body} has ${size.members} members in the register (from ${register.from}), not ${String(typed.members)} / 名册登记的应到人数为 ${size.members}`,
+      [{ field: 'data.members', message: `the register says ${size.members}` }],
+    );
+  if (typed.households !== undefined && typed.households !== size.households)
+    return problem(
+      ActionErrorCode.InvalidData,
+      `the register has ${String(size.households)} households, not ${typed.households} / 名册登记的户数为 ${String(size.households)}`,
+      [{ field: 'data.households', message: `the register says ${String(size.households)}` }],
+    );
+  return undefined;
+}
+
+/** The counts a meeting is judged on: under the register rule, the register's households. */
+export function judgedCounts(
+  state: MatterState,
+  body: MeetingBody,
+  counts: MeetingCounts,
+  event: { register?: Register },
+) {
+  if (state.rules?.meetingRegister !== true || !event.register) return counts;
+  const size = registeredSize(event.register, body);
+  return {
+    ...counts,
+    members: size.members,
+    ...(size.households !== undefined && counts.householdsRepresented !== undefined
+      ? { households: size.households }
+      : {}),
+  };
 }

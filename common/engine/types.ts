@@ -1,3 +1,4 @@
+import type { Register } from '../meeting';
 import type { z } from 'zod';
 import { ErrorCode } from '../errors';
 import type { Duration, MeetingBody, PartyKind, Role } from '../graph';
@@ -67,6 +68,10 @@ export interface MatterRules {
   recordSeed?: string;
   /** periods in calendar days are dated by the calendar (民法典 Arts. 201–203), like working days */
   civilCodeDays?: boolean;
+  /** meetings: a real date not after the day recorded, body sizes from the village's register */
+  meetingRegister?: boolean;
+  /** town rulings: with a reason; uphold goes back only to a passed step (not past the objected one), or stops */
+  boundedRulings?: boolean;
 }
 
 /** A party the matter names (a payee, bidder or counterparty), as recorded at a step. */
@@ -200,7 +205,17 @@ export interface StartInput {
 }
 
 export type EngineEvent =
-  | { type: 'act'; at: number; actor: Actor; step: string | null; action: string; data?: unknown; comment?: string }
+  | {
+      type: 'act';
+      at: number;
+      actor: Actor;
+      step: string | null;
+      action: string;
+      data?: unknown;
+      comment?: string;
+      /** meeting records: the village's register in force on the meeting's date, from the directory (API) */
+      register?: Register;
+    }
   | { type: 'timer-fired'; at: number; timerId: string }
   | { type: 'timer-scheduled'; at: number; timerId: string; dueAt: number }
   | { type: 'service-done'; at: number; node: string }

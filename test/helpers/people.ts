@@ -35,6 +35,15 @@ export const TEST_SESSION: SessionConfig = {
   loginWindowMs: 60_000,
 };
 
+/** The body sizes of every test village: the numbers the scenario tests' meetings are held with. */
+export const TEST_REGISTER = {
+  adultVillagers: 900,
+  households: 300,
+  representatives: 30,
+  partyMembers: 45,
+  twoCommittees: 7,
+};
+
 let passwordHash: Promise<string> | undefined;
 
 /** One town, its villages, and every person of `people` in their role in each village. */
@@ -57,6 +66,7 @@ export async function testDirectory(villages: string[] = TEST_VILLAGES): Promise
     towns: [{ id: TEST_TOWN, name: { zh: '金山镇', en: 'Jinshan' } }],
     villages: villages.map((id) => ({ id, town: TEST_TOWN, name: { zh: id, en: id } })),
     users,
+    registers: villages.map((village) => ({ village, from: '2000-01-01', ...TEST_REGISTER })),
   };
 }
 

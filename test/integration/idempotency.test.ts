@@ -195,7 +195,7 @@ describe('an ended matter changes no more', () => {
     const ruling = {
       step: null,
       action: 'rule-objection',
-      data: { objectionId: 'objection-1', ruling: 'uphold' },
+      data: { objectionId: 'objection-1', ruling: 'uphold', stop: true },
       comment: '程序违法，终止',
       actor: people.town,
     };
@@ -211,5 +211,39 @@ describe('an ended matter changes no more', () => {
     expect(late.body.error.message).toContain('stopped');
     expect(resent.status).toBe(200);
     expect(resent.body).toEqual(stopped.body);
+  });
+});
+
+describe('meetings through the API are judged against the register', () => {
+  test('an impossible or future date, or a body smaller than the register, is 422 naming the field', async () => {
+    const id = await h.start(start());
+    await h.ok(id, { step: 'propose', action: 'submit', data: proposal, actor: secretary });
+    const record = (over: Record<string, unknown>) =>
+      h.act(id, {
+        step: 'deliberate',
+        action: 'record',
+        data: { ...meetingRecord('two-committees', 7, 4, 3), ...over },
+        actor: director,
+      });
+
+    const badDate = await record({ date: '2026-13-45' });
+    const future = await record({ date: '2099-01-01' });
+    const shrunk = await record({ members: 6 });
+
+    expect([badDate.status, future.status, shrunk.status]).toEqual([422, 422, 422]);
+    expect(badDate.body.error.details[0].field).toBe('data.date');
+    expect(future.body.error.details[0].field).toBe('data.date');
+    expect(shrunk.body.error.details[0].field).toBe('data.members');
+    expect(
+      (
+        await h.act(id, {
+          step: 'deliberate',
+          action: 'record',
+          data: meetingRecord('two-committees', 7, 4, 3),
+          actor: director,
+        })
+      ).status,
+    ).toBe(200);
+    expect((await h.view(id)).meetings[0]?.result).toBe('passed');
   });
 });

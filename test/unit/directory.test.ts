@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { verifyPassword } from '../../api/directory/passwords';
-import { DirectoryError } from '../../common/directory';
+import { DirectoryError, registerOn } from '../../common/directory';
 import { loadDirectory } from '../../stores/directory';
 import { runDirectoryCommand } from '../../scripts/directory';
 
@@ -30,6 +30,40 @@ describe('directory of people (file + CLI)', () => {
     expect(user?.passwordHash).toMatch(/^scrypt\$/);
     await expect(verifyPassword('correct horse', user?.passwordHash ?? '')).resolves.toBe(true);
     await expect(verifyPassword('wrong horse!', user?.passwordHash ?? '')).resolves.toBe(false);
+  });
+
+  test('a village register of body sizes is kept with effective dates; a meeting date finds the one in force', async () => {
+    const sizes = (n: number) => [
+      '--adult-villagers',
+      String(900 + n),
+      '--households',
+      '300',
+      '--representatives',
+      String(30 + n),
+      '--party-members',
+      '45',
+      '--two-committees',
+      '7',
+    ];
+    await run('set-register', '--village', 'xinglong', '--from', '2026-01-01', ...sizes(0));
+    await run('set-register', '--village', 'xinglong', '--from', '2026-07-01', ...sizes(2));
+    const d = loadDirectory(file);
+
+    expect(registerOn(d, 'xinglong', '2025-12-31')).toBeUndefined();
+    expect(registerOn(d, 'xinglong', '2026-03-10')?.representatives).toBe(30);
+    expect(registerOn(d, 'xinglong', '2026-07-01')?.representatives).toBe(32);
+    out.length = 0;
+    await run('list');
+    expect(out.filter((l) => l.startsWith('register'))).toHaveLength(2);
+    await expect(run('set-register', '--village', 'nowhere', '--from', '2026-01-01', ...sizes(0))).rejects.toThrow(
+      /unknown village/,
+    );
+    await expect(run('set-register', '--village', 'xinglong', '--from', '2026-13-45', ...sizes(0))).rejects.toThrow(
+      /not a date/,
+    );
+    await expect(
+      run('set-register', '--village', 'xinglong', '--from', '2026-01-01', ...sizes(0).slice(0, -2)),
+    ).rejects.toThrow(/--two-committees is required/);
   });
 
   test('given grants, then list shows each role with its scope, and revoke removes one', async () => {

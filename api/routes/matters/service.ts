@@ -23,7 +23,8 @@ import { CompileError } from '../../../procedures/compiler';
 import { PolicyError } from '../../../procedures/policy';
 import { rolesIn, type Principal } from '../../auth/principal';
 import type { CatalogPort } from '../../catalog-port';
-import type { DirectoryPort } from '../../../common/directory';
+import { registerOn, type Directory, type DirectoryPort } from '../../../common/directory';
+import type { Register } from '../../../common/meeting';
 import { ApiError, workflowRefusal } from '../../errors';
 import { keyReused, scopedKey } from '../../idempotency';
 import { redactText } from '../../../common/redact';
@@ -286,6 +287,17 @@ export async function pinnedBpmn(deps: MatterDeps, id: string): Promise<string> 
  * `user` acts on matter `id` (a step, or the whole matter: objections); the workflow's validator
  * refuses what the rules refuse. With an Idempotency-Key the same request is applied once.
  */
+function registerFor(
+  directory: Directory,
+  village: string,
+  body: z.infer<typeof ActionBodySchema>,
+): { register?: Register } {
+  const date = body.data?.date;
+  if (body.action !== 'record' || typeof date !== 'string') return {};
+  const register = registerOn(directory, village, date);
+  return register ? { register } : {};
+}
+
 export async function actOn(
   deps: MatterDeps,
   id: string,
@@ -307,6 +319,8 @@ export async function actOn(
     // The name lets the validator recuse a payee or counterparty recorded by name.
     actor: { userId: user.id, role, name: user.name },
     ...(body.role === undefined ? { roles: held } : {}),
+    // A meeting is judged against the village's register on its date, not the recorder's numbers.
+    ...registerFor(deps.directory.current(), village, body),
   };
   // The update id is derived from the caller's key: the same request sent twice is applied once,
   // and another caller's same key is another update.

@@ -51,6 +51,7 @@ export function tasksIn(view: Omit<MatterSummary, 'v'>, user: Principal, held: R
     });
   }
   for (const objection of view.objections) {
+    // the engine's own rule of who acts on an objection when (common/engine/objections.ts)
     for (const action of objectionActions(objection)) {
       const role = held.find((h) => (matterActionRoles[action] ?? []).some((r) => roleSatisfies(h, r)));
       if (!role) continue;
