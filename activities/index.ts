@@ -2,7 +2,7 @@ import type { Client } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import type { PingResult } from '../common/ping';
 import type { Duration } from '../common/graph';
-import { createBoardSource } from '../common/board-source';
+import { createReadModel } from '../api/read-model';
 import {
   composeMonthlyNotice,
   monthRange,
@@ -51,13 +51,13 @@ export function createActivities(deps: ActivityDeps) {
       const existing = await notices.get(input.village, input.month);
       if (existing) return { created: false, notice: existing };
       // Strict: a notice is written once, so a matter that cannot be read now fails the attempt.
-      const board = createBoardSource(client, { strict: true });
+      const board = createReadModel(client);
       const period = monthRange(input.month);
       // Payments count by their payment date, which may precede the month the matter closed in.
       const [alive, paid, opinions] = await Promise.all([
-        board.matters(input.village, period),
-        board.paid(input.village, period.from),
-        board.opinions(input.village, period),
+        board.views(input.village, period, true),
+        board.paid(input.village, period.from, true),
+        board.opinions(input.village, period, true),
       ]);
       const matters = [...new Map([...alive, ...paid].map((m) => [m.matterId, m])).values()];
       const notice = composeMonthlyNotice({

@@ -1,5 +1,6 @@
 import type { Client } from '@temporalio/client';
 import { MatterSearchAttributes } from '../common/search-attributes';
+import { where } from '../common/visibility-query';
 
 export interface RecentPaymentsInput {
   procedure: string;
@@ -18,13 +19,12 @@ export async function findRecentPayments(
   client: Client,
   input: RecentPaymentsInput,
 ): Promise<{ matterId: string; amount: number }[]> {
-  const quote = (value: string) => `'${value.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
-  const query = [
-    `MatterProcedure = ${quote(input.procedure)}`,
-    `MatterVillage = ${quote(input.village)}`,
-    `MatterPayee = ${quote(input.payee)}`,
-    `StartTime >= ${quote(new Date(input.since).toISOString())}`,
-  ].join(' AND ');
+  const query = where.and(
+    where.eq(MatterSearchAttributes.procedure.name, input.procedure),
+    where.eq(MatterSearchAttributes.village.name, input.village),
+    where.eq(MatterSearchAttributes.payee.name, input.payee),
+    where.gte('StartTime', new Date(input.since)),
+  );
   const found: { matterId: string; amount: number }[] = [];
   for await (const wf of client.workflow.list({ query })) {
     if (wf.workflowId === input.exclude) continue;

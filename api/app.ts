@@ -1,5 +1,5 @@
 import type { Client } from '@temporalio/client';
-import { parseConfig } from '../common/config';
+import { parseConfig, type TrustProxy } from '../common/config';
 import type { AttachmentStorePort } from '../common/attachments';
 import type { NoticeStorePort } from '../common/monthly-notice';
 import type { OpinionDeadlines } from '../common/opinion';
@@ -8,6 +8,7 @@ import express, { type Express } from 'express';
 import helmet from 'helmet';
 import type { Logger } from 'pino';
 import { pinoHttp } from 'pino-http';
+import { LoginLimits } from './auth/login-limits';
 import { authenticate } from './auth/middleware';
 import { limitJsonDepth } from './body';
 import type { SessionConfig } from './auth/session';
@@ -15,6 +16,7 @@ import type { CatalogPort } from './catalog-port';
 import type { DirectoryPort } from '../common/directory';
 import { temporalDeadline } from './deadline';
 import { errorHandler, notFoundHandler } from './errors';
+import { createReadModel } from './read-model';
 import { cachedReadiness, checkReadiness, type Readiness } from './readiness';
 import { mountRoutes, type RouteDef } from './route';
 import { attachmentRoutes } from './routes/attachments/routes';
@@ -45,6 +47,8 @@ export interface AppDeps {
   readiness?: () => Promise<Readiness>;
   /** how /readyz asks Temporal (default: READINESS_TIMEOUT_MS, READINESS_CACHE_MS) */
   readinessTiming?: { timeoutMs: number; cacheMs: number };
+  /** express's `trust proxy` (TRUST_PROXY): which hops' X-Forwarded-* to believe; default none */
+  trustProxy?: TrustProxy;
   /** every call of a request to Temporal ends by then (default: TEMPORAL_CALL_TIMEOUT_MS) */
   temporalDeadlineMs?: number;
   /** 三务公开: where the monthly notices are kept (stores/notices.ts); absent → 503 */
@@ -57,22 +61,45 @@ export interface AppDeps {
   attachments?: AttachmentStorePort;
 }
 
+/** What an app built without a configuration uses: the documented defaults of common/config.ts. */
+const DEFAULTS = parseConfig({});
+
 /** Every route of /api, declared once: mounted from this list and documented from it. */
 export function apiRoutes(deps: AppDeps): RouteDef[] {
   const now = deps.now ?? (() => new Date());
   const { client, taskQueue } = deps.temporal;
   const { directory } = deps;
+  const readModel = createReadModel(client);
   return [
-    ...authRoutes({ directory, session: deps.session, now }),
-    ...meRoutes({ client, directory, now }),
+    ...authRoutes({
+      directory,
+      session: deps.session,
+      now,
+      limits: new LoginLimits({
+        freeFailures: deps.session.loginAttempts,
+        windowMs: deps.session.loginWindowMs,
+        maxWaitMs: deps.session.loginMaxWaitMs ?? DEFAULTS.session.loginMaxWaitSeconds * 1000,
+        addressFailures: deps.session.loginAddressFailures ?? DEFAULTS.session.loginAddressFailures,
+      }),
+    }),
+    ...meRoutes({ readModel, directory, now }),
     ...villageRoutes(directory),
     ...procedureRoutes(deps.catalog),
     ...procedureVersionRoutes(deps.catalog),
-    ...matterRoutes({ client, taskQueue, catalog: deps.catalog, directory, now, keySecret: deps.session.secret }),
-    ...recordRoutes({ client, catalog: deps.catalog, directory, now }),
+    ...matterRoutes({
+      client,
+      readModel,
+      taskQueue,
+      catalog: deps.catalog,
+      directory,
+      now,
+      keySecret: deps.session.secret,
+    }),
+    ...recordRoutes({ readModel, catalog: deps.catalog, directory, now }),
     ...pingRoutes({ client, taskQueue }),
     ...opinionRoutes({
       client,
+      readModel,
       taskQueue,
       directory,
       now,
@@ -80,19 +107,18 @@ export function apiRoutes(deps: AppDeps): RouteDef[] {
       ...(deps.opinionDeadlines ? { deadlines: deps.opinionDeadlines } : {}),
       ...(deps.opinionLimits ? { limits: deps.opinionLimits } : {}),
     }),
-    ...noticeRoutes({ client, directory, now, ...(deps.notices ? { notices: deps.notices } : {}) }),
-    ...reportRoutes({ client, directory, now }),
+    ...noticeRoutes({ readModel, directory, now, ...(deps.notices ? { notices: deps.notices } : {}) }),
+    ...reportRoutes({ readModel, directory, now }),
     ...attachmentRoutes({ directory, now, ...(deps.attachments ? { store: deps.attachments } : {}) }),
   ];
 }
-
-/** What an app built without a configuration uses: the documented defaults of common/config.ts. */
-const DEFAULTS = parseConfig({});
 
 /** Builds the HTTP app without listening, so tests drive it in-process with supertest. */
 export function createApp(deps: AppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
+  // Behind a balancer the client's address is in X-Forwarded-For: trusted only as TRUST_PROXY says.
+  app.set('trust proxy', deps.trustProxy ?? DEFAULTS.trustProxy);
   app.use(
     helmet({
       // Village offices often serve the pages over plain http on their LAN (http://192.168.x.y:3000):

@@ -1,8 +1,9 @@
-import { WorkflowUpdateRPCTimeoutOrCancelledError } from '@temporalio/client';
+import { WorkflowUpdateFailedError, WorkflowUpdateRPCTimeoutOrCancelledError } from '@temporalio/client';
+import { ApplicationFailure } from '@temporalio/common';
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import type { Logger } from 'pino';
-import { type z } from 'zod';
-import { ErrorCode, type ErrorBody, type ErrorDetail } from '../common/errors';
+import { z } from 'zod';
+import { ERROR_STATUS, ErrorCode, isErrorCode, type ErrorBody, type ErrorDetail } from '../common/errors';
 
 export class ApiError extends Error {
   constructor(
@@ -25,32 +26,47 @@ export function parseInput<S extends z.ZodType>(schema: S, value: unknown, where
     message: issue.message,
   }));
   const summary = details.map((d) => `${d.field}: ${d.message}`).join('; ');
-  throw new ApiError(400, ErrorCode.InvalidRequest, `Invalid request / 请求无效 — ${summary}`, details);
+  throw new ApiError(
+    ERROR_STATUS[ErrorCode.InvalidRequest],
+    ErrorCode.InvalidRequest,
+    `Invalid request / 请求无效 — ${summary}`,
+    details,
+  );
 }
 
-const bodyParserErrors: Record<string, { status: number; code: ErrorCode; message: string }> = {
+const ErrorDetailsSchema = z.array(z.object({ field: z.string().optional(), message: z.string() }));
+
+/**
+ * A workflow's refusal of an update — its validator threw an ApplicationFailure whose type is an error
+ * code (common/errors.ts), with the fields at fault as its first detail — as the API error it answers
+ * with. Undefined for any other error.
+ */
+export function workflowRefusal(err: unknown): ApiError | undefined {
+  if (!(err instanceof WorkflowUpdateFailedError) || !(err.cause instanceof ApplicationFailure)) return undefined;
+  const code = err.cause.type;
+  if (!isErrorCode(code) || ERROR_STATUS[code] >= 500) return undefined;
+  const details = ErrorDetailsSchema.safeParse(err.cause.details?.[0]);
+  return new ApiError(ERROR_STATUS[code], code, err.cause.message, details.success ? details.data : []);
+}
+
+const bodyParserErrors: Record<string, { code: ErrorCode; message: string }> = {
   'entity.parse.failed': {
-    status: 400,
     code: ErrorCode.MalformedJson,
     message: 'Request body is not valid JSON / 请求体不是有效的 JSON',
   },
   'entity.too.large': {
-    status: 413,
     code: ErrorCode.PayloadTooLarge,
     message: 'Request body is too large / 请求体过大',
   },
   'encoding.unsupported': {
-    status: 415,
     code: ErrorCode.UnsupportedMediaType,
     message: 'Unsupported content encoding / 不支持的编码',
   },
   'entity.too.deep': {
-    status: 400,
     code: ErrorCode.MalformedJson,
     message: 'Request body is nested too deeply / 请求体嵌套层数过多',
   },
   'charset.unsupported': {
-    status: 415,
     code: ErrorCode.UnsupportedMediaType,
     message: 'Unsupported charset / 不支持的字符集',
   },
@@ -144,13 +160,17 @@ const UNAVAILABLE_MESSAGES: Partial<Record<ErrorCode, string>> = {
 };
 
 export function toErrorResponse(err: unknown): { status: number; body: ErrorBody } {
-  if (err instanceof ApiError) {
-    return { status: err.status, body: { error: { code: err.code, message: err.message, details: err.details } } };
+  const known = err instanceof ApiError ? err : workflowRefusal(err);
+  if (known) {
+    return {
+      status: known.status,
+      body: { error: { code: known.code, message: known.message, details: known.details } },
+    };
   }
   const parserError = bodyParserErrors[bodyParserType(err) ?? ''];
   if (parserError) {
     return {
-      status: parserError.status,
+      status: ERROR_STATUS[parserError.code],
       body: {
         error: {
           code: parserError.code,
@@ -168,10 +188,10 @@ export function toErrorResponse(err: unknown): { status: number; body: ErrorBody
   const unavailable = temporalUnavailable(err);
   if (unavailable) {
     const message = UNAVAILABLE_MESSAGES[unavailable] ?? unavailable;
-    return { status: 503, body: { error: { code: unavailable, message, details: [] } } };
+    return { status: ERROR_STATUS[unavailable], body: { error: { code: unavailable, message, details: [] } } };
   }
   return {
-    status: 500,
+    status: ERROR_STATUS[ErrorCode.Internal],
     body: { error: { code: ErrorCode.Internal, message: 'Internal error / 内部错误', details: [] } },
   };
 }

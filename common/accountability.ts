@@ -52,11 +52,10 @@ export interface OverdueItem {
   roles: { role: Role; people: Holder[] }[];
 }
 
-/** When the time limit of an active step passed, if it has. */
-function overdueSince(view: MatterView, step: MatterView['activeSteps'][number], now: number): string | undefined {
+/** When the time limit of an active step passed, if it has (once the deadline timer fired, the view says when). */
+function overdueSince(step: MatterView['activeSteps'][number], now: number): string | undefined {
   if (step.deadline !== undefined && Date.parse(step.deadline) <= now) return step.deadline;
-  // The deadline timer is gone once it fired; its record entry stays.
-  return view.record.find((r) => r.step === step.id && r.action === 'deadline-passed' && r.at >= step.since)?.at;
+  return step.overdueSince;
 }
 
 const OPINION_STEPS = {
@@ -66,7 +65,8 @@ const OPINION_STEPS = {
 
 export function overdueItems(input: {
   village: string;
-  matters: MatterView[];
+  /** running matters: their views, or the summaries of the read model (common/matter-summary.ts) */
+  matters: Pick<MatterView, 'matterId' | 'village' | 'status' | 'title' | 'procedure' | 'activeSteps'>[];
   opinions: OpinionState[];
   directory: PeopleDirectory;
   now: number;
@@ -81,7 +81,7 @@ export function overdueItems(input: {
   for (const view of input.matters) {
     if (view.village !== village || view.status === 'ended') continue;
     for (const step of view.activeSteps) {
-      const since = overdueSince(view, step, now);
+      const since = overdueSince(step, now);
       if (since === undefined) continue;
       items.push({
         kind: 'step',

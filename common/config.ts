@@ -118,9 +118,41 @@ export const EnvSchema = z.object({
   /** failed log-ins per user id and address within LOGIN_WINDOW_MINUTES before 429 */
   LOGIN_ATTEMPTS: positiveInt('LOGIN_ATTEMPTS', 5),
   LOGIN_WINDOW_MINUTES: positiveInt('LOGIN_WINDOW_MINUTES', 15),
+  /** the longest wait between tries of one user id from one address */
+  LOGIN_MAX_WAIT_SECONDS: positiveInt('LOGIN_MAX_WAIT_SECONDS', 60),
+  /** failed log-ins per address over all user ids within LOGIN_WINDOW_MINUTES before 429 */
+  LOGIN_ADDRESS_FAILURES: positiveInt('LOGIN_ADDRESS_FAILURES', 100),
+  /** express `trust proxy`: false, a number of hops, or addresses/subnets (loopback, 10.0.0.0/8, …) */
+  TRUST_PROXY: z
+    .string()
+    .optional()
+    .transform((raw, ctx): TrustProxy => {
+      const value = raw?.trim() ?? '';
+      if (value === '' || value === 'false') return false;
+      if (/^\d+$/.test(value)) return Number(value);
+      if (value === 'true') {
+        ctx.addIssue({
+          code: 'custom',
+          message:
+            "TRUST_PROXY=true would believe any client's X-Forwarded-For: give the number of proxies or their addresses",
+        });
+        return z.NEVER;
+      }
+      if (!/^[A-Za-z0-9.:/,\s]+$/.test(value)) {
+        ctx.addIssue({
+          code: 'custom',
+          message: `TRUST_PROXY must be false, a number of hops or addresses (got "${raw}")`,
+        });
+        return z.NEVER;
+      }
+      return value;
+    }),
 });
 
 export type Env = z.infer<typeof EnvSchema>;
+
+/** express's `trust proxy`: no proxy, how many hops, or which addresses */
+export type TrustProxy = false | number | string;
 
 export interface Config {
   nodeEnv: Env['NODE_ENV'];
@@ -138,7 +170,10 @@ export interface Config {
     ttlMinutes: number;
     loginAttempts: number;
     loginWindowMinutes: number;
+    loginMaxWaitSeconds: number;
+    loginAddressFailures: number;
   };
+  trustProxy: TrustProxy;
   temporal: {
     /** Set: use that cluster and start no dev server. Unset: the embedded dev server. */
     address: string | undefined;
@@ -191,7 +226,10 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
       ttlMinutes: e.SESSION_TTL_MINUTES,
       loginAttempts: e.LOGIN_ATTEMPTS,
       loginWindowMinutes: e.LOGIN_WINDOW_MINUTES,
+      loginMaxWaitSeconds: e.LOGIN_MAX_WAIT_SECONDS,
+      loginAddressFailures: e.LOGIN_ADDRESS_FAILURES,
     },
+    trustProxy: e.TRUST_PROXY,
     temporal: {
       address: e.TEMPORAL_ADDRESS,
       namespace: e.TEMPORAL_NAMESPACE,

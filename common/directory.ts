@@ -1,21 +1,14 @@
 import { z } from 'zod';
-import { LabelSchema, RoleSchema, type Role } from './graph';
+import { LabelSchema, ROLE_SCOPES, RoleSchema, type Role } from './graph';
 
 /**
  * The directory of people: towns, villages, users and their roles, one JSON file (DIRECTORY_FILE).
  * Roles are scoped: village roles to a village, the town official to a town, district roles to all.
  */
 
-export const VILLAGE_ROLES = [
-  'secretary',
-  'director',
-  'committee',
-  'accountant',
-  'supervisor',
-  'supervisor-chair',
-] as const;
-export const TOWN_ROLES = ['town-official'] as const;
-export const DISTRICT_ROLES = ['district-auditor', 'district-admin'] as const;
+export const VILLAGE_ROLES = ROLE_SCOPES.village;
+export const TOWN_ROLES = ROLE_SCOPES.town;
+export const DISTRICT_ROLES = ROLE_SCOPES.district;
 
 /** 村民委员会组织法 Art. 32: members of the villagers' committee may not sit on the supervisory committee. */
 const VILLAGERS_COMMITTEE: Role[] = ['director', 'committee'];

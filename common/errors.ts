@@ -48,6 +48,47 @@ export const ErrorCode = {
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
+/**
+ * The HTTP status of each code, said once: an API error and a workflow's refusal (whose failure type
+ * is the code) answer with it, whichever resource they come from.
+ */
+export const ERROR_STATUS: Readonly<Record<ErrorCode, number>> = {
+  [ErrorCode.MalformedJson]: 400,
+  [ErrorCode.InvalidRequest]: 400,
+  [ErrorCode.NotFound]: 404,
+  [ErrorCode.PayloadTooLarge]: 413,
+  [ErrorCode.UnsupportedMediaType]: 415,
+  [ErrorCode.Conflict]: 409,
+  [ErrorCode.TemporalUnavailable]: 503,
+  [ErrorCode.NoWorker]: 503,
+  [ErrorCode.Internal]: 500,
+  [ErrorCode.UnknownProcedure]: 404,
+  [ErrorCode.ProcedureUnavailable]: 409,
+  [ErrorCode.StepNotActive]: 409,
+  [ErrorCode.ActionNotAllowed]: 409,
+  [ErrorCode.RoleNotAllowed]: 403,
+  [ErrorCode.Recused]: 403,
+  [ErrorCode.InvalidData]: 422,
+  [ErrorCode.ReasonRequired]: 422,
+  [ErrorCode.Suspended]: 409,
+  [ErrorCode.Ended]: 409,
+  [ErrorCode.NoSuchObjection]: 422,
+  [ErrorCode.LinkRequired]: 422,
+  [ErrorCode.LinkInvalid]: 422,
+  [ErrorCode.Unauthenticated]: 401,
+  [ErrorCode.BadCredentials]: 401,
+  [ErrorCode.OutOfScope]: 403,
+  [ErrorCode.RoleNotHeld]: 403,
+  [ErrorCode.RateLimited]: 429,
+  [ErrorCode.ForeignOrigin]: 403,
+  [ErrorCode.IdempotencyKeyReused]: 422,
+  [ErrorCode.NotConfigured]: 503,
+};
+
+export function isErrorCode(value: unknown): value is ErrorCode {
+  return typeof value === 'string' && Object.hasOwn(ERROR_STATUS, value);
+}
+
 export interface ErrorDetail {
   /** Dotted path of the offending field, e.g. `body.name` or `header.idempotency-key`. */
   field?: string;

@@ -6,17 +6,13 @@ import { z } from 'zod';
  * that workflow's history for as long as the matter runs.
  */
 
-export const ROLES = [
-  'secretary',
-  'director',
-  'committee',
-  'accountant',
-  'supervisor',
-  'supervisor-chair',
-  'town-official',
-  'district-auditor',
-  'district-admin',
-] as const;
+/** Every role, by where it is held: in a village, in a town, or across the district (common/directory.ts). */
+export const ROLE_SCOPES = {
+  village: ['secretary', 'director', 'committee', 'accountant', 'supervisor', 'supervisor-chair'],
+  town: ['town-official'],
+  district: ['district-auditor', 'district-admin'],
+} as const;
+export const ROLES = [...ROLE_SCOPES.village, ...ROLE_SCOPES.town, ...ROLE_SCOPES.district] as const;
 export const RoleSchema = z.enum(ROLES);
 export type Role = z.infer<typeof RoleSchema>;
 

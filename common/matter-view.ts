@@ -3,8 +3,8 @@ import type { ProcedureGraph } from './graph';
 import type { ActiveStepView, MatterView } from './matter';
 import { chainAll } from './record-chain';
 
-/** What the `state` query returns: the state, in the words of the procedure. */
-export function viewOf(graph: ProcedureGraph, state: MatterState): MatterView {
+/** The active steps, in the words of the procedure: the view's and the read model's (common/matter-summary.ts). */
+export function activeStepViews(graph: ProcedureGraph, state: MatterState): ActiveStepView[] {
   const activeSteps: ActiveStepView[] = [];
   for (const active of Object.values(state.active)) {
     const node = graph.nodes[active.step];
@@ -26,8 +26,25 @@ export function viewOf(graph: ProcedureGraph, state: MatterState): MatterView {
       actions,
       recused: [...new Set(recusalsAt(graph, state, active.step).map((r) => r.who))],
       ...((state.openOpinions[active.step] ?? 0) > 0 ? { heldByOpinions: state.openOpinions[active.step] } : {}),
+      ...overdue(state, active.step, active.since),
     });
   }
+  return activeSteps;
+}
+
+/** The deadline timer is gone once it fired; its record entry stays (the newest, so read from the end). */
+function overdue(state: MatterState, step: string, since: string): { overdueSince?: string } {
+  for (let i = state.record.length - 1; i >= 0; i--) {
+    const r = state.record[i];
+    if (r === undefined || r.at < since) break;
+    if (r.step === step && r.action === 'deadline-passed') return { overdueSince: r.at };
+  }
+  return {};
+}
+
+/** What the `state` query returns: the state, in the words of the procedure. */
+export function viewOf(graph: ProcedureGraph, state: MatterState): MatterView {
+  const activeSteps = activeStepViews(graph, state);
   return {
     matterId: state.matterId,
     procedure: { id: state.procedureId, version: state.version, name: graph.name },

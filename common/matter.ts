@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { Actor, MatterState, MeetingRecord, Notice, Objection, RecordEntry, SplitWarning } from './engine';
 import { canonicalJson } from './canonical-json';
 import { sha256Hex, type ChainLinks, type LeafProof } from './record-chain';
-import { RoleSchema, type ProcedureGraph, type Role, type StepKind } from './graph';
+import { ROLES, RoleSchema, type ProcedureGraph, type Role, type StepKind } from './graph';
 
 /** Contract of the `matter` workflow: input, the `act` update, the `state` and `engine-state` queries. */
 
@@ -41,6 +41,12 @@ export const ActRequestSchema = z.object({
   data: z.record(z.string(), z.unknown()).optional(),
   comment: z.string().max(5000).optional(),
   actor: ActorSchema,
+  /**
+   * The roles the actor holds in the matter's village, when they named none: the workflow acts in
+   * the first one the action allows (else `actor.role`, which it refuses with the rule it breaks).
+   * So the API needs no query of the matter's steps before the update.
+   */
+  roles: z.array(RoleSchema).max(ROLES.length).optional(),
 });
 export type ActRequest = z.infer<typeof ActRequestSchema>;
 
@@ -48,10 +54,12 @@ export interface ActResult {
   seq: number;
   status: MatterState['status'];
   activeSteps: string[];
+  /** the fingerprint of the request this result answered (absent in results of older code) */
+  request?: string;
 }
 
 /** What a matter remembers of an applied update id: its result, and which request it was. */
-export type AppliedUpdate = ActResult & { request?: string };
+export type AppliedUpdate = ActResult;
 
 /**
  * Which request an update id (an Idempotency-Key) stood for: the same step, action, data, comment and
@@ -86,6 +94,8 @@ export interface ActiveStepView {
   recused: string[];
   /** disclosure: residents' opinions (民意直通车) that hold it until they are answered */
   heldByOpinions?: number;
+  /** when its time limit passed (the deadline timer has fired), if it has */
+  overdueSince?: string;
 }
 
 export interface MatterView {
@@ -114,6 +124,13 @@ export interface MatterView {
    * those values, carries their digests (`proof`) and is marked `redacted` (common/redact.ts).
    */
   record: (RecordEntry & ChainLinks & { salt?: string; redacted?: true; proof?: LeafProof })[];
+}
+
+/** What a matter returns when it ends: its final view, so a closed matter is read without replaying it. */
+export interface MatterResult {
+  outcome: string | undefined;
+  /** absent for matters that ended before the read model (they are read by a query) */
+  view?: MatterView;
 }
 
 export const actUpdate = defineUpdate<ActResult, [ActRequest]>('act');

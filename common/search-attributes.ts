@@ -15,6 +15,8 @@ export const MatterSearchAttributes = {
   links: defineSearchAttributeKey('MatterLinks', SearchAttributeType.KEYWORD_LIST),
   /** who is paid (fund approval), to add up payments to one payee */
   payee: defineSearchAttributeKey('MatterPayee', SearchAttributeType.KEYWORD),
+  /** the roles that may act now, on a step or an objection (common/matter-summary.ts `waitingOn`) */
+  waitingOn: defineSearchAttributeKey('MatterWaitingOn', SearchAttributeType.KEYWORD_LIST),
 } as const;
 
 /** Opinions (民意直通车): their own keys, so that listing matters never meets an opinion. */

@@ -7,11 +7,13 @@ import {
   patched,
   proxyActivities,
   setHandler,
+  upsertMemo,
   upsertSearchAttributes,
   uuid4,
   workflowInfo,
 } from '@temporalio/workflow';
 import type { Activities } from '../activities';
+import { withActingRole } from '../common/acting-role';
 import {
   applyEvent,
   nextDueTimer,
@@ -33,7 +35,9 @@ import {
   type ActResult,
   type AppliedUpdate,
   type MatterInput,
+  type MatterResult,
 } from '../common/matter';
+import { SUMMARY_MEMO, summaryOf, waitingOn } from '../common/matter-summary';
 import { viewOf } from '../common/matter-view';
 import { opinionAnsweredSignal, opinionFiledSignal } from '../common/opinion';
 import { MatterSearchAttributes } from '../common/search-attributes';
@@ -70,6 +74,12 @@ function rulesInForce(input: MatterInput): MatterRules | undefined {
   return Object.keys(rules).length > 0 ? rules : undefined;
 }
 
+/**
+ * Patch id of the read model (issue 12): the summary memo and `MatterWaitingOn` are published, and
+ * only when they change; the final view is the result. Matters recorded before replay as they ran.
+ */
+export const READ_MODEL_PATCH = 'read-model-summary';
+
 /** Well below the server's 2,000 updates per run and its history limits. */
 const DEFAULT_LIMITS = { updatesPerRun: 500, historyEvents: 10_000 };
 
@@ -78,7 +88,7 @@ const DEFAULT_LIMITS = { updatesPerRun: 500, historyEvents: 10_000 };
  * the `act` update; the validator refuses, without writing to history, what the engine
  * refuses. Timers are workflow timers, so they survive restarts of everything.
  */
-export async function matter(input: MatterInput): Promise<{ outcome: string | undefined }> {
+export async function matter(input: MatterInput): Promise<MatterResult> {
   const { graph } = input;
   const rules = rulesInForce(input);
   let state: MatterState = input.carried
@@ -103,10 +113,7 @@ export async function matter(input: MatterInput): Promise<{ outcome: string | un
   const applied: Record<string, AppliedUpdate> = { ...input.appliedUpdates };
   const seen = (): ActResult | undefined => {
     const id = currentUpdateInfo()?.id;
-    const earlier = id === undefined ? undefined : applied[id];
-    if (!earlier) return undefined;
-    const { request: _request, ...result } = earlier;
-    return result;
+    return id === undefined ? undefined : applied[id];
   };
 
   setHandler(stateQuery, () => viewOf(graph, state));
@@ -117,11 +124,17 @@ export async function matter(input: MatterInput): Promise<{ outcome: string | un
     (request): ActResult => {
       const earlier = seen();
       if (earlier) return earlier;
-      state = applyEvent(graph, state, { type: 'act', at: Date.now(), ...request, data: request.data ?? {} });
+      const act = withActingRole(graph, state, request);
+      state = applyEvent(graph, state, { type: 'act', at: Date.now(), ...act, data: act.data ?? {} });
       updatesThisRun += 1;
-      const result = { seq: state.seq, status: state.status, activeSteps: Object.keys(state.active) };
+      const result = {
+        seq: state.seq,
+        status: state.status,
+        activeSteps: Object.keys(state.active),
+        request: actRequestFingerprint(request),
+      };
       const id = currentUpdateInfo()?.id;
-      if (id !== undefined) applied[id] = { ...result, request: actRequestFingerprint(request) };
+      if (id !== undefined) applied[id] = result;
       return result;
     },
     {
@@ -135,12 +148,8 @@ export async function matter(input: MatterInput): Promise<{ outcome: string | un
             nonRetryable: true,
           });
         }
-        const problem = validateAction(graph, state, {
-          type: 'act',
-          at: Date.now(),
-          ...request,
-          data: request.data ?? {},
-        });
+        const act = withActingRole(graph, state, shape.data);
+        const problem = validateAction(graph, state, { type: 'act', at: Date.now(), ...act, data: act.data ?? {} });
         // Non-retryable with a stable code (the type): the API maps it to 403/409/422.
         if (problem)
           throw ApplicationFailure.create({
@@ -167,19 +176,39 @@ export async function matter(input: MatterInput): Promise<{ outcome: string | un
     const payee = graph.split ? state.variables[graph.split.step]?.[graph.split.payeeField] : undefined;
     return typeof payee === 'string' ? [{ key: MatterSearchAttributes.payee, value: payee }] : [];
   };
-  const publish = () =>
-    upsertSearchAttributes([
-      { key: MatterSearchAttributes.village, value: state.village },
-      { key: MatterSearchAttributes.procedure, value: state.procedureId },
-      {
-        key: MatterSearchAttributes.status,
-        value: state.status === 'ended' ? `ended:${state.outcome ?? ''}` : state.status,
-      },
-      { key: MatterSearchAttributes.activeSteps, value: Object.keys(state.active) },
-      ...(state.amount !== undefined ? [{ key: MatterSearchAttributes.amount, value: state.amount }] : []),
-      ...((state.links ?? []).length > 0 ? [{ key: MatterSearchAttributes.links, value: state.links }] : []),
-      ...payeeAttribute(),
-    ]);
+  const attributes = () => [
+    { key: MatterSearchAttributes.village, value: state.village },
+    { key: MatterSearchAttributes.procedure, value: state.procedureId },
+    {
+      key: MatterSearchAttributes.status,
+      value: state.status === 'ended' ? `ended:${state.outcome ?? ''}` : state.status,
+    },
+    { key: MatterSearchAttributes.activeSteps, value: Object.keys(state.active) },
+    ...(state.amount !== undefined ? [{ key: MatterSearchAttributes.amount, value: state.amount }] : []),
+    ...((state.links ?? []).length > 0 ? [{ key: MatterSearchAttributes.links, value: state.links }] : []),
+    ...payeeAttribute(),
+  ];
+  // What was last published in this run (continue-as-new carries memo and attributes over; the new run publishes once).
+  let publishedAttributes = '';
+  let publishedSummary = '';
+  const publish = () => {
+    if (!patched(READ_MODEL_PATCH)) {
+      upsertSearchAttributes(attributes());
+      return;
+    }
+    const summary = summaryOf(graph, state);
+    const pairs = [...attributes(), { key: MatterSearchAttributes.waitingOn, value: waitingOn(summary) }];
+    const attributesNow = JSON.stringify(pairs.map((p) => [p.key.name, p.value]));
+    if (attributesNow !== publishedAttributes) {
+      upsertSearchAttributes(pairs);
+      publishedAttributes = attributesNow;
+    }
+    const summaryNow = JSON.stringify(summary);
+    if (summaryNow !== publishedSummary) {
+      upsertMemo({ [SUMMARY_MEMO]: summary });
+      publishedSummary = summaryNow;
+    }
+  };
 
   while (state.status !== 'ended') {
     for (const timer of timersToSchedule(state)) {
@@ -231,5 +260,5 @@ export async function matter(input: MatterInput): Promise<{ outcome: string | un
   }
   publish();
   await condition(allHandlersFinished);
-  return { outcome: state.outcome };
+  return { outcome: state.outcome, ...(patched(READ_MODEL_PATCH) ? { view: viewOf(graph, state) } : {}) };
 }

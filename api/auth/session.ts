@@ -10,9 +10,14 @@ export interface SessionConfig {
   ttlSeconds: number;
   /** production: cookies only over HTTPS */
   secureCookie: boolean;
-  /** failed log-ins allowed per user and address within the window, then 429 */
+  /** failed log-ins per user id and address before each further try waits (api/auth/login-limits.ts) */
   loginAttempts: number;
+  /** failures are forgotten after this quiet time; the window of the per-address cap */
   loginWindowMs: number;
+  /** longest wait between tries of one user id from one address (default LOGIN_MAX_WAIT_SECONDS) */
+  loginMaxWaitMs?: number;
+  /** failed log-ins per address across all user ids per window (default LOGIN_ADDRESS_FAILURES) */
+  loginAddressFailures?: number;
 }
 
 export async function signSession(

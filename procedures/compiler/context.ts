@@ -8,6 +8,14 @@ export interface StepScope {
   kind: StepKind;
   /** output name → its finite domain as FEEL literals, when it has one */
   outputs: Map<string, string[] | undefined>;
+  /** output name → what a condition may compare it with */
+  types: Map<string, OutputType>;
+}
+
+/** The FEEL type of a step's output, and its values (as FEEL literals) when it is an enum, a decision or an outcome. */
+export interface OutputType {
+  type: 'string' | 'number' | 'boolean';
+  values?: string[];
 }
 
 /** A condition of the shape `step.output = "lit"` (or `!=`), which the exhaustiveness proof can reason about. */
@@ -49,6 +57,10 @@ export class CompileContext {
   readonly brokenSteps = new Set<string>();
   readonly usedPolicy = new Set<string>();
   readonly conditionTests = new Map<string, ConditionTest | undefined>();
+  /** flow id → the step ids its condition reads (checked against the paths to its gateway) */
+  readonly conditionReads = new Map<string, string[]>();
+  /** the file's `expressionLanguage`, when it declares one */
+  expressionLanguage: string | undefined;
 
   constructor(
     readonly process: El,

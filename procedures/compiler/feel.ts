@@ -2,10 +2,12 @@ import { parseExpression } from 'feelin';
 import { feelName } from '../../common/engine';
 import type { CompileContext, ConditionTest } from './context';
 import { equalityTest, insideType, isBuiltin, isCallee, localNames, pathOf, type SyntaxNode } from './feel-syntax';
-import type { El } from './moddle';
+import { checkDialect, checkTypes } from './feel-types';
+import { idOf, type El } from './moddle';
 
 /** Lints a FEEL condition; when clean, also returns its `x = "lit"` shape if it has one (for the exhaustiveness proof). */
 export function checkFeel(ctx: CompileContext, flow: El, source: string): { ok: boolean; test?: ConditionTest } {
+  if (!checkDialect(ctx, flow, source)) return { ok: false };
   let tree: ReturnType<typeof parseExpression>;
   try {
     tree = parseExpression(source, feelContext(ctx, source), undefined);
@@ -28,12 +30,17 @@ export function checkFeel(ctx: CompileContext, flow: El, source: string): { ok: 
   }
   const locals = localNames(nodes, source);
   let ok = true;
+  const reads = new Set<string>();
   for (const node of nodes) {
     if (node.name !== 'VariableName' || insideType(node)) continue;
     const name = source.slice(node.from, node.to);
     if (isCallee(node)) ok = checkFunction(ctx, flow, name) && ok;
     else if (!locals.has(name)) ok = checkVariable(ctx, flow, source, name, pathOf(node, source)) && ok;
+    const step = ctx.steps.get(name);
+    if (step && !locals.has(name)) reads.add(step.id);
   }
+  ok = ok && checkTypes(ctx, flow, nodes, source);
+  if (ok) ctx.conditionReads.set(idOf(flow), [...reads]);
   return ok ? { ok, test: equalityTest(tree.topNode, source) } : { ok };
 }
 

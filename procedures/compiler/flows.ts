@@ -3,6 +3,9 @@ import type { CompileContext, ConditionTest } from './context';
 import { checkFeel } from './feel';
 import { child, idOf, text, type El } from './moddle';
 
+/** The expression language our files declare (BPMN's own default would be XPath). */
+export const FEEL_URI = 'https://www.omg.org/spec/DMN/20191111/FEEL/';
+
 /** A sequence flow; a condition only on a flow leaving an exclusive gateway, and only FEEL. */
 export function compileFlow(ctx: CompileContext, el: El): Flow | undefined {
   const id = idOf(el);
@@ -27,6 +30,12 @@ export function compileFlow(ctx: CompileContext, el: El): Flow | undefined {
   }
   if (source && child(source, 'default') === el) {
     ctx.problems.at(el, 'condition-on-default', 'a default flow is taken when no condition holds: it has none itself');
+    return flow;
+  }
+  const declared = ctx.expressionLanguage;
+  if (text(expression, 'language') === undefined && declared !== undefined && !/feel/i.test(declared)) {
+    const message = `the file declares expressionLanguage ${declared}, but conditions are FEEL: declare expressionLanguage="${FEEL_URI}" on bpmn:definitions and write the condition in FEEL`;
+    ctx.problems.at(el, 'condition-language', message);
     return flow;
   }
   const language = text(expression, 'language');

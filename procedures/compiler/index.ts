@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { canonicalJson } from '../../common/canonical-json';
 import { ProcedureGraphSchema, type ProcedureGraph } from '../../common/graph';
 import { drawnElements } from './diagram';
+import { text } from './moddle';
 import { findProcess, parseDefinitions } from './parse';
 import { CompileError, Problems } from './problems';
 import { compileProcess } from './process';
@@ -35,7 +36,13 @@ export async function compileProcedure(input: CompileInput): Promise<ProcedureGr
   const definitions = await parseDefinitions(input.bpmn, problems);
   const process = findProcess(definitions, problems);
   if (!process) throw new CompileError(problems.list);
-  const compiled = compileProcess(process, input.policyValues, problems, drawnElements(definitions));
+  const compiled = compileProcess(process, input.policyValues, problems, {
+    drawn: drawnElements(definitions),
+    // bpmn-moddle fills in BPMN's default (XPath) when the file declares nothing: only an own value was written
+    expressionLanguage: Object.hasOwn(definitions, 'expressionLanguage')
+      ? text(definitions, 'expressionLanguage')
+      : undefined,
+  });
   if (problems.list.length > 0 || !compiled) throw new CompileError(problems.list);
   const policy = Object.fromEntries(compiled.policyKeys.sort().map((key) => [key, input.policyValues[key]]));
   return ProcedureGraphSchema.parse({

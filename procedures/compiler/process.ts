@@ -1,6 +1,7 @@
 import type { Flow, GraphNode } from '../../common/graph';
 import { CompileContext, type Compiled } from './context';
 import { checkDiagram } from './diagram';
+import { checkReadsRan } from './feel-scope';
 import { checkGateway, compileFlow } from './flows';
 import { compileLink, compileSplit, PROCEDURE_ID } from './link';
 import { text, type El } from './moddle';
@@ -15,9 +16,10 @@ export function compileProcess(
   process: El,
   policyValues: Record<string, unknown>,
   problems: Problems,
-  drawn: Set<string>,
+  document: { drawn: Set<string>; expressionLanguage: string | undefined },
 ): Compiled | undefined {
   const ctx = new CompileContext(process, policyValues, problems);
+  ctx.expressionLanguage = document.expressionLanguage;
   const id = text(process, 'id') ?? '';
   if (!PROCEDURE_ID.test(id)) {
     problems.at(process, 'bad-procedure-id', 'the process id names the procedure: lower-case words and hyphens');
@@ -41,8 +43,9 @@ export function compileProcess(
   const startEvent = checkStructure(ctx);
   const link = compileLink(ctx, nodes);
   const split = compileSplit(ctx, nodes);
-  checkDiagram(ctx, drawn);
+  checkDiagram(ctx, document.drawn);
   if (startEvent === undefined) return undefined;
+  checkReadsRan(ctx, startEvent);
   // Only a graph without other problems: a broken node would make the token game report nonsense.
   if (problems.list.length === 0) checkSoundness(nodes, flows, startEvent, problems);
   return {

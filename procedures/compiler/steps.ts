@@ -11,7 +11,7 @@ import {
   type StepKind,
 } from '../../common/graph';
 import { MeetingRulesSchema } from '../../common/meeting';
-import type { CompileContext, NodeBody } from './context';
+import type { CompileContext, NodeBody, OutputType } from './context';
 import { duration } from './durations';
 import { noLoops } from './events';
 import { compileFields, KINDS_WITH_FIELDS } from './fields';
@@ -78,7 +78,12 @@ export function compileUserTask(ctx: CompileContext, el: El): NodeBody | undefin
     ctx.brokenSteps.add(feelName(id));
     return undefined;
   }
-  ctx.steps.set(feelName(id), { id, kind, outputs: outputs(kind, fields, bodies ?? []) });
+  ctx.steps.set(feelName(id), {
+    id,
+    kind,
+    outputs: outputs(kind, fields, bodies ?? []),
+    types: outputTypes(kind, fields, bodies ?? []),
+  });
   const step: Step = {
     kind,
     roles,
@@ -185,6 +190,26 @@ function outputs(kind: StepKind, fields: Field[], bodies: MeetingBody[]): Map<st
             ? ['true', 'false']
             : undefined;
       result.set(field.name, domain);
+    }
+  }
+  return result;
+}
+
+const NUMERIC = new Set(['amount', 'integer', 'number']);
+
+function outputTypes(kind: StepKind, fields: Field[], bodies: MeetingBody[]): Map<string, OutputType> {
+  const literals = (values: readonly string[]) => values.map((v) => JSON.stringify(v));
+  const result = new Map<string, OutputType>();
+  for (const [name, domain] of Object.entries(KIND_OUTPUTS[kind])) {
+    const type = name === 'opinions' ? 'number' : 'string';
+    result.set(name, domain ? { type, values: literals(domain) } : { type });
+  }
+  if (kind === 'meeting') result.set('body', { type: 'string', values: literals(bodies) });
+  if (KINDS_WITH_FIELDS.has(kind)) {
+    for (const field of fields) {
+      if (field.type === 'enum') result.set(field.name, { type: 'string', values: literals(field.values ?? []) });
+      else if (field.type === 'boolean') result.set(field.name, { type: 'boolean' });
+      else result.set(field.name, { type: NUMERIC.has(field.type) ? 'number' : 'string' });
     }
   }
   return result;

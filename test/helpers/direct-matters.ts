@@ -65,7 +65,8 @@ export async function directWorld(
     worker,
     running,
     async cleanup() {
-      worker.shutdown();
+      // a test may have stopped the worker already (to show what is read without it)
+      if (worker.getState() === 'RUNNING') worker.shutdown();
       await running;
       rmSync(dir, { recursive: true, force: true });
     },

@@ -5,7 +5,7 @@ import pino from 'pino';
 import request from 'supertest';
 import { createApp, type AppDeps } from '../../api/app';
 import { testCatalog } from '../helpers/catalog';
-import { TEST_SESSION, TestDirectory, bearer, people, testDirectory } from '../helpers/people';
+import { TEST_PASSWORD, TEST_SESSION, TestDirectory, bearer, people, testDirectory } from '../helpers/people';
 import { connectTestTemporal, uniqueName, type TestTemporal } from '../helpers/temporal';
 
 /** What an outside abuse run found, refused: cross-site writes, cached personal answers, source maps. */
@@ -106,5 +106,42 @@ describe('what is served', () => {
     expect(js.status).toBe(200);
     expect(map.status).toBe(404);
     expect(map.text).not.toContain('secret.ts');
+  });
+});
+
+describe('log-in limits a stranger cannot turn against a user', () => {
+  const login = (api: ReturnType<typeof app>, from: string, password: string) =>
+    request(api).post('/api/auth/login').set('X-Forwarded-For', from).send({ userId: people.chair.userId, password });
+
+  test('given TRUST_PROXY and a stranger failing at a user id from another address, then the user signs in from theirs', async () => {
+    const api = app({ trustProxy: 1 });
+    const stranger: number[] = [];
+    for (let i = 0; i < TEST_SESSION.loginAttempts + 3; i++)
+      stranger.push((await login(api, '203.0.113.9', `guess-${i}`)).status);
+    const user = await login(api, '198.51.100.7', TEST_PASSWORD);
+
+    expect(stranger.slice(0, TEST_SESSION.loginAttempts)).toEqual(Array(TEST_SESSION.loginAttempts).fill(401));
+    expect(stranger.at(-1)).toBe(429);
+    expect(user.status).toBe(200);
+  });
+
+  test('given no TRUST_PROXY, then a made-up X-Forwarded-For does not buy fresh tries', async () => {
+    const api = app();
+    const statuses: number[] = [];
+    for (let i = 0; i < TEST_SESSION.loginAttempts + 1; i++)
+      statuses.push((await login(api, `192.0.2.${i}`, `guess-${i}`)).status);
+
+    expect(statuses.at(-1)).toBe(429);
+  });
+
+  test('given the slow-down, then 429 says how long to wait (Retry-After) in both languages', async () => {
+    const api = app({ trustProxy: 1 });
+    for (let i = 0; i < TEST_SESSION.loginAttempts; i++) await login(api, '192.0.2.77', `guess-${i}`);
+    const refused = await login(api, '192.0.2.77', TEST_PASSWORD);
+
+    expect(refused.status).toBe(429);
+    expect(refused.body.error.code).toBe('RATE_LIMITED');
+    expect(Number(refused.headers['retry-after'])).toBeGreaterThanOrEqual(1);
+    expect(refused.body.error.message).toMatch(/秒后再试/);
   });
 });

@@ -163,13 +163,13 @@ describe('opinions (民意直通车) on a real Temporal server', () => {
     // the change to the matter workflow is behind its patch marker (older matters replay as they ran)
     const history = await temporal.client.workflow.getHandle(matterId).fetchHistory();
     const markers = (history.events ?? []).filter((e) => e.markerRecordedEventAttributes?.markerName === 'core_patch');
-    expect(markers).toHaveLength(1);
     const patchIds = markers.flatMap((m) =>
       Object.values(m.markerRecordedEventAttributes?.details ?? {})
         .flatMap((p) => p.payloads ?? [])
         .map((p) => (JSON.parse(Buffer.from(p.data ?? []).toString('utf8')) as { id?: string }).id),
     );
-    expect(patchIds).toEqual([OPINIONS_PATCH]);
+    // other changes have patches of their own; this one is marked once
+    expect(patchIds.filter((id) => id === OPINIONS_PATCH)).toHaveLength(1);
   });
 
   test('given every workflow run here, then today’s code replays its history', async () => {

@@ -213,6 +213,8 @@ describe('accountability', () => {
           since: '2026-03-01T00:00:00.000Z',
           actions: ['submit'],
           recused: [],
+          // its deadline timer fired: the view says when (from the record's deadline-passed entry)
+          overdueSince: '2026-03-10T00:00:00.000Z',
         },
         {
           id: 'other',

@@ -207,6 +207,57 @@ const EXPECTED: Record<string, Expected[]> = {
       'has no shape or edge in the diagram: open the file in a BPMN modeler (e.g. bpmn.io) and save it, which draws every element',
     ],
   ],
+  'feel-equality': [
+    ['f3', 'bpmn:sequenceFlow', 'feel-equality', 'FEEL compares with a single "=": write propose.category = "a"'],
+  ],
+  'feel-equality--leading': [
+    [
+      'f3',
+      'bpmn:sequenceFlow',
+      'feel-equality',
+      'a leading "=" marks an expression in Camunda 8, but this file is plain FEEL: write propose.category = "a"',
+    ],
+  ],
+  'feel-unknown-value': [
+    [
+      'f3',
+      'bpmn:sequenceFlow',
+      'feel-unknown-value',
+      'FEEL condition compares propose.category with "d", which it never is (values: "a", "b", "c")',
+    ],
+  ],
+  'feel-type': [
+    [
+      'f3',
+      'bpmn:sequenceFlow',
+      'feel-type',
+      'FEEL condition compares propose.amount (a number) with "10000" (a string) in "propose.amount > "10000"": the comparison is never true',
+    ],
+  ],
+  'condition-language--juel': [
+    [
+      'f3',
+      'bpmn:sequenceFlow',
+      'condition-language',
+      '"${category == "a"}" is a JUEL expression (Camunda 7); conditions are FEEL: write the test without ${ }, with = for equality and and/or for && / ||',
+    ],
+  ],
+  'condition-language--declared': [
+    [
+      'f3',
+      'bpmn:sequenceFlow',
+      'condition-language',
+      'the file declares expressionLanguage http://www.w3.org/1999/XPath, but conditions are FEEL: declare expressionLanguage="https://www.omg.org/spec/DMN/20191111/FEEL/" on bpmn:definitions and write the condition in FEEL',
+    ],
+  ],
+  'feel-step-not-run': [
+    [
+      'f6',
+      'bpmn:sequenceFlow',
+      'feel-step-not-run',
+      'FEEL condition reads step district-audit, but a path reaches gateway audit-result without completing district-audit: test it on a path through district-audit only, or give the gateway a default flow and read a step every path passes',
+    ],
+  ],
   'bad-link': [
     [
       'fixture',

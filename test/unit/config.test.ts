@@ -71,4 +71,12 @@ describe('configuration from the environment', () => {
     expect(config.session.secret).toBe('s'.repeat(32));
     expect(config.directoryFile).toBe('/srv/xwql/directory.json');
   });
+
+  test('given TRUST_PROXY, then hops or addresses are taken, `true` (believe anyone) is refused, unset trusts none', () => {
+    expect(parseConfig({}).trustProxy).toBe(false);
+    expect(parseConfig({ TRUST_PROXY: '1' }).trustProxy).toBe(1);
+    expect(parseConfig({ TRUST_PROXY: 'loopback, 10.0.0.0/8' }).trustProxy).toBe('loopback, 10.0.0.0/8');
+    expect(() => parseConfig({ TRUST_PROXY: 'true' })).toThrow(/TRUST_PROXY=true/);
+    expect(() => parseConfig({ TRUST_PROXY: 'x;y' })).toThrow(/TRUST_PROXY must be/);
+  });
 });

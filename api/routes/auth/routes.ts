@@ -1,39 +1,6 @@
-import { ipKeyGenerator, rateLimit } from 'express-rate-limit';
-import { ErrorCode } from '../../../common/errors';
-import { toErrorResponse, ApiError } from '../../errors';
 import { defineRoute, type RouteDef } from '../../route';
 import { login, logout, type AuthDeps } from './handlers';
 import { LoginResultSchema, LoginSchema } from './schemas';
-
-/** Failed log-ins per user id and address; successful ones do not count. */
-function loginLimiter(deps: AuthDeps) {
-  return rateLimit({
-    windowMs: deps.session.loginWindowMs,
-    limit: deps.session.loginAttempts,
-    skipSuccessfulRequests: true,
-    standardHeaders: 'draft-8',
-    legacyHeaders: false,
-    keyGenerator: (req) => {
-      const body: unknown = req.body;
-      const userId =
-        typeof body === 'object' && body !== null && 'userId' in body && typeof body.userId === 'string'
-          ? body.userId.trim().toLowerCase()
-          : '';
-      return `${ipKeyGenerator(req.ip ?? '')}|${userId}`;
-    },
-    handler: (_req, res) => {
-      const minutes = Math.ceil(deps.session.loginWindowMs / 60_000);
-      const { status, body } = toErrorResponse(
-        new ApiError(
-          429,
-          ErrorCode.RateLimited,
-          `Too many failed log-ins; try again in ${minutes} minutes / 登录失败次数过多，请 ${minutes} 分钟后再试`,
-        ),
-      );
-      res.status(status).json(body);
-    },
-  });
-}
 
 export function authRoutes(deps: AuthDeps): RouteDef[] {
   return [
@@ -44,11 +11,10 @@ export function authRoutes(deps: AuthDeps): RouteDef[] {
       tags: ['auth'],
       auth: 'public',
       body: LoginSchema,
-      middleware: [loginLimiter(deps)],
       responses: {
         200: { description: 'Signed in', schema: LoginResultSchema },
         401: { description: 'Wrong user id or password' },
-        429: { description: 'Too many failed attempts' },
+        429: { description: 'Too many failed attempts: wait `Retry-After` seconds / 失败次数过多，请稍后再试' },
       },
       handle: (input) => login(deps, input),
     }),

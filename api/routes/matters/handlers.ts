@@ -1,14 +1,8 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import {
-  WorkflowExecutionAlreadyStartedError,
-  WorkflowNotFoundError,
-  WorkflowUpdateFailedError,
-  type Client,
-} from '@temporalio/client';
-import { ApplicationFailure } from '@temporalio/common';
-import { z } from 'zod';
+import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Client } from '@temporalio/client';
+import type { z } from 'zod';
 import { chinaDate } from '../../../common/china-date';
-import { matterActionRoles, roleSatisfies } from '../../../common/engine';
+import { roleSatisfies } from '../../../common/engine';
 import { ErrorCode } from '../../../common/errors';
 import type { ProcedureGraph, Role } from '../../../common/graph';
 import {
@@ -16,8 +10,8 @@ import {
   actRequestFingerprint,
   actUpdate,
   appliedUpdateQuery,
-  stateQuery,
   type ActRequest,
+  type ActResult,
   type MatterInput,
   type MatterView,
 } from '../../../common/matter';
@@ -29,15 +23,17 @@ import { PolicyError } from '../../../procedures/policy';
 import { rolesIn, signedIn } from '../../auth/principal';
 import type { CatalogPort } from '../../catalog-port';
 import type { DirectoryPort } from '../../../common/directory';
-import { ApiError } from '../../errors';
+import { ApiError, workflowRefusal } from '../../errors';
 import { callerScope, keyReused, scopedKey } from '../../idempotency';
 import type { RouteInput } from '../../route';
 import { redactText } from '../../../common/redact';
 import { readableView } from './public-view';
+import { matterFilters, type MatterRow, type ReadModel } from '../../read-model';
 import type { ActionBodySchema, ListMattersQuerySchema, MatterSummary, StartMatterSchema } from './schemas';
 
 export interface MatterDeps {
   client: Client;
+  readModel: ReadModel;
   taskQueue: string;
   catalog: CatalogPort;
   directory: DirectoryPort;
@@ -47,29 +43,6 @@ export interface MatterDeps {
 }
 
 type Input<P = unknown, Q = unknown, B = unknown> = RouteInput<P, Q, B>;
-
-const REFUSAL_STATUS: Record<string, number> = {
-  [ErrorCode.StepNotActive]: 409,
-  [ErrorCode.ActionNotAllowed]: 409,
-  [ErrorCode.Suspended]: 409,
-  [ErrorCode.Ended]: 409,
-  [ErrorCode.RoleNotAllowed]: 403,
-  [ErrorCode.Recused]: 403,
-  [ErrorCode.InvalidData]: 422,
-  [ErrorCode.ReasonRequired]: 422,
-  [ErrorCode.NoSuchObjection]: 422,
-  [ErrorCode.LinkRequired]: 422,
-};
-
-function isErrorCode(value: string): value is ErrorCode {
-  return (Object.values(ErrorCode) as string[]).includes(value);
-}
-
-function detailsOf(failure: ApplicationFailure): { field?: string; message: string }[] {
-  const [first] = failure.details ?? [];
-  const parsed = z.array(z.object({ field: z.string().optional(), message: z.string() })).safeParse(first);
-  return parsed.success ? parsed.data : [];
-}
 
 function notFound(id: string): ApiError {
   return new ApiError(404, ErrorCode.NotFound, `No matter ${id} / 未找到该事项`);
@@ -83,13 +56,11 @@ function throwEnded(view: MatterView): never {
   );
 }
 
-async function stateOf(client: Client, id: string): Promise<MatterView> {
-  try {
-    return await client.workflow.getHandle(id).query(stateQuery);
-  } catch (err) {
-    if (err instanceof WorkflowNotFoundError) throw notFound(id);
-    throw err;
-  }
+/** A running matter by its query; a closed one from its final view, without replaying it. */
+export async function stateOf(readModel: ReadModel, id: string): Promise<MatterView> {
+  const view = await readModel.view(id);
+  if (!view) throw notFound(id);
+  return view;
 }
 
 /**
@@ -257,13 +228,8 @@ async function verifiedLinks(
     );
   }
   for (const [index, id] of links.entries()) {
-    let linked: MatterView;
-    try {
-      linked = await deps.client.workflow.getHandle(id).query(stateQuery);
-    } catch (err) {
-      if (err instanceof WorkflowNotFoundError) throw linkRefused(`linked matter ${id} does not exist`, index);
-      throw err;
-    }
+    const linked = await deps.readModel.view(id);
+    if (!linked) throw linkRefused(`linked matter ${id} does not exist`, index);
     if (linked.procedure.id !== rule.procedure)
       throw linkRefused(`linked matter ${id} is not a ${rule.procedure}`, index);
     if (linked.village !== body.village) {
@@ -279,20 +245,18 @@ async function verifiedLinks(
   return links;
 }
 
-/** Matters that link to this one (a decision lists the projects and payments resting on it). */
-async function linkedFrom(client: Client, id: string): Promise<string[]> {
-  const found: string[] = [];
-  for await (const wf of client.workflow.list({ query: `MatterLinks = '${id}'` })) found.push(wf.workflowId);
-  return found.sort();
-}
-
 export async function getMatter(deps: MatterDeps, { params, principal, res }: Input<{ id: string }>): Promise<void> {
-  const { view, access } = await readableView(deps, await stateOf(deps.client, params.id), principal);
-  res.json({ ...view, access, linkedFrom: await linkedFrom(deps.client, params.id) });
+  // Matters that link to this one (a decision lists the projects and payments resting on it).
+  const [full, linkedFrom] = await Promise.all([
+    stateOf(deps.readModel, params.id),
+    deps.readModel.ids([matterFilters.linksTo(params.id)]),
+  ]);
+  const { view, access } = await readableView(deps, full, principal);
+  res.json({ ...view, access, linkedFrom });
 }
 
 export async function getMatterBpmn(deps: MatterDeps, { params, res }: Input<{ id: string }>): Promise<void> {
-  const view = await stateOf(deps.client, params.id);
+  const view = await stateOf(deps.readModel, params.id);
   const pinned = await deps.catalog.get(view.procedure.id, view.procedure.version);
   if (!pinned)
     throw new ApiError(
@@ -315,12 +279,12 @@ export async function actOnMatter(
   }: Input<{ id: string }, unknown, z.infer<typeof ActionBodySchema>>,
 ): Promise<void> {
   const user = signedIn(principal);
-  const view = await stateOf(deps.client, params.id);
-  const allowed =
-    body.step === null
-      ? (matterActionRoles[body.action] ?? [])
-      : (view.activeSteps.find((s) => s.id === body.step)?.roles ?? []);
-  const role = actingRole(rolesIn(deps.directory.current(), user, view.village), allowed, body.role, view.village);
+  // No query of the matter first: its village is read once (describe) and kept; the workflow's
+  // validator picks, among the roles the user holds there, the one the step allows.
+  const village = await deps.readModel.villageOf(params.id);
+  if (village === undefined) throw notFound(params.id);
+  const held = rolesIn(deps.directory.current(), user, village);
+  const role = actingRole(held, [], body.role, village);
   const request: ActRequest = {
     step: body.step,
     action: body.action,
@@ -328,6 +292,7 @@ export async function actOnMatter(
     ...(body.comment !== undefined ? { comment: body.comment } : {}),
     // The name lets the validator recuse a payee or counterparty recorded by name.
     actor: { userId: user.id, role, name: user.name },
+    ...(body.role === undefined ? { roles: held } : {}),
   };
   // The update id is derived from the caller's key: the same request sent twice is applied once,
   // and another caller's same key is another update.
@@ -335,95 +300,69 @@ export async function actOnMatter(
     ? scopedKey(deps.keySecret, `act:${params.id}`, callerScope(principal, req), idempotencyKey)
     : randomUUID();
   const handle = deps.client.workflow.getHandle(params.id);
-  // Temporal answers a known update id with its first result whatever the arguments: the matter's
-  // memory of which request the id carried tells a resend (its first result) from a reused key (422).
-  const earlier = async () => {
-    if (idempotencyKey === undefined) return undefined;
-    const applied = await handle.query(appliedUpdateQuery, updateId);
-    if (applied === null) return undefined;
-    const { request: fingerprint, ...result } = applied;
-    if (fingerprint !== undefined && fingerprint !== actRequestFingerprint(request)) throw keyReused('action');
+  const fingerprint = actRequestFingerprint(request);
+  // Temporal answers a known update id with its first result whatever the arguments; that result
+  // names the request it answered, which tells a resend (its first result) from a reused key (422).
+  const answer = ({ request: answered, ...result }: ActResult): ActResult => {
+    if (idempotencyKey !== undefined && answered !== undefined && answered !== fingerprint) throw keyReused('action');
     return result;
   };
-  if (view.status === 'ended') {
-    // An ended matter changes no more; a resend of the action that ended it still gets its result.
-    res.json((await earlier()) ?? throwEnded(view));
-    return;
-  }
   try {
-    const result = await handle.executeUpdate(actUpdate, { args: [request], updateId });
-    res.json((await earlier()) ?? result);
+    res.json(answer(await handle.executeUpdate(actUpdate, { args: [request], updateId })));
   } catch (err) {
     if (err instanceof WorkflowNotFoundError) {
-      // The workflow of an ended matter has closed: that is a conflict, not a missing matter.
-      const now = await stateOf(deps.client, params.id);
+      // The workflow of an ended matter has closed: that is a conflict, not a missing matter; a
+      // resend of the action that ended it still gets its result (a rare path: the query replays).
+      const now = await stateOf(deps.readModel, params.id);
       if (now.status !== 'ended') throw notFound(params.id);
-      res.json((await earlier()) ?? throwEnded(now));
+      const applied = idempotencyKey === undefined ? null : await handle.query(appliedUpdateQuery, updateId);
+      res.json(applied ? answer(applied) : throwEnded(now));
       return;
     }
-    if (err instanceof WorkflowUpdateFailedError && err.cause instanceof ApplicationFailure) {
-      const code = err.cause.type ?? '';
-      if (isErrorCode(code) && REFUSAL_STATUS[code] !== undefined) {
-        throw new ApiError(REFUSAL_STATUS[code], code, err.cause.message, detailsOf(err.cause));
-      }
-    }
-    throw err;
+    throw workflowRefusal(err) ?? err;
   }
 }
 
 const STATUS_PREFIX = /^(running|suspended|ended)(?::(.*))?$/;
 
-/** Public list of matters from the visibility store (SQLite visibility cannot sort: sorted here). */
+/**
+ * Public list of matters from the read model, a page at a time in the visibility store's own order
+ * (running first, newest first; then closed, latest closed first): SQLite visibility cannot sort,
+ * and its page token makes each page cost one page, however many matters there are.
+ */
 export async function listMatters(
   deps: MatterDeps,
   { query, res }: Input<unknown, z.infer<typeof ListMattersQuerySchema>>,
 ): Promise<void> {
-  // A continued-as-new run is the same matter; its newest run stands for it.
-  const clauses = [`WorkflowType = '${MATTER_WORKFLOW}'`, `ExecutionStatus != 'ContinuedAsNew'`];
-  if (query.village) clauses.push(`MatterVillage = '${query.village}'`);
-  if (query.procedure) clauses.push(`MatterProcedure = '${query.procedure}'`);
-  res.json({ matters: await findMatters(deps.client, clauses.join(' AND '), query.status) });
+  const filters = [
+    ...(query.village ? [matterFilters.village(query.village)] : []),
+    ...(query.procedure ? [matterFilters.procedure(query.procedure)] : []),
+    ...(query.status ? [matterFilters.status(query.status)] : []),
+  ];
+  const page = await deps.readModel.page(filters, query.limit, query.cursor);
+  res.json({ matters: page.items.map(listItem), ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}) });
 }
 
-export async function findMatters(
-  client: Client,
-  visibilityQuery: string,
-  status?: MatterSummary['status'],
-): Promise<MatterSummary[]> {
-  const found: MatterSummary[] = [];
-  for await (const wf of client.workflow.list({ query: visibilityQuery })) {
-    const attrs = wf.typedSearchAttributes;
-    const statusMatch = STATUS_PREFIX.exec(attrs.get(MatterSearchAttributes.status) ?? '');
-    const matterStatus = (statusMatch?.[1] ?? 'running') as MatterSummary['status'];
-    if (status && matterStatus !== status) continue;
-    const title = wf.memo?.title;
-    const startedAt = wf.memo?.startedAt;
-    const amount = attrs.get(MatterSearchAttributes.amount);
-    found.push({
-      id: wf.workflowId,
-      village: attrs.get(MatterSearchAttributes.village) ?? '',
-      procedure: { id: attrs.get(MatterSearchAttributes.procedure) ?? '' },
-      // The list is public: a title may carry a phone or ID number; the matter page shows members the rest.
-      title: typeof title === 'string' ? redactText(title) : '',
-      status: matterStatus,
-      ...(statusMatch?.[2] ? { outcome: statusMatch[2] } : {}),
-      activeSteps: attrs.get(MatterSearchAttributes.activeSteps) ?? [],
-      ...(amount !== undefined ? { amount } : {}),
-      startedAt: typeof startedAt === 'string' ? startedAt : wf.startTime.toISOString(),
-      ...(wf.closeTime ? { closedAt: wf.closeTime.toISOString() } : {}),
-    });
-  }
-  // Matters started before titles went into the memo (or a run that lost it) are asked, briefly.
-  const deadline = Date.now() + 5000;
-  await Promise.all(
-    found
-      .filter((m) => m.title === '')
-      .map(async (m) => {
-        const view = await client.connection
-          .withDeadline(deadline, () => client.workflow.getHandle(m.id).query(stateQuery))
-          .catch(() => undefined);
-        if (view) m.title = redactText(view.title);
-      }),
-  );
-  return found.sort((a, b) => b.startedAt.localeCompare(a.startedAt) || a.id.localeCompare(b.id));
+/** A row of the list: the published summary, or (older matters) the search attributes and the memo's title. */
+export function listItem({ id, info, summary }: MatterRow): MatterSummary {
+  const attrs = info.typedSearchAttributes;
+  const statusMatch = STATUS_PREFIX.exec(attrs.get(MatterSearchAttributes.status) ?? '');
+  const status = summary?.status ?? ((statusMatch?.[1] ?? 'running') as MatterSummary['status']);
+  const outcome = summary ? summary.outcome : statusMatch?.[2] || undefined;
+  const title = summary?.title ?? info.memo?.title;
+  const startedAt = summary?.startedAt ?? info.memo?.startedAt;
+  const amount = summary ? summary.amount : attrs.get(MatterSearchAttributes.amount);
+  return {
+    id,
+    village: summary?.village ?? attrs.get(MatterSearchAttributes.village) ?? '',
+    procedure: { id: summary?.procedure.id ?? attrs.get(MatterSearchAttributes.procedure) ?? '' },
+    // The list is public: a title may carry a phone or ID number; the matter page shows members the rest.
+    title: typeof title === 'string' ? redactText(title) : '',
+    status,
+    ...(outcome ? { outcome } : {}),
+    activeSteps: summary ? summary.activeSteps.map((s) => s.id) : (attrs.get(MatterSearchAttributes.activeSteps) ?? []),
+    ...(amount !== undefined ? { amount } : {}),
+    startedAt: typeof startedAt === 'string' ? startedAt : info.startTime.toISOString(),
+    ...(info.closeTime ? { closedAt: info.closeTime.toISOString() } : {}),
+  };
 }

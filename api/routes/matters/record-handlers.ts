@@ -1,17 +1,15 @@
-import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import type { z } from 'zod';
-import { ErrorCode } from '../../../common/errors';
-import { stateQuery, type MatterView } from '../../../common/matter';
 import { headOf, verifyChain } from '../../../common/record-chain';
 import type { CatalogPort } from '../../catalog-port';
 import type { DirectoryPort } from '../../../common/directory';
-import { ApiError } from '../../errors';
+import type { ReadModel } from '../../read-model';
+import { stateOf } from './handlers';
 import { readableView } from './public-view';
 import type { RouteInput } from '../../route';
 import type { RecordExport, VerifyRecordBodySchema } from './record-schemas';
 
 export interface RecordDeps {
-  client: Client;
+  readModel: ReadModel;
   catalog: CatalogPort;
   directory: DirectoryPort;
   now: () => Date;
@@ -19,23 +17,13 @@ export interface RecordDeps {
 
 type Input<P = unknown, B = unknown> = RouteInput<P, unknown, B>;
 
-async function liveView(client: Client, id: string): Promise<MatterView> {
-  try {
-    return await client.workflow.getHandle(id).query(stateQuery);
-  } catch (err) {
-    if (err instanceof WorkflowNotFoundError)
-      throw new ApiError(404, ErrorCode.NotFound, `No matter ${id} / 未找到该事项`);
-    throw err;
-  }
-}
-
 /**
  * The record of a matter as a file: members of the village (town and district roles too) get it
  * as recorded; everyone else gets it with personal data masked (fail closed: no pinned graph, no
  * public export, since the graph says which fields are personal).
  */
 export async function exportRecord(deps: RecordDeps, { params, principal, res }: Input<{ id: string }>): Promise<void> {
-  const full = await liveView(deps.client, params.id);
+  const full = await stateOf(deps.readModel, params.id);
   const { view, access } = await readableView(deps, full, principal);
   const body: RecordExport = {
     matterId: view.matterId,
@@ -52,7 +40,7 @@ export async function exportRecord(deps: RecordDeps, { params, principal, res }:
 
 /** Recomputes the live chain of a matter (no personal data in the answer, so it is public). */
 export async function verifyLiveRecord(deps: RecordDeps, { params, res }: Input<{ id: string }>): Promise<void> {
-  const view = await liveView(deps.client, params.id);
+  const view = await stateOf(deps.readModel, params.id);
   const verdict = verifyChain(view.record);
   res.json({
     ok: verdict.ok,

@@ -39,6 +39,18 @@ export const ListMattersQuerySchema = z.object({
     .regex(/^[a-z][a-z0-9-]{0,63}$/, 'procedure must be a procedure id')
     .optional(),
   status: z.enum(['running', 'suspended', 'ended']).optional(),
+  /** matters per page (1–500) */
+  limit: z.coerce
+    .number()
+    .int('limit must be a whole number')
+    .min(1, 'limit must be at least 1')
+    .max(500, 'limit must be at most 500')
+    .default(100),
+  /** `nextCursor` of the page before */
+  cursor: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,4096}\.[A-Za-z0-9_-]{16}$/, 'cursor must be the nextCursor of an earlier page')
+    .optional(),
 });
 
 export const MatterSummarySchema = z.object({

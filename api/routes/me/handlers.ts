@@ -1,18 +1,16 @@
-import type { Client } from '@temporalio/client';
+import type { z } from 'zod';
 import { matterActionRoles, roleSatisfies } from '../../../common/engine';
 import type { Role } from '../../../common/graph';
-import { createBoardSource } from '../../../common/board-source';
-import { MATTER_WORKFLOW, stateQuery, type MatterView } from '../../../common/matter';
+import { objectionActions, type MatterSummary } from '../../../common/matter-summary';
 import { OpinionActorRoleSchema, opinionRefusal, type OpinionState } from '../../../common/opinion';
 import { rolesIn, signedIn, villagesOf, type Principal } from '../../auth/principal';
 import type { DirectoryPort } from '../../../common/directory';
+import { matterFilters, rolesServed, type ReadModel } from '../../read-model';
 import type { RouteInput } from '../../route';
-import type { OpinionTask, Task } from './schemas';
-
-const QUERY_DEADLINE_MS = 5000;
+import type { MyTasksQuerySchema, OpinionTask, Task } from './schemas';
 
 export interface MeDeps {
-  client: Client;
+  readModel: ReadModel;
   directory: DirectoryPort;
   now: () => Date;
 }
@@ -28,7 +26,7 @@ export function me(deps: MeDeps, { principal, res }: RouteInput<unknown, unknown
 }
 
 /** The steps of one matter that this user, in one of their roles there, may act on now. */
-export function tasksIn(view: MatterView, user: Principal, held: Role[], now: Date): Task[] {
+export function tasksIn(view: Omit<MatterSummary, 'v'>, user: Principal, held: Role[], now: Date): Task[] {
   if (view.status === 'ended') return [];
   const tasks: Task[] = [];
   const base = {
@@ -53,14 +51,7 @@ export function tasksIn(view: MatterView, user: Principal, held: Role[], now: Da
     });
   }
   for (const objection of view.objections) {
-    // Open: the committee answers. Answered: the supervisory committee accepts, or else the town rules.
-    const waiting =
-      objection.status === 'open'
-        ? ['answer-objection']
-        : objection.status === 'answered'
-          ? ['accept-answer', 'rule-objection']
-          : [];
-    for (const action of waiting) {
+    for (const action of objectionActions(objection)) {
       const role = held.find((h) => (matterActionRoles[action] ?? []).some((r) => roleSatisfies(h, r)));
       if (!role) continue;
       tasks.push({
@@ -113,13 +104,12 @@ export function opinionTasksIn(opinion: OpinionState, user: Principal, held: Rol
 
 async function myOpinionTasks(deps: MeDeps, user: Principal, villages: string[]): Promise<OpinionTask[]> {
   const directory = deps.directory.current();
-  const source = createBoardSource(deps.client);
   const now = deps.now();
   const lists = await Promise.all(
     villages
       .filter((v) => rolesIn(directory, user, v).some((r) => (OpinionActorRoleSchema.options as Role[]).includes(r)))
       .map(async (v) => {
-        const running = await source.runningOpinions(v).catch(() => [] as OpinionState[]);
+        const running = await deps.readModel.runningOpinions(v).catch(() => [] as OpinionState[]);
         return running.flatMap((o) => opinionTasksIn(o, user, rolesIn(directory, user, v), now));
       }),
   );
@@ -129,33 +119,30 @@ async function myOpinionTasks(deps: MeDeps, user: Principal, villages: string[])
 }
 
 /**
- * Running matters of the user's villages, asked for their state, filtered to what the user may do.
- * Not through the board source: its deadline is per matter and its queries run 8 at a time, so one
- * village full of matters whose worker is gone would hold the list for minutes; here every query
- * shares one deadline.
+ * The steps waiting for the user: one visibility query selects the running matters of their
+ * villages that wait on a role they serve (`MatterWaitingOn`); each row's summary says the rest
+ * (recusal, deadline). All of them, sorted, then paged: `total` and `nextCursor` say what is left.
  */
-export async function myTasks(deps: MeDeps, { principal, res }: RouteInput<unknown, unknown, unknown>) {
+export async function myTasks(
+  deps: MeDeps,
+  { principal, query, res }: RouteInput<unknown, z.infer<typeof MyTasksQuerySchema>, unknown>,
+) {
   const user = signedIn(principal);
   const directory = deps.directory.current();
   const villages = villagesOf(directory, user);
   const tasks: Task[] = [];
+  let unread: string[] = [];
   if (villages.length > 0) {
-    const list = villages.map((v) => `'${v}'`).join(', ');
-    const query = `WorkflowType = '${MATTER_WORKFLOW}' AND ExecutionStatus = 'Running' AND MatterVillage IN (${list}) AND MatterStatus IN ('running', 'suspended')`;
-    const ids: string[] = [];
-    for await (const wf of deps.client.workflow.list({ query })) ids.push(wf.workflowId);
-    // A matter whose worker does not answer must not hold up everybody's list: a deadline each.
-    const deadline = Date.now() + QUERY_DEADLINE_MS;
-    const views = await Promise.all(
-      [...new Set(ids)].map((id) =>
-        deps.client.connection
-          .withDeadline(deadline, () => deps.client.workflow.getHandle(id).query(stateQuery))
-          .catch(() => undefined),
-      ),
-    );
+    const held = [...new Set(villages.flatMap((v) => rolesIn(directory, user, v)))];
+    const found = await deps.readModel.summaries([
+      matterFilters.villages(villages),
+      matterFilters.running(),
+      matterFilters.waitingOn(rolesServed(held)),
+    ]);
+    unread = found.unread;
     const now = deps.now();
-    for (const view of views) {
-      if (view) tasks.push(...tasksIn(view, user, rolesIn(directory, user, view.village), now));
+    for (const summary of found.summaries) {
+      tasks.push(...tasksIn(summary, user, rolesIn(directory, user, summary.village), now));
     }
   }
   // Overdue first, then the nearest deadline, then those without one.
@@ -163,7 +150,16 @@ export async function myTasks(deps: MeDeps, { principal, res }: RouteInput<unkno
     (a, b) =>
       Number(b.overdue) - Number(a.overdue) ||
       (a.deadline ?? '9999').localeCompare(b.deadline ?? '9999') ||
-      a.matterId.localeCompare(b.matterId),
+      a.matterId.localeCompare(b.matterId) ||
+      a.step.id.localeCompare(b.step.id),
   );
-  res.json({ tasks, opinions: await myOpinionTasks(deps, user, villages) });
+  const from = query.cursor ?? 0;
+  const to = from + query.limit;
+  res.json({
+    tasks: tasks.slice(from, to),
+    total: tasks.length,
+    ...(to < tasks.length ? { nextCursor: String(to) } : {}),
+    ...(unread.length > 0 ? { unread } : {}),
+    opinions: await myOpinionTasks(deps, user, villages),
+  });
 }

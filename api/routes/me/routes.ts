@@ -1,7 +1,6 @@
-import { z } from 'zod';
 import { defineRoute, type RouteDef } from '../../route';
 import { me, myTasks, type MeDeps } from './handlers';
-import { MeSchema, OpinionTaskSchema, TaskSchema } from './schemas';
+import { MeSchema, MyTasksQuerySchema, MyTasksSchema } from './schemas';
 
 export function meRoutes(deps: MeDeps): RouteDef[] {
   return [
@@ -20,11 +19,9 @@ export function meRoutes(deps: MeDeps): RouteDef[] {
       summary: 'Steps and opinions waiting for the signed-in user across their villages, with deadlines / 我的待办',
       tags: ['auth'],
       auth: 'login',
+      query: MyTasksQuerySchema,
       responses: {
-        200: {
-          description: 'Tasks and opinions, overdue first',
-          schema: z.object({ tasks: z.array(TaskSchema), opinions: z.array(OpinionTaskSchema) }),
-        },
+        200: { description: 'Tasks (a page of them) and opinions, overdue first', schema: MyTasksSchema },
       },
       handle: (input) => myTasks(deps, input),
     }),

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { LabelSchema } from '../../../common/graph';
 import { OpinionStatusSchema } from '../../../common/opinion';
+import { UnreadSchema } from '../../read-model/schemas';
 import { UserViewSchema } from '../auth/schemas';
 
 export const TaskSchema = z.object({
@@ -38,3 +39,29 @@ export const OpinionTaskSchema = z.object({
   role: z.string(),
 });
 export type OpinionTask = z.infer<typeof OpinionTaskSchema>;
+
+export const MyTasksQuerySchema = z.object({
+  /** tasks per page (1–1000) */
+  limit: z.coerce
+    .number()
+    .int('limit must be a whole number')
+    .min(1, 'limit must be at least 1')
+    .max(1000, 'limit must be at most 1000')
+    .default(200),
+  /** `nextCursor` of the page before */
+  cursor: z.coerce
+    .number()
+    .int('cursor must be the nextCursor of an earlier page')
+    .min(0, 'cursor must be the nextCursor of an earlier page')
+    .optional(),
+});
+
+export const MyTasksSchema = z.object({
+  tasks: z.array(TaskSchema),
+  /** how many tasks there are in all pages */
+  total: z.number().int(),
+  /** absent on the last page */
+  nextCursor: z.string().optional(),
+  unread: UnreadSchema,
+  opinions: z.array(OpinionTaskSchema),
+});

@@ -1,17 +1,16 @@
-import type { Client } from '@temporalio/client';
 import type { z } from 'zod';
-import { createBoardSource } from '../../../common/board-source';
 import { ErrorCode } from '../../../common/errors';
 import { noticeWindows } from '../../../common/notice-windows';
 import type { MonthlyNotice, NoticeStorePort } from '../../../common/monthly-notice';
 import type { DirectoryPort } from '../../../common/directory';
 import { ApiError } from '../../errors';
 import { escapeHtml, printablePage, qrFigure, siteOrigin, table, yuan } from '../../html';
+import { matterFilters, type ReadModel } from '../../read-model';
 import type { RouteInput } from '../../route';
 import type { NoticeParamsSchema, NoticesQuerySchema } from './schemas';
 
 export interface NoticeDeps {
-  client: Client;
+  readModel: ReadModel;
   directory: DirectoryPort;
   now: () => Date;
   /** where the monthly notices are kept (stores/notices.ts); absent → 503 */
@@ -37,8 +36,12 @@ export async function board(deps: NoticeDeps, { query, res }: Input<unknown, z.i
   knownVillage(deps, query.village, 'query.village');
   const months = await store(deps).months(query.village);
   const now = deps.now().getTime();
-  const running = await createBoardSource(deps.client).running(query.village);
-  const disclosures = running
+  // The summaries of the village's running matters carry their notices: one visibility query.
+  const { summaries, unread } = await deps.readModel.summaries([
+    matterFilters.village(query.village),
+    matterFilters.running(),
+  ]);
+  const disclosures = summaries
     .flatMap((m) =>
       // while a notice is up its end comes from the step's window (common/notice-windows.ts)
       noticeWindows(m, now).map((n) => ({
@@ -60,6 +63,7 @@ export async function board(deps: NoticeDeps, { query, res }: Input<unknown, z.i
       printUrl: `/api/notices/${query.village}/${month}/print`,
     })),
     disclosures,
+    ...(unread.length > 0 ? { unread } : {}),
   });
 }
 

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { LabelSchema } from '../../../common/graph';
 import { MonthSchema } from '../../../common/monthly-notice';
+import { UnreadSchema } from '../../read-model/schemas';
 import { VillageIdSchema } from '../matters/schemas';
 
 export const NoticesQuerySchema = z.object({ village: VillageIdSchema });
@@ -22,6 +23,7 @@ export const BoardSchema = z.object({
       open: z.boolean(),
     }),
   ),
+  unread: UnreadSchema,
 });
 
 const NoticeMatterSchema = z.object({

@@ -1,13 +1,12 @@
 import type { Client } from '@temporalio/client';
 import type { z } from 'zod';
-import { createBoardSource } from '../../../common/board-source';
 import { chinaDate } from '../../../common/china-date';
 import { ErrorCode } from '../../../common/errors';
 import type { Role } from '../../../common/graph';
-import { stateQuery } from '../../../common/matter';
 import {
   publicOpinion,
   type OpinionActor,
+  OpinionActorRoleSchema,
   type OpinionActorRole,
   type OpinionDeadlines,
   type OpinionState,
@@ -17,6 +16,7 @@ import { rolesIn, signedIn, type Principal } from '../../auth/principal';
 import type { Directory, DirectoryPort } from '../../../common/directory';
 import { ApiError } from '../../errors';
 import { callerScope, keyReused, scopedKey } from '../../idempotency';
+import type { ReadModel } from '../../read-model';
 import type { RouteInput } from '../../route';
 import type {
   AcknowledgeBodySchema,
@@ -38,6 +38,7 @@ import {
 
 export interface OpinionDeps {
   client: Client;
+  readModel: ReadModel;
   taskQueue: string;
   directory: DirectoryPort;
   now: () => Date;
@@ -50,7 +51,7 @@ export interface OpinionDeps {
 type Input<P, Q, B> = RouteInput<P, Q, B>;
 
 /** The roles that act on opinions, in the order they are chosen: the chair, then (after a time limit) the town. */
-const ACTING: OpinionActorRole[] = ['supervisor-chair', 'town-official'];
+const ACTING: readonly OpinionActorRole[] = OpinionActorRoleSchema.options;
 
 function villageOf(directory: Directory, village: string, field: string) {
   const found = directory.villages.find((v) => v.id === village);
@@ -104,10 +105,8 @@ export async function submit(
   const directory = deps.directory.current();
   const village = villageOf(directory, body.village, 'body.village');
   if (body.matterId !== undefined) {
-    let matterVillage: string;
-    try {
-      matterVillage = (await deps.client.workflow.getHandle(body.matterId).query(stateQuery)).village;
-    } catch {
+    const matterVillage = await deps.readModel.villageOf(body.matterId).catch(() => undefined);
+    if (matterVillage === undefined) {
       throw new ApiError(404, ErrorCode.NotFound, `No matter ${body.matterId} / 未找到该事项`, [
         { field: 'body.matterId', message: 'unknown matter' },
       ]);
@@ -169,7 +168,7 @@ export async function list(
   const directory = deps.directory.current();
   villageOf(directory, query.village, 'query.village');
   const full = canSeeFull(directory, principal, query.village);
-  const opinions = (await createBoardSource(deps.client).opinions(query.village))
+  const opinions = (await deps.readModel.opinions(query.village))
     .filter((o) => query.status === undefined || o.status === query.status)
     .sort((a, b) => b.submittedAt.localeCompare(a.submittedAt) || a.opinionId.localeCompare(b.opinionId));
   res.json({ opinions: opinions.map((o) => fullView(o, full ? 'full' : 'public')) });

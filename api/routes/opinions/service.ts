@@ -1,11 +1,5 @@
 import { createHash, createHmac, randomBytes } from 'node:crypto';
-import {
-  WorkflowExecutionAlreadyStartedError,
-  WorkflowNotFoundError,
-  WorkflowUpdateFailedError,
-  type Client,
-} from '@temporalio/client';
-import { ApplicationFailure } from '@temporalio/common';
+import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { canonicalJson } from '../../../common/canonical-json';
 import { ErrorCode } from '../../../common/errors';
 import {
@@ -19,7 +13,7 @@ import {
   type OpinionState,
 } from '../../../common/opinion';
 import { OpinionSearchAttributes } from '../../../common/search-attributes';
-import { ApiError } from '../../errors';
+import { ApiError, workflowRefusal } from '../../errors';
 
 /**
  * Opinions over Temporal, for the route handlers (and tests that start opinions directly).
@@ -112,12 +106,6 @@ function notFound(): ApiError {
   return new ApiError(404, ErrorCode.NotFound, 'No such opinion / 未找到该意见');
 }
 
-const REFUSAL_STATUS: Record<string, { status: number; code: ErrorCode }> = {
-  STEP_NOT_ACTIVE: { status: 409, code: ErrorCode.StepNotActive },
-  ROLE_NOT_ALLOWED: { status: 403, code: ErrorCode.RoleNotAllowed },
-  INVALID_DATA: { status: 422, code: ErrorCode.InvalidData },
-};
-
 /** The full state (contact details included): callers decide what to show to whom. */
 export async function readOpinion(client: Client, opinionId: string): Promise<OpinionState> {
   try {
@@ -137,11 +125,7 @@ async function update<R>(client: Client, opinionId: string, run: () => Promise<R
       const state = await readOpinion(client, opinionId);
       throw new ApiError(409, ErrorCode.StepNotActive, `the opinion is ${state.status} / 该意见已办结`);
     }
-    if (err instanceof WorkflowUpdateFailedError && err.cause instanceof ApplicationFailure) {
-      const mapped = REFUSAL_STATUS[err.cause.type ?? ''];
-      if (mapped) throw new ApiError(mapped.status, mapped.code, err.cause.message);
-    }
-    throw err;
+    throw workflowRefusal(err) ?? err;
   }
 }
 

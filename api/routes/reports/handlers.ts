@@ -1,4 +1,3 @@
-import type { Client } from '@temporalio/client';
 import type { z } from 'zod';
 import {
   overdueItems,
@@ -7,17 +6,17 @@ import {
   yearlyReportCsv,
   type YearlyReport,
 } from '../../../common/accountability';
-import { createBoardSource } from '../../../common/board-source';
 import { chinaDate } from '../../../common/china-date';
 import { ErrorCode } from '../../../common/errors';
 import type { DirectoryPort } from '../../../common/directory';
 import { ApiError } from '../../errors';
 import { escapeHtml, printablePage, table } from '../../html';
+import { matterFilters, type ReadModel } from '../../read-model';
 import type { RouteInput } from '../../route';
 import type { OverdueQuerySchema, YearlyQuerySchema } from './schemas';
 
 export interface ReportDeps {
-  client: Client;
+  readModel: ReadModel;
   directory: DirectoryPort;
   now: () => Date;
 }
@@ -35,30 +34,32 @@ function villageName(deps: ReportDeps, village: string): string {
 
 export async function overdue(deps: ReportDeps, { query, res }: Input<z.infer<typeof OverdueQuerySchema>>) {
   villageName(deps, query.village);
-  const source = createBoardSource(deps.client);
-  const [matters, opinions] = await Promise.all([source.running(query.village), source.runningOpinions(query.village)]);
+  const [{ summaries, unread }, opinions] = await Promise.all([
+    deps.readModel.summaries([matterFilters.village(query.village), matterFilters.running()]),
+    deps.readModel.runningOpinions(query.village),
+  ]);
   const now = deps.now();
   res.json({
     village: query.village,
     generatedAt: now.toISOString(),
     items: overdueItems({
       village: query.village,
-      matters,
+      matters: summaries,
       opinions,
       directory: deps.directory.current(),
       now: now.getTime(),
     }),
+    ...(unread.length > 0 ? { unread } : {}),
   });
 }
 
 async function report(deps: ReportDeps, query: z.infer<typeof YearlyQuerySchema>): Promise<YearlyReport> {
   villageName(deps, query.village);
   const year = query.year ?? Number(chinaDate(deps.now()).slice(0, 4));
-  const source = createBoardSource(deps.client);
   const period = yearRange(year);
   const [matters, opinions] = await Promise.all([
-    source.matters(query.village, period),
-    source.opinions(query.village, period),
+    deps.readModel.views(query.village, period),
+    deps.readModel.opinions(query.village, period),
   ]);
   return yearlyReport({ village: query.village, year, matters, opinions, generatedAt: deps.now().toISOString() });
 }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { LabelSchema, RoleSchema } from '../../../common/graph';
+import { UnreadSchema } from '../../read-model/schemas';
 import { VillageIdSchema } from '../matters/schemas';
 
 export const OverdueQuerySchema = z.object({ village: VillageIdSchema });
@@ -28,6 +29,7 @@ export const OverdueSchema = z.object({
       roles: z.array(z.object({ role: RoleSchema, people: z.array(HolderSchema) })),
     }),
   ),
+  unread: UnreadSchema,
 });
 
 export const YearlyReportSchema = z.object({
