@@ -39,6 +39,9 @@ export async function buildUi(uiOut: string): Promise<void> {
     minify: true,
     sourcemap: true,
     format: 'esm',
+    // zod (the forms' schema checks) loads as a chunk of its own, when a form first needs it
+    splitting: true,
+    chunkNames: 'chunks/[name]-[hash]',
     target: ['es2020', 'chrome87', 'firefox78', 'safari15'],
     outdir: uiOut,
     // no CDN, no external fonts: anything a stylesheet points at is inlined

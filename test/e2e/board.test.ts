@@ -75,6 +75,8 @@ describe('the public board', () => {
     await board.waitForSelector(`#running li[data-matter="${started}"]`);
     await board.waitForSelector(`#running li[data-matter="${disclosed}"]:has-text("决议公开")`);
     await board.waitForSelector(`#disclosures li[data-matter="${disclosed}"]:has-text("截止")`);
+    // the board gives the end of each open notice and the days left
+    await board.waitForSelector(`#disclosures li[data-matter="${disclosed}"] .days-left:has-text("还剩 1 天")`);
     await board.waitForSelector(`#results li[data-matter="${completed}"]:has-text("已完成")`);
     expect(await board.locator(`#running li[data-matter="${started}"] a`).textContent()).toBe(title);
     const monthly = board.locator('#monthly li[data-month="2026-10"] a');
@@ -85,6 +87,17 @@ describe('the public board', () => {
     await board.setViewportSize({ width: 360, height: 780 });
     await board.screenshot({ path: path.join(ARTIFACTS, 'board-360.png'), fullPage: true });
     await board.setViewportSize({ width: 1280, height: 900 });
+
+    // and the matter on notice shows what it discloses: the resolution's meeting, in words, with its end
+    await board.goto(`${ui.baseUrl}/#/matters/${disclosed}`);
+    const notice = board.locator('#notices li.notice--open[data-step="disclose-resolution"]');
+    await notice.locator('.days-left:has-text("还剩 1 天")').waitFor();
+    await notice
+      .locator('.disclosed .step-content[data-step="resolve"], .disclosed dd[data-field="body"]')
+      .first()
+      .waitFor();
+    expect(await notice.locator('.disclosed').textContent()).toContain('村民代表会议');
+    expect(await notice.locator('.disclosed').textContent()).toContain('修建文化广场');
 
     // and a payment resting on the finished decision shows as linked, both ways
     const payment = await ui.start({

@@ -1,6 +1,6 @@
 import type { ActiveStepView } from '../../common/matter';
 import { MARKER, markerDiff, markersFor, type Marker } from '../../ui/src/logic/markers';
-import { noticeWindows } from '../../ui/src/logic/notices';
+import { noticeWindows } from '../../common/notice-windows';
 
 function active(id: string, phase: ActiveStepView['phase'] = 'open'): ActiveStepView {
   return {

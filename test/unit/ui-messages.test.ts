@@ -1,6 +1,6 @@
 import { MeetingCountsSchema } from '../../common/meeting';
 import { codeMessage, localizeMessage } from '../../ui/src/logic/messages';
-import { schemaProblems } from '../../ui/src/logic/form-schema';
+import { schemaProblems } from '../../ui/src/logic/schema-check';
 import { parseRoute, href } from '../../ui/src/logic/route';
 
 describe('UI: what the server says, in the reader’s language', () => {

@@ -4,14 +4,7 @@ import { postFile } from './api';
 import { attachmentUrl } from './content-view';
 import { h, replaceChildren } from './dom';
 import { isMessageKey, label, t, type Lang } from './i18n';
-import {
-  collect,
-  countsProblems,
-  fieldsOfError,
-  type Collected,
-  type FormField,
-  type FormSpec,
-} from './logic/form-schema';
+import { collect, fieldsOfError, type Collected, type FormField, type FormSpec } from './logic/form-schema';
 import { localizeMessage } from './logic/messages';
 import { liveQuorum, ratioText, type PartialCounts, type RatioCheck } from './logic/quorum';
 import { describeError } from './pages/common';
@@ -25,7 +18,7 @@ export interface FormOptions {
   /** meeting forms: the rules the live check applies */
   rules?: MeetingRules;
   /** the schema the server applies, run on the collected data; messages in the schema's words */
-  check?(data: Record<string, unknown>): { field: string; message: string }[];
+  check?(data: Record<string, unknown>): Promise<{ field: string; message: string }[]>;
   /** an action that cannot be undone: this question is asked, and answered, before it is sent */
   confirm?: string;
   /** files (hash fields) are uploaded for this village (and matter), which decides who may read them */
@@ -264,7 +257,19 @@ export function renderForm(spec: FormSpec, options: FormOptions): HTMLFormElemen
       if (typeof v === 'number') counts[key as keyof PartialCounts] = v;
     }
     // the workflow's own schema first: counts it would refuse never show as passing
-    const refused = countsProblems(collected.data).filter((p) => collected.data[p.field] !== undefined);
+    const seq = ++liveSeq;
+    void import('./logic/schema-check').then(({ countsProblems }) => {
+      if (seq !== liveSeq) return;
+      showLive(
+        body,
+        counts,
+        countsProblems(collected.data).filter((p) => collected.data[p.field] !== undefined),
+      );
+    });
+  };
+  let liveSeq = 0;
+  const showLive = (body: string, counts: PartialCounts, refused: { field: string; message: string }[]): void => {
+    if (!options.rules) return;
     if (refused.length > 0) {
       replaceChildren(
         live,
@@ -329,67 +334,70 @@ export function renderForm(spec: FormSpec, options: FormOptions): HTMLFormElemen
   form.addEventListener('submit', (event) => {
     event.preventDefault();
     const collected = collect(spec, raw());
-    const problems = [
-      ...collected.problems.map((p) => ({
-        field: p.field,
-        message: isMessageKey(p.message) ? t(lang, p.message) : p.message,
-      })),
-      // what the server's schema would refuse, refused here first, in the same words
-      ...(collected.problems.length === 0 ? (options.check?.(collected.data) ?? []) : []).map((p) => ({
-        field: p.field,
-        message: localizeMessage(lang, p.message),
-      })),
-    ];
-    if (problems.length > 0) {
-      showProblems(problems);
-      return;
-    }
-    showProblems([]);
-    if (options.confirm && pending === undefined) {
-      pending = collected;
-      submit.hidden = true;
-      confirmBar.hidden = false;
-      replaceChildren(
-        confirmBar,
-        h('p', null, options.confirm),
-        h(
-          'button',
-          { type: 'button', class: 'primary', 'data-confirm': 'yes', onclick: () => form.requestSubmit() },
-          t(lang, 'confirmSend'),
-        ),
-        ' ',
-        h(
-          'button',
-          {
-            type: 'button',
-            'data-confirm': 'no',
-            onclick: () => {
-              pending = undefined;
-              confirmBar.hidden = true;
-              submit.hidden = false;
+    void (async () => {
+      const checked = collected.problems.length === 0 ? ((await options.check?.(collected.data)) ?? []) : [];
+      const problems = [
+        ...collected.problems.map((p) => ({
+          field: p.field,
+          message: isMessageKey(p.message) ? t(lang, p.message) : p.message,
+        })),
+        // what the server's schema would refuse, refused here first, in the same words
+        ...checked.map((p) => ({
+          field: p.field,
+          message: localizeMessage(lang, p.message),
+        })),
+      ];
+      if (problems.length > 0) {
+        showProblems(problems);
+        return;
+      }
+      showProblems([]);
+      if (options.confirm && pending === undefined) {
+        pending = collected;
+        submit.hidden = true;
+        confirmBar.hidden = false;
+        replaceChildren(
+          confirmBar,
+          h('p', null, options.confirm),
+          h(
+            'button',
+            { type: 'button', class: 'primary', 'data-confirm': 'yes', onclick: () => form.requestSubmit() },
+            t(lang, 'confirmSend'),
+          ),
+          ' ',
+          h(
+            'button',
+            {
+              type: 'button',
+              'data-confirm': 'no',
+              onclick: () => {
+                pending = undefined;
+                confirmBar.hidden = true;
+                submit.hidden = false;
+              },
             },
-          },
-          t(lang, 'confirmBack'),
-        ),
-      );
-      confirmBar.querySelector<HTMLElement>('[data-confirm="yes"]')?.focus();
-      return;
-    }
-    pending = undefined;
-    confirmBar.hidden = true;
-    submit.hidden = false;
-    submit.disabled = true;
-    submit.textContent = t(lang, 'sending');
-    options
-      .onSubmit(collected)
-      .catch((err: unknown) => {
-        const { summary, details } = describeError(lang, err);
-        showProblems(details, summary);
-      })
-      .finally(() => {
-        submit.disabled = false;
-        submit.textContent = options.submitLabel;
-      });
+            t(lang, 'confirmBack'),
+          ),
+        );
+        confirmBar.querySelector<HTMLElement>('[data-confirm="yes"]')?.focus();
+        return;
+      }
+      pending = undefined;
+      confirmBar.hidden = true;
+      submit.hidden = false;
+      submit.disabled = true;
+      submit.textContent = t(lang, 'sending');
+      options
+        .onSubmit(collected)
+        .catch((err: unknown) => {
+          const { summary, details } = describeError(lang, err);
+          showProblems(details, summary);
+        })
+        .finally(() => {
+          submit.disabled = false;
+          submit.textContent = options.submitLabel;
+        });
+    })();
   });
   // a single-body meeting has its body chosen already
   queueMicrotask(update);

@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import { ErrorCode } from '../../../common/errors';
+import { noticeWindows } from '../../../common/notice-windows';
 import type { MonthlyNotice, NoticeStorePort } from '../../../common/monthly-notice';
 import type { DirectoryPort } from '../../../common/directory';
 import { ApiError } from '../../errors';
@@ -42,14 +43,15 @@ export async function board(deps: NoticeDeps, { query, res }: Input<unknown, z.i
   ]);
   const disclosures = summaries
     .flatMap((m) =>
-      m.notices.map((n) => ({
+      // while a notice is up its end comes from the step's window (common/notice-windows.ts)
+      noticeWindows(m, now).map((n) => ({
         matterId: m.matterId,
         title: m.title,
         procedure: { id: m.procedure.id, name: m.procedure.name },
         step: n.step,
         publishedAt: n.publishedAt,
         ...(n.endsAt ? { endsAt: n.endsAt } : {}),
-        open: n.endsAt === undefined || Date.parse(n.endsAt) > now,
+        open: n.current,
       })),
     )
     .sort((a, b) => b.publishedAt.localeCompare(a.publishedAt));

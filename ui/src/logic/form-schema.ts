@@ -1,6 +1,4 @@
-import { fieldsSchema } from '../../../common/fields';
 import type { Field, Label, MeetingBody, Step } from '../../../common/graph';
-import { MeetingCountsSchema } from '../../../common/meeting';
 import type { MessageKey } from '../i18n';
 
 /**
@@ -225,43 +223,6 @@ export function collect(spec: FormSpec, raw: Record<string, string | boolean | u
   const comment = typeof raw.comment === 'string' ? raw.comment.trim() : '';
   if (spec.comment === 'required' && comment === '') problems.push({ field: 'comment', message: 'mustNotBeEmpty' });
   return { data, ...(comment !== '' && spec.comment !== 'none' ? { comment } : {}), problems };
-}
-
-const COUNT_NAMES = ['members', 'present', 'inFavour', 'against', 'abstain', 'households', 'householdsRepresented'];
-
-/** A schema's problems as `{field, message}` (the schema's own words; the page puts them in the reader's). */
-function issuesOf(result: { success: boolean; error?: { issues: { path: PropertyKey[]; message: string }[] } }) {
-  return (result.error?.issues ?? []).map((i) => ({ field: String(i.path[0] ?? ''), message: i.message }));
-}
-
-function pick(data: Record<string, unknown>, names: string[]): Record<string, unknown> {
-  return Object.fromEntries(Object.entries(data).filter(([k]) => names.includes(k)));
-}
-
-/** A meeting's counts against the schema the workflow uses (votes within those present, …). */
-export function countsProblems(data: Record<string, unknown>): { field: string; message: string }[] {
-  return issuesOf(MeetingCountsSchema.safeParse(pick(data, COUNT_NAMES)));
-}
-
-/**
- * The step's data against the very schemas the workflow's validator applies (common/fields.ts,
- * common/meeting.ts), so the browser refuses exactly what the server would.
- */
-export function schemaProblems(
-  def: Step | undefined,
-  action: string,
-  data: Record<string, unknown>,
-): { field: string; message: string }[] {
-  if (!def) return [];
-  if (action === 'submit') return issuesOf(fieldsSchema(def.fields).safeParse(data));
-  if (action === 'record') {
-    const own = pick(
-      data,
-      def.fields.map((f) => f.name),
-    );
-    return [...countsProblems(data), ...issuesOf(fieldsSchema(def.fields).safeParse(own))];
-  }
-  return [];
 }
 
 /**

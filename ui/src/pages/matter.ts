@@ -21,10 +21,10 @@ import {
 import { daysLeft, disclosedContent, namesOf, stepContents, type StepContent } from '../logic/content';
 import { countdown, durationText, stepBadge } from '../logic/countdown';
 import { stepLines } from '../logic/step-list';
-import { formFor, schemaProblems } from '../logic/form-schema';
+import { formFor } from '../logic/form-schema';
 import { markersFor } from '../logic/markers';
 import { answeredOpinions } from './opinion';
-import { noticeWindows } from '../logic/notices';
+import { noticeWindows } from '../../../common/notice-windows';
 import { rulesOf } from '../logic/quorum';
 import { href } from '../logic/route';
 import type { MatterPageView, ProcedureGraph, Role, Task } from '../types';
@@ -630,7 +630,7 @@ function actionForms(
             lang,
             submitLabel: actionLabel(lang, action),
             ...(rules ? { rules } : {}),
-            check: (data) => schemaProblems(def, action, data),
+            check: async (data) => (await import('../logic/schema-check')).schemaProblems(def, action, data),
             confirm: t(lang, 'confirmIrreversible'),
             upload: { village: view.village, matter: view.matterId },
             onSubmit: (c) => send(task.step.id, action, task.role, c.data, c.comment),

@@ -1,4 +1,4 @@
-import type { MatterView } from '../../../common/matter';
+import type { MatterView } from './matter';
 
 export interface NoticeWindow {
   step: string;
