@@ -21,7 +21,7 @@ export interface ActivityDeps {
   client?: Client;
   /** The villages of the directory (DIRECTORY_FILE), read when the monthly notices go out. */
   villages?: () => VillageInfo[];
-  /** Where monthly notices are kept (activities/notice-store.ts under DATA_DIR). */
+  /** Where monthly notices are kept (stores/notices.ts under DATA_DIR). */
   notices?: NoticeStorePort;
 }
 

@@ -1,4 +1,6 @@
 import type { Client } from '@temporalio/client';
+import { parseConfig } from '../common/config';
+import type { AttachmentStorePort } from '../common/attachments';
 import type { NoticeStorePort } from '../common/monthly-notice';
 import type { OpinionDeadlines } from '../common/opinion';
 import cookieParser from 'cookie-parser';
@@ -7,13 +9,17 @@ import helmet from 'helmet';
 import type { Logger } from 'pino';
 import { pinoHttp } from 'pino-http';
 import { authenticate } from './auth/middleware';
+import { limitJsonDepth } from './body';
 import type { SessionConfig } from './auth/session';
 import type { CatalogPort } from './catalog-port';
-import type { DirectoryPort } from './directory/port';
+import type { DirectoryPort } from '../common/directory';
+import { temporalDeadline } from './deadline';
 import { errorHandler, notFoundHandler } from './errors';
 import { createReadModel } from './read-model';
-import { checkReadiness, type Readiness } from './readiness';
+import { cachedReadiness, checkReadiness, type Readiness } from './readiness';
 import { mountRoutes, type RouteDef } from './route';
+import { attachmentRoutes } from './routes/attachments/routes';
+import { noSourceMaps, noStore, sameOriginWrites } from './security';
 import { authRoutes } from './routes/auth/routes';
 import { docRoutes } from './routes/docs/routes';
 import { healthRouter } from './routes/health/router';
@@ -38,12 +44,18 @@ export interface AppDeps {
   /** Built UI (dist/ui). Absent in API-only tests. */
   uiDir?: string;
   readiness?: () => Promise<Readiness>;
-  /** 三务公开: where the monthly notices are kept (activities/notice-store.ts); absent → 503 */
+  /** how /readyz asks Temporal (default: READINESS_TIMEOUT_MS, READINESS_CACHE_MS) */
+  readinessTiming?: { timeoutMs: number; cacheMs: number };
+  /** every call of a request to Temporal ends by then (default: TEMPORAL_CALL_TIMEOUT_MS) */
+  temporalDeadlineMs?: number;
+  /** 三务公开: where the monthly notices are kept (stores/notices.ts); absent → 503 */
   notices?: NoticeStorePort;
   /** 民意直通车: the time limits in force on a day (policy file); absent → submissions answer 503 */
   opinionDeadlines?: (date: string, town?: string) => OpinionDeadlines;
   /** rate and size limits of opinion submissions (defaults in routes/opinions/routes.ts) */
   opinionLimits?: Partial<OpinionLimits>;
+  /** minutes, invoices, photos (stores/attachments.ts); absent → uploads answer 503 */
+  attachments?: AttachmentStorePort;
 }
 
 /** Every route of /api, declared once: mounted from this list and documented from it. */
@@ -58,7 +70,15 @@ export function apiRoutes(deps: AppDeps): RouteDef[] {
     ...villageRoutes(directory),
     ...procedureRoutes(deps.catalog),
     ...procedureVersionRoutes(deps.catalog),
-    ...matterRoutes({ client, readModel, taskQueue, catalog: deps.catalog, directory, now }),
+    ...matterRoutes({
+      client,
+      readModel,
+      taskQueue,
+      catalog: deps.catalog,
+      directory,
+      now,
+      keySecret: deps.session.secret,
+    }),
     ...recordRoutes({ readModel, catalog: deps.catalog, directory, now }),
     ...pingRoutes({ client, taskQueue }),
     ...opinionRoutes({
@@ -73,8 +93,12 @@ export function apiRoutes(deps: AppDeps): RouteDef[] {
     }),
     ...noticeRoutes({ readModel, directory, now, ...(deps.notices ? { notices: deps.notices } : {}) }),
     ...reportRoutes({ readModel, directory, now }),
+    ...attachmentRoutes({ directory, now, ...(deps.attachments ? { store: deps.attachments } : {}) }),
   ];
 }
+
+/** What an app built without a configuration uses: the documented defaults of common/config.ts. */
+const DEFAULTS = parseConfig({});
 
 /** Builds the HTTP app without listening, so tests drive it in-process with supertest. */
 export function createApp(deps: AppDeps): Express {
@@ -99,25 +123,33 @@ export function createApp(deps: AppDeps): Express {
 
   const readiness =
     deps.readiness ??
-    (() =>
-      checkReadiness({
-        client: deps.temporal.client,
-        namespace: deps.temporal.namespace,
-        taskQueue: deps.temporal.taskQueue,
-      }));
+    cachedReadiness(
+      () =>
+        checkReadiness({
+          client: deps.temporal.client,
+          namespace: deps.temporal.namespace,
+          taskQueue: deps.temporal.taskQueue,
+          timeoutMs: (deps.readinessTiming ?? DEFAULTS.readiness).timeoutMs,
+        }),
+      (deps.readinessTiming ?? DEFAULTS.readiness).cacheMs,
+    );
   app.use(healthRouter(readiness));
 
   const routes = apiRoutes(deps);
   const docs = docRoutes(() => routes);
   const api = express.Router();
-  api.use(express.json({ limit: '100kb' }));
+  api.use(noStore);
+  api.use(sameOriginWrites);
+  api.use(express.json({ limit: '100kb', verify: limitJsonDepth() }));
   api.use(cookieParser());
   api.use(authenticate({ secret: deps.session.secret, directory: deps.directory }));
+  api.use(temporalDeadline(deps.temporal.client, deps.temporalDeadlineMs ?? DEFAULTS.temporal.callTimeoutMs));
   api.use('/docs/assets', docs.assets);
   api.use(mountRoutes([...routes, ...docs.routes]));
   api.use(notFoundHandler);
   app.use('/api', api);
 
+  app.use(noSourceMaps);
   if (deps.uiDir) app.use(express.static(deps.uiDir, { index: 'index.html', maxAge: '1h' }));
   app.use(notFoundHandler);
   app.use(errorHandler(deps.logger));

@@ -3,14 +3,15 @@ import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import pino from 'pino';
 import { ConfigError, parseConfig } from '../common/config';
-import { createNoticeStore } from '../activities/notice-store';
+import { DirectoryError } from '../common/directory';
 import { opinionDeadlinesFrom } from '../common/opinion';
 import { createCatalog } from '../procedures/catalog';
 import { loadPolicyFile, policyValuesAt } from '../procedures/policy';
+import { fileDirectory } from '../stores/directory';
+import { createFileAttachmentStore } from '../stores/attachments';
+import { createNoticeStore } from '../stores/notices';
 import { createApp } from './app';
 import { sessionSecret } from './auth/secret';
-import { fileDirectory } from './directory/port';
-import { DirectoryError } from './directory/store';
 
 const UI_DIR = path.resolve(__dirname, '..', 'ui');
 
@@ -39,9 +40,12 @@ async function main(): Promise<void> {
       loginWindowMs: config.session.loginWindowMinutes * 60_000,
     },
     logger,
+    temporalDeadlineMs: config.temporal.callTimeoutMs,
+    readinessTiming: config.readiness,
     uiDir: existsSync(UI_DIR) ? UI_DIR : undefined,
     // Shared with the worker, which writes them (one DATA_DIR, or one volume in docker-compose).
     notices: createNoticeStore(path.resolve(config.dataDir, 'notices')),
+    attachments: createFileAttachmentStore(path.resolve(config.dataDir, 'attachments')),
     // Read on every submission, like the catalog: a new policy file applies without a restart.
     opinionDeadlines: (date, town) =>
       opinionDeadlinesFrom(policyValuesAt(loadPolicyFile(path.resolve(config.policyFile)), date, town)),

@@ -1,5 +1,6 @@
-import type { Client } from '@temporalio/client';
+import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
+import { PING_WORKFLOW, type PingInput } from '../common/ping';
 
 export interface ReadinessCheck {
   ok: boolean;
@@ -15,6 +16,7 @@ export interface ReadinessDeps {
   client: Client;
   namespace: string;
   taskQueue: string;
+  /** each call to Temporal gets this long (a gRPC deadline) */
   timeoutMs?: number;
   now?: () => number;
 }
@@ -22,29 +24,59 @@ export interface ReadinessDeps {
 /**
  * A poller is remembered by the server for minutes after its worker has gone; one whose last
  * poll started longer ago than a long poll lasts (about a minute) is not counted as alive.
+ * An idle healthy worker re-polls only once a minute, so this alone cannot see a hung worker
+ * quickly: the probe query below does.
  */
 const POLLER_FRESH_MS = 90_000;
 
-function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${what} did not answer within ${ms} ms`)), ms);
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+/**
+ * The workflow the probe asks: a ping (common/ping.ts) that finished long ago. Asking it a query
+ * makes a worker of the task queue replay it and answer, which a stopped (SIGSTOP) or wedged worker
+ * cannot do within the deadline, while its pollers still look fresh to the server.
+ */
+export function probeWorkflowId(taskQueue: string): string {
+  return `ping-readyz-${taskQueue}`;
 }
+const PROBE_INPUT: PingInput = { name: 'readyz', delaySeconds: 0 };
+/** built into every TypeScript SDK workflow: needs no handler of ours */
+const PROBE_QUERY = '__temporal_workflow_metadata';
 
 function messageOf(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }
 
+async function workerAnswers(deps: ReadinessDeps, deadline: () => number): Promise<void> {
+  const { client } = deps;
+  const workflowId = probeWorkflowId(deps.taskQueue);
+  try {
+    await client.withDeadline(deadline(), () => client.workflow.getHandle(workflowId).query(PROBE_QUERY));
+  } catch (err) {
+    if (!(err instanceof WorkflowNotFoundError)) throw err;
+    // First check on this task queue (or retention removed the old probe): run one, then it is asked.
+    const handle = await client.withDeadline(deadline(), () =>
+      client.workflow.start(PING_WORKFLOW, {
+        taskQueue: deps.taskQueue,
+        workflowId,
+        args: [PROBE_INPUT],
+        workflowIdConflictPolicy: 'USE_EXISTING',
+        workflowIdReusePolicy: 'ALLOW_DUPLICATE',
+      }),
+    );
+    await client.withDeadline(deadline(), () => handle.result());
+  }
+}
+
 export async function checkReadiness(deps: ReadinessDeps): Promise<Readiness> {
   const timeoutMs = deps.timeoutMs ?? 3000;
   const now = deps.now ?? Date.now;
-  const service = deps.client.workflowService;
+  const { client } = deps;
+  const deadline = () => Date.now() + timeoutMs;
 
   let temporalCheck: ReadinessCheck;
   try {
-    await withTimeout(service.describeNamespace({ namespace: deps.namespace }), timeoutMs, 'Temporal');
+    await client.withDeadline(deadline(), () =>
+      client.workflowService.describeNamespace({ namespace: deps.namespace }),
+    );
     temporalCheck = { ok: true, detail: `namespace "${deps.namespace}" answers` };
   } catch (err) {
     temporalCheck = { ok: false, detail: `Temporal is not reachable: ${messageOf(err)}` };
@@ -55,27 +87,53 @@ export async function checkReadiness(deps: ReadinessDeps): Promise<Readiness> {
     workerCheck = { ok: false, detail: 'unknown until Temporal answers' };
   } else {
     try {
-      const answer = await withTimeout(
-        service.describeTaskQueue({
+      const answer = await client.withDeadline(deadline(), () =>
+        client.workflowService.describeTaskQueue({
           namespace: deps.namespace,
           taskQueue: { name: deps.taskQueue, kind: temporal.api.enums.v1.TaskQueueKind.TASK_QUEUE_KIND_NORMAL },
           taskQueueType: temporal.api.enums.v1.TaskQueueType.TASK_QUEUE_TYPE_WORKFLOW,
         }),
-        timeoutMs,
-        'Temporal',
       );
       const fresh = (answer.pollers ?? []).filter((poller) => {
         const seconds = Number(poller.lastAccessTime?.seconds ?? 0);
         return now() - seconds * 1000 < POLLER_FRESH_MS;
       });
-      workerCheck =
-        fresh.length > 0
-          ? { ok: true, detail: `${fresh.length} worker(s) polling task queue "${deps.taskQueue}"` }
-          : { ok: false, detail: `no worker polls task queue "${deps.taskQueue}"` };
+      if (fresh.length === 0) {
+        workerCheck = { ok: false, detail: `no worker polls task queue "${deps.taskQueue}"` };
+      } else {
+        try {
+          await workerAnswers(deps, deadline);
+          workerCheck = { ok: true, detail: `${fresh.length} worker(s) polling task queue "${deps.taskQueue}"` };
+        } catch (err) {
+          workerCheck = {
+            ok: false,
+            detail: `a worker polls task queue "${deps.taskQueue}" but did not answer within ${timeoutMs} ms (hung?): ${messageOf(err)}`,
+          };
+        }
+      }
     } catch (err) {
       workerCheck = { ok: false, detail: `could not ask about task queue "${deps.taskQueue}": ${messageOf(err)}` };
     }
   }
 
   return { ready: temporalCheck.ok && workerCheck.ok, checks: { temporal: temporalCheck, worker: workerCheck } };
+}
+
+/**
+ * /readyz asked by a balancer every second, by several, must not become load on Temporal: one check
+ * at a time, its answer kept `ttlMs`. Short, so a hung worker shows within seconds.
+ */
+export function cachedReadiness(check: () => Promise<Readiness>, ttlMs: number): () => Promise<Readiness> {
+  let cached: { until: number; result: Promise<Readiness> } | undefined;
+  return () => {
+    if (cached && Date.now() < cached.until) return cached.result;
+    // Kept while it runs, then `ttlMs` from when it answered: a slow check is not started twice.
+    const entry = { until: Number.POSITIVE_INFINITY, result: check() };
+    const settled = () => {
+      entry.until = Date.now() + ttlMs;
+    };
+    entry.result.then(settled, settled);
+    cached = entry;
+    return entry.result;
+  };
 }

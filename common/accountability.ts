@@ -8,7 +8,7 @@ import { answeredOnTime, type OpinionState } from './opinion';
  * village's supervisory committee reports on. Pure functions over matter views and opinions.
  */
 
-/** Just what is needed of the directory (api/directory/schema.ts Directory fits). */
+/** Just what is needed of the directory (common/directory.ts Directory fits). */
 export interface PeopleDirectory {
   villages: { id: string; town: string }[];
   users: { id: string; name: string; roles: { role: Role; village?: string; town?: string }[] }[];

@@ -94,6 +94,12 @@ export const EnvSchema = z.object({
   TEMPORAL_UI_PORT: port('TEMPORAL_UI_PORT', 8233),
   TEMPORAL_CLI: optionalText,
   TEMPORAL_READY_TIMEOUT_MS: positiveInt('TEMPORAL_READY_TIMEOUT_MS', 60_000),
+  /** every API request's calls to Temporal end by then (503 TEMPORAL_UNAVAILABLE / NO_WORKER) */
+  TEMPORAL_CALL_TIMEOUT_MS: positiveInt('TEMPORAL_CALL_TIMEOUT_MS', 10_000),
+  /** /readyz: each of its calls to Temporal (and the worker probe) gets this long */
+  READINESS_TIMEOUT_MS: positiveInt('READINESS_TIMEOUT_MS', 3000),
+  /** /readyz: an answer is reused this long, so balancers asking often do not load Temporal */
+  READINESS_CACHE_MS: positiveInt('READINESS_CACHE_MS', 2000),
   /** default $DATA_DIR/directory.json */
   DIRECTORY_FILE: optionalText,
   /** signs session tokens; required in production, at least 32 characters */
@@ -142,7 +148,10 @@ export interface Config {
     devServerUiPort: number;
     cli: string | undefined;
     readyTimeoutMs: number;
+    /** deadline of an API request's calls to Temporal */
+    callTimeoutMs: number;
   };
+  readiness: { timeoutMs: number; cacheMs: number };
 }
 
 export class ConfigError extends Error {
@@ -191,6 +200,8 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
       devServerUiPort: e.TEMPORAL_UI_PORT,
       cli: e.TEMPORAL_CLI,
       readyTimeoutMs: e.TEMPORAL_READY_TIMEOUT_MS,
+      callTimeoutMs: e.TEMPORAL_CALL_TIMEOUT_MS,
     },
+    readiness: { timeoutMs: e.READINESS_TIMEOUT_MS, cacheMs: e.READINESS_CACHE_MS },
   };
 }

@@ -9,12 +9,15 @@ export const ErrorCode = {
   PayloadTooLarge: 'PAYLOAD_TOO_LARGE',
   UnsupportedMediaType: 'UNSUPPORTED_MEDIA_TYPE',
   Conflict: 'CONFLICT',
+  /** Temporal did not answer within the request's deadline, or is down (503) */
   TemporalUnavailable: 'TEMPORAL_UNAVAILABLE',
+  /** Temporal answers but no worker takes the task queue ("no poller seen") (503) */
+  NoWorker: 'NO_WORKER',
   Internal: 'INTERNAL',
   UnknownProcedure: 'UNKNOWN_PROCEDURE',
   /** the procedure file does not compile, or no policy is in force, today */
   ProcedureUnavailable: 'PROCEDURE_UNAVAILABLE',
-  // refusals of an action by the workflow's validator (common/engine.ts ActionErrorCode)
+  // refusals of an action by the workflow's validator (common/engine/types.ts ActionErrorCode)
   StepNotActive: 'STEP_NOT_ACTIVE',
   ActionNotAllowed: 'ACTION_NOT_ALLOWED',
   RoleNotAllowed: 'ROLE_NOT_ALLOWED',
@@ -36,6 +39,10 @@ export const ErrorCode = {
   /** the role named in the request is not one the user holds there (403) */
   RoleNotHeld: 'ROLE_NOT_HELD',
   RateLimited: 'RATE_LIMITED',
+  /** a state-changing request from a page of another site (Origin / Referer) (403) */
+  ForeignOrigin: 'FOREIGN_ORIGIN',
+  /** the Idempotency-Key was used before, by the same caller, with a different request (422) */
+  IdempotencyKeyReused: 'IDEMPOTENCY_KEY_REUSED',
   /** a part of the service this deployment has not configured (e.g. the notice store) */
   NotConfigured: 'NOT_CONFIGURED',
 } as const;

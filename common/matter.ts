@@ -1,10 +1,11 @@
 import { defineQuery, defineUpdate } from '@temporalio/workflow';
 import { z } from 'zod';
 import type { Actor, MatterState, MeetingRecord, Notice, Objection, RecordEntry, SplitWarning } from './engine';
-import type { ChainLinks } from './record-chain';
+import { canonicalJson } from './canonical-json';
+import { sha256Hex, type ChainLinks, type LeafProof } from './record-chain';
 import { ROLES, RoleSchema, type ProcedureGraph, type Role, type StepKind } from './graph';
 
-/** Contract of the `matter` workflow: input, the `act` update, the `state` query. */
+/** Contract of the `matter` workflow: input, the `act` update, the `state` and `engine-state` queries. */
 
 export const MATTER_WORKFLOW = 'matter';
 
@@ -16,10 +17,12 @@ export interface MatterInput {
   initiator: Actor;
   /** verified links (e.g. to the completed major decision) */
   links?: string[];
+  /** secret seed of the record's salts (common/record-chain.ts), random from the API */
+  recordSeed?: string;
   /** continue-as-new carries the state; a fresh run has none */
   carried?: MatterState;
   /** Results of recent update ids, carried across continue-as-new (idempotency). */
-  appliedUpdates?: Record<string, ActResult>;
+  appliedUpdates?: Record<string, AppliedUpdate>;
   /** When to continue-as-new; tests lower them to exercise it. */
   limits?: { updatesPerRun?: number; historyEvents?: number };
 }
@@ -51,6 +54,29 @@ export interface ActResult {
   seq: number;
   status: MatterState['status'];
   activeSteps: string[];
+  /** the fingerprint of the request this result answered (absent in results of older code) */
+  request?: string;
+}
+
+/** What a matter remembers of an applied update id: its result, and which request it was. */
+export type AppliedUpdate = ActResult;
+
+/**
+ * Which request an update id (an Idempotency-Key) stood for: the same step, action, data, comment and
+ * actor give the same fingerprint. The workflow remembers it per applied id; the API compares it with
+ * the request it sent, so a key reused with another request is refused (422) instead of answered
+ * with the first one's result.
+ */
+export function actRequestFingerprint(request: ActRequest): string {
+  return sha256Hex(
+    canonicalJson({
+      step: request.step,
+      action: request.action,
+      data: request.data ?? {},
+      comment: request.comment ?? '',
+      actor: { userId: request.actor.userId, role: request.actor.role },
+    }),
+  );
 }
 
 export interface ActiveStepView {
@@ -93,10 +119,11 @@ export interface MatterView {
   objections: Objection[];
   notices: Notice[];
   /**
-   * The record, every entry linked to the one before (common/record-chain.ts). In the public view
-   * an entry that held personal data is masked and marked `redacted` (common/redact.ts).
+   * The record, every entry linked to the one before (common/record-chain.ts). A committed entry
+   * carries its `salt` in the full view; in the public view an entry that held personal data hides
+   * those values, carries their digests (`proof`) and is marked `redacted` (common/redact.ts).
    */
-  record: (RecordEntry & ChainLinks & { redacted?: true })[];
+  record: (RecordEntry & ChainLinks & { salt?: string; redacted?: true; proof?: LeafProof })[];
 }
 
 /** What a matter returns when it ends: its final view, so a closed matter is read without replaying it. */
@@ -108,3 +135,7 @@ export interface MatterResult {
 
 export const actUpdate = defineUpdate<ActResult, [ActRequest]>('act');
 export const stateQuery = defineQuery<MatterView>('state');
+/** The engine's own state of a matter, whole: what the replay guard compares (test/fixtures/histories). */
+export const engineStateQuery = defineQuery<MatterState>('engine-state');
+/** An applied update id: its result and the fingerprint of its request (null: not applied, or forgotten). */
+export const appliedUpdateQuery = defineQuery<AppliedUpdate | null, [string]>('appliedUpdate');

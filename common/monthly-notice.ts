@@ -259,7 +259,7 @@ export interface PublishNoticeResult {
   notice: MonthlyNotice;
 }
 
-/** Where monthly notices are kept (a file store under DATA_DIR; see activities/notice-store.ts). */
+/** Where monthly notices are kept (a file store under DATA_DIR; see stores/notices.ts). */
 export interface NoticeStorePort {
   get(village: string, month: string): Promise<MonthlyNotice | undefined>;
   /** the months a village has notices for, newest first */

@@ -1,6 +1,7 @@
 import { canonicalJson } from './canonical-json';
 import type { Field, ProcedureGraph } from './graph';
 import type { MatterView } from './matter';
+import { HIDDEN, hideLeaves } from './record-chain';
 
 /**
  * The public view of a matter: everything (amounts, purposes, steps, who among the officials did
@@ -11,7 +12,7 @@ import type { MatterView } from './matter';
  * Pure: the API applies it for anonymous readers and to the record export for the public.
  */
 
-export const REDACTED = '[已隐去 / redacted]';
+export const REDACTED = HIDDEN;
 
 /**
  * Mainland mobile numbers (optionally +86, optionally split 3-4-4), landlines with an area code
@@ -93,8 +94,10 @@ function redactValue(value: unknown, names: readonly string[], key?: string): un
 }
 
 /**
- * The public view. A record entry that lost something is marked `redacted: true`: its links still
- * verify, its content hash cannot be recomputed by the public (common/record-chain.ts).
+ * The public view. In the record, a committed entry (common/record-chain.ts) hides each value that
+ * holds personal data whole, proven by its digest, so the public copy verifies to the same head as
+ * the full one; an entry from before commitments is masked as before and marked `redacted: true`
+ * (its content cannot be proven from the public copy).
  */
 export function redactMatterView(view: MatterView, graph: ProcedureGraph): MatterView {
   const names = personalValues(view, graph);
@@ -103,6 +106,16 @@ export function redactMatterView(view: MatterView, graph: ProcedureGraph): Matte
   return {
     ...redacted,
     record: record.map((entry) => {
+      if (typeof entry.salt === 'string') {
+        const salted = { ...entry, salt: entry.salt };
+        return hideLeaves(
+          salted,
+          (path, value) =>
+            typeof value === 'string' &&
+            !path.some((k) => typeof k === 'string' && STRUCTURAL_KEYS.has(k)) &&
+            redactText(value, names) !== value,
+        ) as typeof entry;
+      }
       const { redacted: _mark, ...content } = entry;
       const masked = redactValue(content, names) as typeof content;
       return canonicalJson(masked) === canonicalJson(content) ? entry : { ...masked, redacted: true as const };

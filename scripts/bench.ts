@@ -215,9 +215,8 @@ const uiDiagram: BenchSection = {
         await page.waitForFunction(() => performance.getEntriesByName('diagram-ready').length > 0, null, {
           timeout: 30_000,
         });
-        const active = await page.$$eval('.djs-element.step-active', (els) =>
-          els.map((e) => e.getAttribute('data-element-id')),
-        );
+        const lit = await page.locator('.djs-element.step-active').all();
+        const active = await Promise.all(lit.map((element) => element.getAttribute('data-element-id')));
         if (active.join() !== 'party-review') throw new Error(`expected party-review lit, got ${active.join()}`);
         const marks = await page.evaluate(() => {
           const at = (name: string) => performance.getEntriesByName(name)[0]?.startTime ?? NaN;

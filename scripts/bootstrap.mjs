@@ -42,6 +42,8 @@ if (mode === 'start') {
   await main();
 } else if (mode === 'test') {
   must(npm, ['run', '--silent', 'lint']);
+  // The build checks the shipped code only; this checks the tests and the pages too.
+  must(npm, ['run', '--silent', 'typecheck']);
   process.exit(run(process.execPath, [path.join(root, 'node_modules', 'jest', 'bin', 'jest.js'), ...rest]));
 } else {
   process.stderr.write('usage: node scripts/bootstrap.mjs start|test [jest args]\n');

@@ -1,11 +1,12 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { createWriteStream, existsSync, type WriteStream } from 'node:fs';
+import type { ChildProcess } from 'node:child_process';
+import { closeSync, existsSync, openSync, readFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Connection } from '@temporalio/client';
 import { customSearchAttributes } from '../common/search-attributes';
 import { isPortFree } from './ports';
 import { ensureRetention } from './retention';
 import { registerSearchAttributes } from './search-attributes';
+import { spawnTied, type SpawnSpec } from './supervisor';
 
 export interface DevServerOptions {
   cli: string;
@@ -66,22 +67,27 @@ function devServerArgs(options: DevServerOptions, freshDb: boolean): string[] {
   return args;
 }
 
-class OutputTail {
-  private lines: string[] = [];
-  constructor(private readonly max = 20) {}
-  push(chunk: Buffer): void {
-    this.lines.push(
-      ...chunk
-        .toString('utf8')
-        .split('\n')
-        .filter((l) => l.trim() !== ''),
-    );
-    if (this.lines.length > this.max) this.lines = this.lines.slice(-this.max);
-  }
-  toString(): string {
-    return this.lines.join('\n');
-  }
+/** The last lines of the server's output, for start-up errors. */
+function tailOf(logFile: string | undefined, lines = 20): string {
+  if (!logFile || !existsSync(logFile)) return '(no output)';
+  return readFileSync(logFile, 'utf8')
+    .split('\n')
+    .filter((l) => l.trim() !== '')
+    .slice(-lines)
+    .join('\n');
 }
+
+/**
+ * How to run the dev server: its output goes straight to the log file (or nowhere), so that it has
+ * nothing to write to that could block once whoever started it has gone; it dies with its starter.
+ */
+export function devServerSpawnSpec(options: DevServerOptions): DevServerSpawnSpec {
+  const freshDb = !options.dbFile || !existsSync(options.dbFile);
+  const out = options.logFile ? openSync(options.logFile, 'a') : 'ignore';
+  return { command: options.cli, args: devServerArgs(options, freshDb), stdio: ['ignore', out, out] };
+}
+
+export type DevServerSpawnSpec = SpawnSpec & { stdio: ['ignore', number | 'ignore', number | 'ignore'] };
 
 function waitForExit(child: ChildProcess): Promise<number | null> {
   return new Promise((resolve) => {
@@ -111,20 +117,13 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
     }
   }
 
-  const freshDb = !options.dbFile || !existsSync(options.dbFile);
-  const child = spawn(options.cli, devServerArgs(options, freshDb), { stdio: ['ignore', 'pipe', 'pipe'] });
-  const tail = new OutputTail();
-  let logStream: WriteStream | undefined;
-  if (options.logFile) logStream = createWriteStream(options.logFile, { flags: 'a' });
-  for (const stream of [child.stdout, child.stderr]) {
-    stream?.on('data', (chunk: Buffer) => {
-      tail.push(chunk);
-      logStream?.write(chunk);
-    });
-  }
+  const spec = devServerSpawnSpec(options);
+  const child = spawnTied(spec);
+  // The child has its own copy of the log file's descriptor.
+  if (typeof spec.stdio[1] === 'number') closeSync(spec.stdio[1]);
   let spawnError: Error | undefined;
   child.once('error', (err) => (spawnError = err));
-  const exited = waitForExit(child).finally(() => logStream?.end());
+  const exited = waitForExit(child);
   const address = `${ip}:${options.port}`;
   const server: DevServer = {
     address,
@@ -134,18 +133,37 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
     stop: () => stopChild(child, exited),
   };
 
+  try {
+    await waitForDevServer(server.address, options, () => {
+      if (spawnError) throw new DevServerError(`Could not run ${options.cli}: ${spawnError.message}`);
+      if (child.exitCode !== null || child.signalCode !== null) {
+        throw new DevServerError(
+          `Temporal dev server exited (code ${child.exitCode ?? child.signalCode}) before it was ready:\n${tailOf(options.logFile)}`,
+        );
+      }
+    });
+    return server;
+  } catch (err) {
+    await server.stop();
+    throw err;
+  }
+}
+
+/**
+ * Waits until the server at `address` answers for the namespace, then registers the search
+ * attributes and the retention. `check` throws to give up early (e.g. the process has died).
+ */
+export async function waitForDevServer(
+  address: string,
+  options: Pick<DevServerOptions, 'namespace' | 'readyTimeoutMs' | 'logFile'>,
+  check: () => void,
+): Promise<void> {
   const deadline = Date.now() + options.readyTimeoutMs;
   for (;;) {
-    if (spawnError) throw new DevServerError(`Could not run ${options.cli}: ${spawnError.message}`);
-    if (child.exitCode !== null || child.signalCode !== null) {
-      throw new DevServerError(
-        `Temporal dev server exited (code ${child.exitCode ?? child.signalCode}) before it was ready:\n${tail.toString()}`,
-      );
-    }
+    check();
     if (Date.now() > deadline) {
-      await server.stop();
       throw new DevServerError(
-        `Temporal dev server was not ready within ${options.readyTimeoutMs} ms (TEMPORAL_READY_TIMEOUT_MS). Last output:\n${tail.toString()}`,
+        `Temporal dev server was not ready within ${options.readyTimeoutMs} ms (TEMPORAL_READY_TIMEOUT_MS). Last output:\n${tailOf(options.logFile)}`,
       );
     }
     let connection: Connection | undefined;
@@ -160,9 +178,8 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
     try {
       await registerSearchAttributes(connection, options.namespace);
       await ensureRetention(connection, options.namespace);
-      return server;
+      return;
     } catch (err) {
-      await server.stop();
       throw new DevServerError(
         `Could not register search attributes or set the retention: ${err instanceof Error ? err.message : String(err)}`,
       );

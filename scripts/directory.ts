@@ -1,8 +1,9 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { DirectoryError, edit, emptyDirectory, loadDirectory, saveDirectory } from '../api/directory/store';
-import type { Directory } from '../api/directory/schema';
+import { edit } from '../api/directory/edit';
+import { DirectoryError, emptyDirectory, type Directory } from '../common/directory';
+import { loadDirectory, saveDirectory } from '../stores/directory';
 import { RoleSchema } from '../common/graph';
 
 /**

@@ -1,20 +1,21 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Connection } from '@temporalio/client';
 import { ConfigError, parseConfig, type Config } from '../common/config';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { demoDirectory } from '../api/directory/demo';
-import { saveDirectory } from '../api/directory/store';
+import { saveDirectory } from '../stores/directory';
 import { DataDirError, prepareDataDir } from './data-dir';
-import { DevServerError, startDevServer, type DevServer } from './dev-server';
+import { DevServerError, devServerSpawnSpec, waitForDevServer } from './dev-server';
 import { isPortFree } from './ports';
 import { registerSearchAttributes } from './search-attributes';
+import { Supervised, describeEvent, type ChildSpec } from './supervisor';
 import { TemporalCliError, ensureTemporalCli } from './temporal-cli';
 
 /**
- * `npm start`: one supervisor for the whole system. It owns every child (dev server,
- * worker, API) and takes them all down on Ctrl-C / SIGTERM, or when any of them dies.
+ * `npm start`: one supervisor for the whole system. It owns every child (dev server, worker, API),
+ * starts a dead one again with backoff (scripts/supervisor.ts), and takes them all down gracefully
+ * on Ctrl-C / SIGTERM. Killed itself, it takes its children along: the kernel signals each of them.
  */
 
 const PROJECT_DIR = path.resolve(__dirname, '..', '..');
@@ -26,12 +27,15 @@ function say(line: string): void {
   process.stdout.write(`${line}\n`);
 }
 
-function spawnNode(script: string, env: NodeJS.ProcessEnv): ChildProcess {
-  // The IPC channel lets the child notice if the supervisor vanishes without signalling.
-  return spawn(process.execPath, [path.join(DIST_DIR, script)], {
+function nodeChild(name: string, script: string, env: NodeJS.ProcessEnv): ChildSpec {
+  // The IPC channel is a second way for the child to notice that the supervisor has gone.
+  return {
+    name,
+    command: process.execPath,
+    args: [path.join(DIST_DIR, script)],
     env,
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-  });
+  };
 }
 
 async function waitForReady(url: string, timeoutMs: number, stillAlive: () => boolean): Promise<boolean> {
@@ -72,25 +76,23 @@ export async function main(): Promise<void> {
 
   const demoLogins = await seedDirectory(config, dataDir);
 
-  const children: ChildProcess[] = [];
-  let devServer: DevServer | undefined;
+  const children: Supervised[] = [];
+  let devServer: Supervised | undefined;
   let stopping = false;
+  const supervise = (spec: ChildSpec): Supervised => {
+    const child = new Supervised(spec, (event) => {
+      if (!stopping) say(describeEvent(event));
+    });
+    child.start();
+    return child;
+  };
 
   const shutdown = async (code: number, reason?: string): Promise<never> => {
     if (!stopping) {
       stopping = true;
       if (reason) process.stderr.write(`${reason}\n`);
       say('Stopping / 正在停止 …');
-      await Promise.all(
-        children.map(async (child) => {
-          if (child.exitCode !== null || child.signalCode !== null) return;
-          const exited = new Promise((resolve) => child.once('exit', resolve));
-          child.kill('SIGTERM');
-          const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
-          await exited;
-          clearTimeout(timer);
-        }),
-      );
+      await Promise.all(children.map((child) => child.stop()));
       // The server goes last: the worker finishes its tasks against it first.
       await devServer?.stop();
       say('Stopped / 已停止');
@@ -100,7 +102,7 @@ export async function main(): Promise<void> {
   process.on('SIGINT', () => void shutdown(0));
   process.on('SIGTERM', () => void shutdown(0));
   // `npm start` may die without passing its signal on (npm does not forward every signal to
-  // its script): once our parent is gone, stop rather than leave the children orphaned.
+  // its script): once our parent is gone, stop rather than run on unseen.
   const parent = process.ppid;
   setInterval(() => {
     if (process.ppid !== parent) void shutdown(0, 'The parent process went away; stopping.');
@@ -110,27 +112,42 @@ export async function main(): Promise<void> {
   let webUi: string | undefined;
   try {
     if (!address) {
+      const ip = '127.0.0.1';
+      for (const [name, port] of [
+        ['TEMPORAL_PORT', config.temporal.devServerPort],
+        ['TEMPORAL_UI_PORT', config.temporal.devServerUiPort],
+      ] as const) {
+        if (!(await isPortFree(port, ip))) {
+          throw new DevServerError(
+            `${name}=${port} is already in use on ${ip}; stop what runs there or choose another port`,
+          );
+        }
+      }
       const cli = ensureTemporalCli({ env: process.env, projectDir: PROJECT_DIR, log: say });
+      const logFile = path.join(dataDir, 'temporal.log');
       say(`Starting Temporal dev server / 启动 Temporal 开发服务器 (${path.join(dataDir, 'temporal.db')}) …`);
-      devServer = await startDevServer({
+      const options = {
         cli,
         dbFile: path.join(dataDir, 'temporal.db'),
+        ip,
         port: config.temporal.devServerPort,
         uiPort: config.temporal.devServerUiPort,
         namespace: config.temporal.namespace,
         readyTimeoutMs: config.temporal.readyTimeoutMs,
-        logFile: path.join(dataDir, 'temporal.log'),
+        logFile,
+      };
+      // The dev server writes to its log file itself, so it never waits on a pipe of ours.
+      const spec = devServerSpawnSpec(options);
+      devServer = supervise({ name: 'temporal', ...spec });
+      address = `${ip}:${config.temporal.devServerPort}`;
+      webUi = `http://${ip}:${config.temporal.devServerUiPort}`;
+      const first = devServer;
+      await waitForDevServer(address, options, () => {
+        if (first.restarts > 0 || first.pid === undefined) {
+          throw new DevServerError(`Temporal dev server exited before it was ready; see ${logFile}`);
+        }
       });
       if (stopping) return;
-      address = devServer.address;
-      webUi = devServer.uiUrl;
-      void devServer.exited.then((code) => {
-        if (!stopping)
-          void shutdown(
-            1,
-            `Temporal dev server exited unexpectedly (code ${code}); see ${path.join(dataDir, 'temporal.log')}`,
-          );
-      });
     } else {
       const connection = await Connection.connect({ address, connectTimeout: config.temporal.readyTimeoutMs });
       try {
@@ -149,16 +166,7 @@ export async function main(): Promise<void> {
   }
 
   const env: NodeJS.ProcessEnv = { ...process.env, TEMPORAL_ADDRESS: address, DATA_DIR: dataDir };
-  for (const [name, script] of [
-    ['worker', 'worker/main.js'],
-    ['api', 'api/main.js'],
-  ] as const) {
-    const child = spawnNode(script, env);
-    children.push(child);
-    child.once('exit', (code, signal) => {
-      if (!stopping) void shutdown(1, `The ${name} process stopped unexpectedly (${signal ?? `code ${code}`})`);
-    });
-  }
+  children.push(supervise(nodeChild('worker', 'worker/main.js', env)), supervise(nodeChild('api', 'api/main.js', env)));
 
   const appUrl = localUrl(config);
   const ready = await waitForReady(`http://127.0.0.1:${config.port}/readyz`, 60_000, () => !stopping);

@@ -4,8 +4,8 @@ import { NativeConnection, Runtime, makeTelemetryFilterString } from '@temporali
 import { Client, Connection } from '@temporalio/client';
 import pino from 'pino';
 import { ConfigError, parseConfig } from '../common/config';
-import { createNoticeStore } from '../activities/notice-store';
-import { loadDirectory } from '../api/directory/store';
+import { loadDirectory } from '../stores/directory';
+import { createNoticeStore } from '../stores/notices';
 import { createWorker } from './create-worker';
 import { temporalLoggerFrom } from './logger';
 import { ensureMonthlyNoticeSchedule } from './schedules';
@@ -40,14 +40,19 @@ async function main(): Promise<void> {
     activityDeps: {
       client,
       // Read when the notices go out, so a village added since start-up is on the board too.
-      villages: () => loadDirectory(directoryFile).villages,
+      // practice villages (演练村) publish no monthly notice
+      villages: () => loadDirectory(directoryFile).villages.filter((v) => !v.practice),
       notices: createNoticeStore(path.resolve(config.dataDir, 'notices')),
     },
     workflowBundle: existsSync(BUILT_BUNDLE) ? { codePath: BUILT_BUNDLE } : undefined,
   });
   // A supervisor that dies without signalling still closes our IPC channel: stop with it
-  // rather than linger as an orphan.
-  process.on('disconnect', () => worker.shutdown());
+  // rather than linger as an orphan. The Runtime also stops the worker on SIGTERM/SIGINT, and
+  // shutdown() throws unless the worker is still running: ask once, whoever comes first.
+  const stop = () => {
+    if (worker.getState() === 'RUNNING') worker.shutdown();
+  };
+  process.on('disconnect', stop);
   process.channel?.unref();
   logger.info({ address, taskQueue: config.temporal.taskQueue }, 'worker polling');
   await worker.run();

@@ -9,6 +9,7 @@ import {
   setHandler,
   upsertMemo,
   upsertSearchAttributes,
+  uuid4,
   workflowInfo,
 } from '@temporalio/workflow';
 import type { Activities } from '../activities';
@@ -20,14 +21,19 @@ import {
   startMatter,
   timersToSchedule,
   validateAction,
+  type MatterRules,
   type MatterState,
 } from '../common/engine';
 import {
   ActRequestSchema,
+  actRequestFingerprint,
   actUpdate,
+  appliedUpdateQuery,
+  engineStateQuery,
   stateQuery,
   type ActRequest,
   type ActResult,
+  type AppliedUpdate,
   type MatterInput,
   type MatterResult,
 } from '../common/matter';
@@ -44,13 +50,29 @@ const { computeDueAt, runServiceAction, recentPayments } = proxyActivities<Activ
 /** How many update ids (with their results) a matter remembers across continue-as-new. */
 const REMEMBERED_UPDATES = 1000;
 
-function recent(applied: Record<string, ActResult>): Record<string, ActResult> {
+function recent(applied: Record<string, AppliedUpdate>): Record<string, AppliedUpdate> {
   // insertion order = order applied: keep the newest
   return Object.fromEntries(Object.entries(applied).slice(-REMEMBERED_UPDATES));
 }
 
 /** Patch id of the open-opinion hold on disclosures. */
 export const OPINIONS_PATCH = 'opinions-hold-disclosures';
+/** Patch id of record values committed one by one (common/record-chain.ts), so redaction keeps proof. */
+export const RECORD_COMMITMENTS_PATCH = 'record-commitments';
+/** Patch id of periods in calendar days counted as 民法典 Arts. 201–203 count them (activities/calendar.ts). */
+export const CIVIL_CODE_DAYS_PATCH = 'civil-code-days';
+
+/**
+ * The rules this run of a matter follows (common/engine/types.ts MatterRules). Each is behind its
+ * patch: replaying a matter recorded before it gives the older rule, as it ran.
+ */
+function rulesInForce(input: MatterInput): MatterRules | undefined {
+  const rules: MatterRules = {};
+  // the seed stays in the workflow: the public sees digests, members see each entry's salt
+  if (patched(RECORD_COMMITMENTS_PATCH)) rules.recordSeed = input.recordSeed ?? `${uuid4()}${uuid4()}`;
+  if (patched(CIVIL_CODE_DAYS_PATCH)) rules.civilCodeDays = true;
+  return Object.keys(rules).length > 0 ? rules : undefined;
+}
 
 /**
  * Patch id of the read model (issue 12): the summary memo and `MatterWaitingOn` are published, and
@@ -68,30 +90,35 @@ const DEFAULT_LIMITS = { updatesPerRun: 500, historyEvents: 10_000 };
  */
 export async function matter(input: MatterInput): Promise<MatterResult> {
   const { graph } = input;
-  let state: MatterState =
-    input.carried ??
-    startMatter(
-      graph,
-      {
-        matterId: input.matterId,
-        village: input.village,
-        title: input.title,
-        initiator: input.initiator,
-        links: input.links ?? [],
-      },
-      Date.now(),
-    );
+  const rules = rulesInForce(input);
+  let state: MatterState = input.carried
+    ? // a state carried from a run before a rule gets it now; its own rules (its seed) stay
+      { ...input.carried, ...(rules ? { rules: { ...rules, ...input.carried.rules } } : {}) }
+    : startMatter(
+        graph,
+        {
+          matterId: input.matterId,
+          village: input.village,
+          title: input.title,
+          initiator: input.initiator,
+          links: input.links ?? [],
+          ...(rules ? { rules } : {}),
+        },
+        Date.now(),
+      );
   let updatesThisRun = 0;
   const limits = { ...DEFAULT_LIMITS, ...input.limits };
   // The server dedupes update ids within one run only; results of recent ids travel across
   // continue-as-new so that a retried Idempotency-Key is still applied once.
-  const applied: Record<string, ActResult> = { ...input.appliedUpdates };
+  const applied: Record<string, AppliedUpdate> = { ...input.appliedUpdates };
   const seen = (): ActResult | undefined => {
     const id = currentUpdateInfo()?.id;
     return id === undefined ? undefined : applied[id];
   };
 
   setHandler(stateQuery, () => viewOf(graph, state));
+  setHandler(engineStateQuery, () => state);
+  setHandler(appliedUpdateQuery, (updateId) => applied[updateId] ?? null);
   setHandler(
     actUpdate,
     (request): ActResult => {
@@ -100,7 +127,12 @@ export async function matter(input: MatterInput): Promise<MatterResult> {
       const act = withActingRole(graph, state, request);
       state = applyEvent(graph, state, { type: 'act', at: Date.now(), ...act, data: act.data ?? {} });
       updatesThisRun += 1;
-      const result = { seq: state.seq, status: state.status, activeSteps: Object.keys(state.active) };
+      const result = {
+        seq: state.seq,
+        status: state.status,
+        activeSteps: Object.keys(state.active),
+        request: actRequestFingerprint(request),
+      };
       const id = currentUpdateInfo()?.id;
       if (id !== undefined) applied[id] = result;
       return result;

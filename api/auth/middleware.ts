@@ -1,5 +1,5 @@
 import type { RequestHandler } from 'express';
-import type { DirectoryPort } from '../directory/port';
+import type { DirectoryPort } from '../../common/directory';
 import { setPrincipal } from '../route';
 import { principalFor } from './principal';
 import { SESSION_COOKIE, verifySession } from './session';

@@ -1,6 +1,6 @@
 import { ErrorCode } from '../../common/errors';
 import type { Role } from '../../common/graph';
-import { DISTRICT_ROLES, type Directory, type Grant } from '../directory/schema';
+import { DISTRICT_ROLES, type Directory, type Grant } from '../../common/directory';
 import { ApiError } from '../errors';
 
 /** The signed-in user as the API sees them, read fresh from the directory on every request. */

@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import type { Page } from 'playwright-core';
-import { HASH, people } from '../helpers/matter-harness';
+import type { Locator, Page } from 'playwright-core';
+import { people } from '../helpers/matter-harness';
 import { ARTIFACTS, UiServer, elementsWith, markerClasses, signIn, waitForActive } from './ui-server';
 
 // a browser, a worker and the API share two busy cores: generous limits, never skipped
@@ -24,6 +24,25 @@ async function actionForm(page: Page, step: string, action: string) {
   return details.locator('form');
 }
 
+/** Sends a form: its button, then the confirmation every irreversible action asks for. */
+async function send(form: Locator, button: string): Promise<void> {
+  await form.getByRole('button', { name: button }).click();
+  await form.locator('[data-confirm="yes"]').click();
+}
+
+/** Uploads the minutes (a small PDF) and waits for the server's sha256 of them in the hidden field. */
+async function uploadMinutes(page: Page, form: Locator, text: string): Promise<string> {
+  const minutes = Buffer.from(`%PDF-1.4\n${text}\n%%EOF`);
+  await form
+    .locator('.file-field input[type="file"]')
+    .first()
+    .setInputFiles({ name: 'minutes.pdf', mimeType: 'application/pdf', buffer: minutes });
+  const hash = createHash('sha256').update(minutes).digest('hex');
+  await form.locator(`.upload-status a[href="/api/attachments/${hash}"]`).waitFor();
+  expect(await form.locator('[name="minutesHash"]').inputValue()).toBe(hash);
+  return hash;
+}
+
 async function fillMeeting(form: ReturnType<Page['locator']>, counts: Record<string, string>) {
   for (const [name, value] of Object.entries(counts)) await form.locator(`[name="${name}"]`).fill(value);
 }
@@ -37,7 +56,7 @@ describe('member pages', () => {
     await secretary.page.getByLabel(/账号/).fill('li-secretary');
     await secretary.page.getByLabel(/密码/).fill('not the password');
     await secretary.page.getByRole('button', { name: '登录' }).last().click();
-    await secretary.page.waitForSelector('[data-error-for="password"]:not(:empty)');
+    await secretary.page.waitForSelector('[data-error-for="password"]:has-text("账号或密码错误")');
     await signIn(secretary.page, ui.baseUrl, 'li-secretary');
     await secretary.page.goto(`${ui.baseUrl}/#/start?procedure=major-decision&village=xinglong`);
     await secretary.page.getByLabel('事项名称').fill('村道硬化工程');
@@ -60,7 +79,7 @@ describe('member pages', () => {
     await secretary.page.waitForSelector('[data-error-for="estimatedAmount"]:not(:empty)');
     expect(await form.locator('[name="estimatedAmount"]').getAttribute('aria-invalid')).toBe('true');
     await form.locator('[name="estimatedAmount"]').fill('300000');
-    await form.getByRole('button', { name: '提交' }).click();
+    await send(form, '提交');
 
     // then: the joint meeting is the lit step, the proposal is done
     await waitForActive(secretary.page, ['deliberate']);
@@ -76,7 +95,7 @@ describe('member pages', () => {
     await form.locator('[data-live-quorum] [data-result="inquorate"]').waitFor();
     await fillMeeting(form, { present: '6', inFavour: '5', against: '1' });
     await form.locator('[data-live-quorum] [data-result="passed"]').waitFor();
-    await form.locator('[name="minutesHash"]').fill(HASH);
+    await uploadMinutes(director.page, form, '两委联席会议记录：应到 7 人，实到 6 人，同意 5 人。');
     // every control has a label a screen reader can read
     const unlabelled = await form.evaluate((el) =>
       [...el.querySelectorAll('input, select, textarea')]
@@ -89,12 +108,14 @@ describe('member pages', () => {
     await form.scrollIntoViewIfNeeded();
     await director.page.screenshot({ path: path.join(ARTIFACTS, 'meeting-form-360.png'), fullPage: true });
     await director.page.setViewportSize({ width: 1280, height: 900 });
-    // more votes than people present: refused by the workflow, shown next to the field
+    // more votes than people present: the live check says so (the workflow's schema), and sending is refused at the field
     await fillMeeting(form, { inFavour: '7' });
+    await form.locator('[data-live-quorum] [data-result="refused"]:has-text("不能超过实到人数")').waitFor();
+    expect(await form.locator('[data-live-quorum] [data-result="passed"]').count()).toBe(0);
     await form.getByRole('button', { name: '登记会议结果' }).click();
-    await director.page.waitForSelector('[data-error-for="inFavour"]:not(:empty)');
+    await director.page.waitForSelector('[data-error-for="inFavour"]:has-text("不能超过实到人数")');
     await fillMeeting(form, { inFavour: '5' });
-    await form.getByRole('button', { name: '登记会议结果' }).click();
+    await send(form, '登记会议结果');
 
     // then: the step waits for a supervisor's witness
     await director.page.waitForSelector('.djs-element.step-awaiting-witness[data-element-id="deliberate"]');
@@ -106,8 +127,12 @@ describe('member pages', () => {
     form = await actionForm(supervisor.page, 'deliberate', 'object-record');
     await form.getByRole('button', { name: '对会议记录提出异议' }).click();
     await supervisor.page.waitForSelector('[data-error-for="comment"]:not(:empty)');
+    // the witness sees what the record says beside the button
+    await supervisor.page.waitForSelector(
+      '.check-before[data-step="deliberate"] dd[data-field="present"]:has-text("6")',
+    );
     form = await actionForm(supervisor.page, 'deliberate', 'confirm');
-    await form.getByRole('button', { name: '见证确认' }).click();
+    await send(form, '见证确认');
 
     // then: the party members' assembly is lit, on every open page, without a reload
     await waitForActive(supervisor.page, ['party-review']);
@@ -119,22 +144,25 @@ describe('member pages', () => {
     form = await actionForm(secretary.page, 'party-review', 'record');
     await form.locator('[name="date"]').fill('2026-03-12');
     await fillMeeting(form, { members: '45', present: '40', inFavour: '30', against: '10', abstain: '0' });
-    // the fingerprint comes from the minutes file itself, computed in the browser
-    const minutes = Buffer.from('党员大会会议记录：应到 45 人，实到 40 人，同意 30 人。');
-    await form
-      .locator('input[type="file"]')
-      .setInputFiles({ name: 'minutes.txt', mimeType: 'text/plain', buffer: minutes });
-    const fingerprint = createHash('sha256').update(minutes).digest('hex');
-    await secretary.page.waitForFunction(
-      (hex) =>
-        document.querySelector<HTMLInputElement>('details[data-step="party-review"] [name="minutesHash"]')?.value ===
-        hex,
-      fingerprint,
+    // the minutes are uploaded; the record keeps the hash the server computed of them
+    const minutesHash = await uploadMinutes(
+      secretary.page,
+      form,
+      '党员大会会议记录：应到 45 人，实到 40 人，同意 30 人。',
     );
-    await form.getByRole('button', { name: '登记会议结果' }).click();
+    await send(form, '登记会议结果');
     await supervisor.page.waitForSelector('details.action[data-step="party-review"][data-action="confirm"]');
+    // the witness opens the minutes from the page where they confirm
+    const minutesLink = supervisor.page.locator(`.check-before a[data-attachment="${minutesHash}"]`).first();
+    const download = await supervisor.page.request.get(`${ui.baseUrl}${await minutesLink.getAttribute('href')}`);
+    expect(download.status()).toBe(200);
+    expect(
+      createHash('sha256')
+        .update(await download.body())
+        .digest('hex'),
+    ).toBe(minutesHash);
     form = await actionForm(supervisor.page, 'party-review', 'confirm');
-    await form.getByRole('button', { name: '见证确认' }).click();
+    await send(form, '见证确认');
 
     // then: the villagers' or representatives' assembly is lit
     await waitForActive(secretary.page, ['resolve']);
@@ -184,7 +212,7 @@ describe('member pages', () => {
       'details.action[data-action="raise-objection"] [data-error-for="comment"]:not(:empty)',
     );
     await details.getByLabel(/意见或理由/).fill('会议通知未提前公示');
-    await details.getByRole('button', { name: '提出异议' }).click();
+    await send(details.locator('form'), '提出异议');
 
     // then: the active step carries the suspended marker and badge
     await supervisor.page.waitForSelector('.djs-element.step-suspended[data-element-id="deliberate"]');
@@ -197,11 +225,11 @@ describe('member pages', () => {
     details = committee.page.locator('details.action[data-action="answer-objection"]');
     await details.locator('summary').click();
     await details.getByLabel(/答复/).first().fill('已补充公示，会议改期召开');
-    await details.getByRole('button', { name: '答复异议' }).click();
+    await send(details.locator('form'), '答复异议');
     details = supervisor.page.locator('details.action[data-action="accept-answer"]');
     await details.waitFor();
     await details.locator('summary').click();
-    await details.getByRole('button', { name: '接受答复' }).click();
+    await send(details.locator('form'), '接受答复');
 
     // then: the matter runs again and the step is plainly active
     await supervisor.page.waitForSelector('.matter-meta [data-status="running"]');
@@ -235,7 +263,7 @@ describe('member pages', () => {
     await details.locator('[name="ruling"]').selectOption('uphold');
     await details.locator('[name="backTo"]').selectOption('propose');
     await details.getByLabel(/意见或理由/).fill('退回重新测算预算');
-    await details.getByRole('button', { name: '镇裁定异议' }).click();
+    await send(details.locator('form'), '镇裁定异议');
     await waitForActive(town.page, ['propose']);
     await town.page.waitForSelector('.matter-meta [data-status="running"]');
     expect(town.problems).toEqual([]);
@@ -264,8 +292,18 @@ describe('member pages', () => {
     await supervisor.page.waitForSelector(
       'details[data-step="supervisor-review"][data-action="object"] [data-error-for="comment"]:not(:empty)',
     );
+    // the application is on the screen where the supervisor decides
+    const check = supervisor.page.locator('.check-before[data-step="supervisor-review"]');
+    for (const [field, text] of [
+      ['payee', '东风文具店'],
+      ['payeeKind', '单位'],
+      ['purpose', '办公用品'],
+      ['amount', '1,500 元'],
+      ['invoiceCount', '2'],
+    ])
+      await check.locator(`dd[data-field="${field}"]:has-text("${text}")`).waitFor();
     await form.getByLabel(/意见或理由/).fill('发票与用途不符');
-    await form.getByRole('button', { name: '提出异议' }).click();
+    await send(form, '提出异议');
     await waitForActive(supervisor.page, ['apply']);
     await supervisor.page.waitForSelector('#timeline li:has-text("发票与用途不符")');
     expect(supervisor.problems).toEqual([]);

@@ -6,8 +6,9 @@ import path from 'node:path';
 import pino from 'pino';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import request from 'supertest';
-import { createNoticeStore } from '../../activities/notice-store';
+import { createNoticeStore } from '../../stores/notices';
 import { createApp } from '../../api/app';
+import { createFileAttachmentStore } from '../../stores/attachments';
 import type { NoticeStorePort } from '../../common/monthly-notice';
 import type { CatalogPort } from '../../api/catalog-port';
 import { opinionDeadlinesFrom } from '../../common/opinion';
@@ -81,6 +82,7 @@ export class UiServer {
       logger: pino({ level: 'error' }),
       uiDir: path.join(this.uiDir, 'ui'),
       notices: this.notices,
+      attachments: createFileAttachmentStore(path.join(this.uiDir, 'attachments')),
       opinionDeadlines: (date, town) =>
         opinionDeadlinesFrom(policyValuesAt(loadPolicyFile(long.policyFile), date, town)),
     });

@@ -66,8 +66,3 @@ export function ensureChromium(
   if (!existsSync(path)) throw new ChromiumMissingError(`apt-get installed chromium but ${path} is missing`);
   return path;
 }
-
-/** Whether a jest run includes the browser tests (all tests, or a pattern naming e2e). */
-export function runIncludesBrowserTests(patterns: readonly string[]): boolean {
-  return patterns.length === 0 || patterns.some((p) => /e2e/.test(p));
-}

@@ -1,6 +1,3 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
-import path from 'node:path';
-import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import { Worker } from '@temporalio/worker';
 import pino from 'pino';
 import request from 'supertest';
@@ -9,6 +6,7 @@ import type { CatalogPort } from '../../api/catalog-port';
 import type { Actor } from '../../common/engine';
 import type { MatterView } from '../../common/matter';
 import { testCatalog } from './catalog';
+import { recordHistory } from './history-replay';
 import { bearer, people, signedAs, TEST_SESSION, TestDirectory, testDirectory } from './people';
 import { meetingRecord } from './meeting';
 import { testEnv } from './test-env';
@@ -120,11 +118,11 @@ export class MatterHarness {
 
   /**
    * Replays the history of every matter started here with today's code (expects no error) and
-   * returns how many were replayed. With RECORD_HISTORIES=1 it also writes them to
-   * test/fixtures/histories/<prefix>--<test name>.json, which replay-fixtures.test.ts replays
-   * against every later version of the code.
+   * returns how many were replayed. With RECORD_HISTORIES=1 it also keeps them, with the state they
+   * computed, in test/fixtures/histories (test/helpers/history-replay.ts), which
+   * replay-fixtures.test.ts replays against every later version of the code.
    */
-  async replayAll(prefix: string): Promise<number> {
+  async replayAll(): Promise<number> {
     const histories = await Promise.all(
       [...this.started.keys()].map(async (workflowId) => ({
         workflowId,
@@ -140,16 +138,9 @@ export class MatterHarness {
       count++;
     }
     if (process.env.RECORD_HISTORIES === '1') {
-      const dir = path.join(__dirname, '..', 'fixtures', 'histories');
-      mkdirSync(dir, { recursive: true });
       for (const { workflowId, history } of histories) {
-        const slug = (this.started.get(workflowId) ?? workflowId)
-          .replace(/^.*?server\s*/, '')
-          .replace(/[^a-z0-9]+/gi, '-')
-          .replace(/^-|-$/g, '')
-          .slice(0, 80)
-          .toLowerCase();
-        writeFileSync(path.join(dir, `${prefix}--${slug}.json`), historyToJSON(history));
+        const scenario = (this.started.get(workflowId) ?? workflowId).replace(/^.*?server\s*/, '');
+        await recordHistory(history, scenario, this.temporal.client.workflow.getHandle(workflowId));
       }
     }
     return count;

@@ -1,9 +1,8 @@
 import type { Response, Test } from 'supertest';
 import type { SessionConfig } from '../../api/auth/session';
 import { signSession } from '../../api/auth/session';
-import type { DirectoryPort } from '../../api/directory/port';
 import { hashPassword } from '../../api/directory/passwords';
-import type { Directory, Grant } from '../../api/directory/schema';
+import type { Directory, DirectoryPort, Grant } from '../../common/directory';
 import type { Actor } from '../../common/engine';
 
 /**

@@ -4,7 +4,7 @@ import path from 'node:path';
 import type { Express } from 'express';
 import pino from 'pino';
 import request from 'supertest';
-import { createNoticeStore } from '../../activities/notice-store';
+import { createNoticeStore } from '../../stores/notices';
 import { createApp, type AppDeps } from '../../api/app';
 import { chinaDate } from '../../common/china-date';
 import type { OverdueItem, YearlyReport } from '../../common/accountability';

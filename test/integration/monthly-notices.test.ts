@@ -1,11 +1,9 @@
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { mkdirSync, writeFileSync } from 'node:fs';
 import { ScheduleOverlapPolicy, WorkflowFailedError } from '@temporalio/client';
-import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import { Worker } from '@temporalio/worker';
-import { createNoticeStore } from '../../activities/notice-store';
+import { createNoticeStore } from '../../stores/notices';
 import { acknowledgeOpinion, answerOpinion, submitOpinion } from '../../api/routes/opinions/service';
 import {
   MONTHLY_NOTICES_WORKFLOW,
@@ -17,6 +15,7 @@ import { REDACTED } from '../../common/redact';
 import { ensureMonthlyNoticeSchedule } from '../../worker/schedules';
 import type { MonthlyNoticesResult } from '../../workflows/monthly-notice';
 import { DirectMatters, actors, directWorld, type DirectWorld } from '../helpers/direct-matters';
+import { recordHistory } from '../helpers/history-replay';
 import { connectTestTemporal, uniqueName, type TestTemporal } from '../helpers/temporal';
 import { testEnv } from '../helpers/test-env';
 
@@ -254,15 +253,10 @@ describe('monthly notices (三务公开) on a real Temporal server', () => {
     }
     expect(count).toBe(runs.length);
     if (process.env.RECORD_HISTORIES === '1') {
-      const dir = path.join(__dirname, '..', 'fixtures', 'histories');
-      mkdirSync(dir, { recursive: true });
-      const seen = new Set<string>();
-      histories.forEach(({ history }, i) => {
-        const label = runs[i]?.label ?? 'run';
-        if (seen.has(label)) return;
-        seen.add(label);
-        writeFileSync(path.join(dir, `monthly-notices--${label}.json`), historyToJSON(history));
-      });
+      for (const [i, { workflowId, history }] of histories.entries()) {
+        const handle = temporal.client.workflow.getHandle(workflowId, runs[i]?.runId);
+        await recordHistory(history, runs[i]?.label ?? 'run', handle);
+      }
     }
   });
 });

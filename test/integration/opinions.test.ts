@@ -1,6 +1,3 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
-import path from 'node:path';
-import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import { Worker } from '@temporalio/worker';
 import { answeredOnTime, publicOpinion, type OpinionState } from '../../common/opinion';
 import {
@@ -10,8 +7,9 @@ import {
   readOpinion,
   submitOpinion,
 } from '../../api/routes/opinions/service';
-import { OPINIONS_PATCH, READ_MODEL_PATCH } from '../../workflows/matter';
+import { OPINIONS_PATCH } from '../../workflows/matter';
 import { DirectMatters, directWorld, type DirectWorld } from '../helpers/direct-matters';
+import { recordHistory } from '../helpers/history-replay';
 import { connectTestTemporal, type TestTemporal } from '../helpers/temporal';
 import { testEnv } from '../helpers/test-env';
 
@@ -111,6 +109,8 @@ describe('opinions (民意直通车) on a real Temporal server', () => {
     const { opinionId } = await submit('escalated-to-the-town-when-not-acknowledged-in-time', {
       subject: '低保评议',
       publishAnswer: false,
+      // nothing is done before the limit here, so it need not be the policy's 5 s: 1 s waits less
+      deadlines: { ...world.deadlines, acknowledge: { amount: 1, unit: 'seconds' } },
     });
 
     const late = await waitForOpinion(opinionId, 'the escalation', (o) => o.escalations.length > 0, 20_000);
@@ -163,14 +163,13 @@ describe('opinions (民意直通车) on a real Temporal server', () => {
     // the change to the matter workflow is behind its patch marker (older matters replay as they ran)
     const history = await temporal.client.workflow.getHandle(matterId).fetchHistory();
     const markers = (history.events ?? []).filter((e) => e.markerRecordedEventAttributes?.markerName === 'core_patch');
-    expect(markers).toHaveLength(2);
     const patchIds = markers.flatMap((m) =>
       Object.values(m.markerRecordedEventAttributes?.details ?? {})
         .flatMap((p) => p.payloads ?? [])
         .map((p) => (JSON.parse(Buffer.from(p.data ?? []).toString('utf8')) as { id?: string }).id),
     );
-    // the read model's patch from the first task, the opinions' when the opinion arrived
-    expect(patchIds).toEqual([READ_MODEL_PATCH, OPINIONS_PATCH]);
+    // other changes have patches of their own; this one is marked once
+    expect(patchIds.filter((id) => id === OPINIONS_PATCH)).toHaveLength(1);
   });
 
   test('given every workflow run here, then today’s code replays its history', async () => {
@@ -190,10 +189,9 @@ describe('opinions (民意直通车) on a real Temporal server', () => {
     }
     expect(count).toBe(started.size);
     if (process.env.RECORD_HISTORIES === '1') {
-      const dir = path.join(__dirname, '..', 'fixtures', 'histories');
-      mkdirSync(dir, { recursive: true });
       for (const { workflowId, history } of histories) {
-        writeFileSync(path.join(dir, `${started.get(workflowId) ?? workflowId}.json`), historyToJSON(history));
+        const scenario = (started.get(workflowId) ?? workflowId).replace(/^.*?--/, '');
+        await recordHistory(history, scenario, temporal.client.workflow.getHandle(workflowId));
       }
     }
   });

@@ -294,7 +294,8 @@ describe('the public view of a matter of each procedure', () => {
       asset: '村委会旧办公楼一楼门面',
       bookValue: 30000,
       reservePrice: 12000,
-      term: `5年（看房请联系 ${REDACTED}）`,
+      // in the record a value with personal data is hidden whole, proven by its digest
+      term: REDACTED,
     });
     expect(pub.record.find((e) => e.step === 'village-auction')?.data).toEqual(bid);
     expect(pub.notices).toEqual(full.notices);
@@ -386,6 +387,23 @@ describe('the record API', () => {
     expect((await request(h.app).post('/api/records/verify').send(altered)).body).toMatchObject({
       ok: false,
       brokenAt: 3,
+    });
+    // the redacted payment itself: its amount is proven too
+    const raised = structuredClone(exported.body);
+    raised.entries[1].data.amount = 6000;
+    expect((await request(h.app).post('/api/records/verify').send(raised)).body).toMatchObject({
+      ok: false,
+      brokenAt: 2,
+    });
+    // a member's full copy proves the same head
+    const full = await request(h.app)
+      .get(`/api/matters/${id}/record`)
+      .set('Authorization', await bearer(people.auditor.userId));
+    expect(full.body.access).toBe('full');
+    expect((await request(h.app).post('/api/records/verify').send(full.body)).body).toMatchObject({
+      ok: true,
+      head: exported.body.head,
+      redacted: [],
     });
   });
 

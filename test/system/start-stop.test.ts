@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSy
 import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { freePort } from '../../scripts/ports';
+import { freePort, isPortFree } from '../../scripts/ports';
 import { testEnv } from '../helpers/test-env';
 
 /**
@@ -64,6 +64,14 @@ function descendants(rootPid: number): number[] {
     }
   }
   return found;
+}
+
+/** The pid the supervisor last reported for one of its children ("worker started (pid 12)"). */
+function childPid(running: Running, name: string): number {
+  const pids = [...running.stdout().matchAll(new RegExp(`^${name} (?:re)?started \\(pid (\\d+)`, 'gm'))];
+  const last = pids[pids.length - 1]?.[1];
+  if (last === undefined) throw new Error(`the supervisor reported no pid for ${name}:\n${running.stdout()}`);
+  return Number(last);
 }
 
 function isAlive(pid: number): boolean {
@@ -171,6 +179,61 @@ describe('npm start: the whole system', () => {
       return body.status === 'COMPLETED' ? body : undefined;
     });
     expect(done.result?.greeting).toContain('重启之前');
+    second.child.kill('SIGTERM');
+    expect(await second.exited).toBe(0);
+  }, 240_000);
+
+  test('given a running system, when the worker, the API and the dev server are SIGKILLed in turn, then each is started again and the system is ready again', async () => {
+    const ports = {
+      PORT: String(await freePort()),
+      TEMPORAL_PORT: String(await freePort()),
+      TEMPORAL_UI_PORT: String(await freePort()),
+    };
+    const running = startSystem({ ...ports, DATA_DIR: path.join(dir, 'restarts') });
+    await ready(Number(ports.PORT), running);
+    const readyz = `http://127.0.0.1:${ports.PORT}/readyz`;
+
+    for (const name of ['worker', 'api', 'temporal'] as const) {
+      const pid = childPid(running, name);
+      process.kill(pid, 'SIGKILL');
+      await waitUntil(`${name} to be restarted\n${running.stdout()}`, 30_000, async () =>
+        childPid(running, name) !== pid ? true : undefined,
+      );
+      expect(running.stdout()).toMatch(new RegExp(`${name} exited \\(SIGKILL\\); restarting in \\d+ s`));
+      await waitUntil(`/readyz after the ${name} restarted`, 60_000, async () =>
+        (await fetch(readyz)).status === 200 ? true : undefined,
+      );
+      expect(isAlive(pid)).toBe(false);
+    }
+    expect(running.child.exitCode).toBeNull();
+
+    running.child.kill('SIGTERM');
+    expect(await running.exited).toBe(0);
+    // A graceful stop is graceful for the worker too.
+    expect(running.stderr()).not.toMatch(/IllegalStateError|Not running/);
+  }, 240_000);
+
+  test('given a running system, when the supervisor itself is SIGKILLed, then no child outlives it and the next start works', async () => {
+    const ports = {
+      PORT: String(await freePort()),
+      TEMPORAL_PORT: String(await freePort()),
+      TEMPORAL_UI_PORT: String(await freePort()),
+    };
+    const env = { ...ports, DATA_DIR: path.join(dir, 'killed') };
+    const first = startSystem(env);
+    await ready(Number(ports.PORT), first);
+    const children = descendants(first.child.pid ?? -1);
+    expect(children.length).toBeGreaterThanOrEqual(3);
+
+    first.child.kill('SIGKILL');
+    await first.exited;
+    await waitUntil(`every child to end: ${children.filter(isAlive).join(', ')}`, 30_000, async () =>
+      children.some(isAlive) ? undefined : true,
+    );
+    for (const port of Object.values(ports)) expect(await isPortFree(Number(port))).toBe(true);
+
+    const second = startSystem(env);
+    await ready(Number(ports.PORT), second);
     second.child.kill('SIGTERM');
     expect(await second.exited).toBe(0);
   }, 240_000);

@@ -1,5 +1,5 @@
 import { rolesIn, type Principal } from '../../api/auth/principal';
-import { DISTRICT_ROLES, TOWN_ROLES, type Directory } from '../../api/directory/schema';
+import { DISTRICT_ROLES, TOWN_ROLES, type Directory } from '../../common/directory';
 import { ApiError } from '../../api/errors';
 import { actingRole, startingRole, startRoles } from '../../api/routes/matters/handlers';
 import {

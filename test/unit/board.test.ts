@@ -24,7 +24,7 @@ import {
   type MonthlyNotice,
 } from '../../common/monthly-notice';
 import type { OpinionState } from '../../common/opinion';
-import { createNoticeStore } from '../../activities/notice-store';
+import { createNoticeStore } from '../../stores/notices';
 import { escapeHtml } from '../../api/html';
 import { noticeHtml } from '../../api/routes/notices/handlers';
 import { newTrackingCode, normaliseTrackingCode, opinionIdOf } from '../../api/routes/opinions/service';

@@ -2,7 +2,8 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { verifyPassword } from '../../api/directory/passwords';
-import { DirectoryError, loadDirectory } from '../../api/directory/store';
+import { DirectoryError } from '../../common/directory';
+import { loadDirectory } from '../../stores/directory';
 import { runDirectoryCommand } from '../../scripts/directory';
 
 describe('directory of people (file + CLI)', () => {

@@ -205,17 +205,36 @@ describe('docker-compose.yml, the production shape', () => {
     expect(unpinned).toEqual([]);
   });
 
-  test('given temporal-schema-setup, then it creates and migrates both the temporal and the visibility database', () => {
-    const script = commandText(service('temporal-schema-setup'));
+  test('given temporal-schema-setup, then it runs the shared script, which creates and migrates both databases', () => {
+    const setup = service('temporal-schema-setup');
+    // The script `npm run cluster` runs too (deploy/ is mounted at /etc/temporal/deploy).
+    expect(commandText(setup)).toBe('/bin/sh /etc/temporal/deploy/schema-setup.sh');
+    expect(environmentOf(setup)).toMatchObject({ SQL_HOST: 'postgresql', SQL_USER: 'temporal' });
+    const script = readFileSync(path.join(ROOT, 'deploy', 'temporal', 'schema-setup.sh'), 'utf8');
 
-    expect(script).toContain('temporal-sql-tool --plugin postgres12 --ep postgresql');
+    expect(script).toContain('--plugin postgres12 --ep "$SQL_HOST"');
     for (const db of ['temporal', 'temporal_visibility']) {
       for (const step of ['create-database', 'setup-schema -v 0.0', 'update-schema -d']) {
         expect(script).toContain(`--db ${db} ${step}`);
       }
     }
-    expect(script).toContain('/schema/postgresql/v12/temporal/versioned');
-    expect(script).toContain('/schema/postgresql/v12/visibility/versioned');
+    expect(script).toContain('/postgresql/v12');
+    expect(script).toContain('/temporal/versioned');
+    expect(script).toContain('/visibility/versioned');
+  });
+
+  test('given temporal, then it starts from the project config file and dynamic config, mounted from deploy/', () => {
+    const temporal = service('temporal');
+
+    expect(commandText(temporal)).toBe(
+      'temporal-server --config-file /etc/temporal/deploy/config/production.yaml start',
+    );
+    expect(environmentOf(temporal)).toMatchObject({
+      DYNAMIC_CONFIG_FILE_PATH: '/etc/temporal/deploy/dynamicconfig/production-sql.yaml',
+    });
+    for (const file of ['config/production.yaml', 'dynamicconfig/production-sql.yaml']) {
+      expect(existsSync(path.join(ROOT, 'deploy', 'temporal', file))).toBe(true);
+    }
   });
 
   test('given temporal, then it uses PostgreSQL and leaves the schema to temporal-schema-setup', () => {

@@ -2,7 +2,8 @@ import fc from 'fast-check';
 import { canonicalJson } from '../../common/canonical-json';
 import { applyEvent, startMatter, type Actor, type MatterState } from '../../common/engine';
 import { viewOf } from '../../common/matter-view';
-import { GENESIS, chainAll, chainEntry, entryHash, sha256Hex, verifyChain } from '../../common/record-chain';
+import { GENESIS, chainAll, chainEntry, hideLeaves, sha256Hex, verifyChain } from '../../common/record-chain';
+import { REDACTED } from '../../common/redact';
 import { buildGraph } from '../helpers/graph-builder';
 
 /** The record of a matter is a hash chain: any change to any entry breaks it at that entry. */
@@ -104,19 +105,102 @@ describe('record chain', () => {
     expect(verifyChain([{ seq: 1, prev: GENESIS, hash: 'x' }])).toMatchObject({ ok: false, brokenAt: 1 });
   });
 
-  test('given an entry marked redacted, then its links are checked and it is reported, its content is not', () => {
+  test('a plain entry marked redacted proves nothing: a forger who edits an entry and adds the mark does not pass', () => {
     const chain = chainAll([
       { seq: 1, action: 'start' },
-      { seq: 2, action: 'submit', data: { payee: '张三' } },
+      { seq: 2, action: 'submit', data: { amount: 1800, payee: '张三' } },
       { seq: 3, action: 'approve' },
     ]);
-    const exported = chain.map((e) =>
-      e.seq === 2 ? { ...e, data: { payee: '[已隐去 / redacted]' }, redacted: true } : e,
+    const forged = chain.map((e) =>
+      e.seq === 2 ? { ...e, data: { amount: 18000, payee: REDACTED }, redacted: true } : e,
     );
 
-    expect(verifyChain(exported)).toMatchObject({ ok: true, redacted: [2] });
-    const cut = exported.map((e) => (e.seq === 2 ? { ...e, hash: entryHash({ seq: 9 }, GENESIS) } : e));
-    expect(verifyChain(cut)).toMatchObject({ ok: false, brokenAt: 3 });
+    expect(verifyChain(forged)).toMatchObject({ ok: false, brokenAt: 2 });
+    expect(verifyChain(forged).reason).toContain('cannot be proven');
+  });
+});
+
+describe('redaction keeps the record verifiable: each hidden value is committed inside the hash', () => {
+  const salt = (n: number) => sha256Hex(`seed-${n}`);
+  const committed = () => {
+    let prev = GENESIS;
+    return [
+      { seq: 1, action: 'start', data: { title: '付款给张三' } },
+      { seq: 2, action: 'submit', data: { amount: 1800, payee: '张三', phone: '13812345678', purpose: '修路' } },
+      { seq: 3, action: 'approve', reason: '同意' },
+    ].map((e) => {
+      const linked = chainEntry(e, prev, salt(e.seq));
+      prev = linked.hash;
+      return linked as typeof linked & { salt: string };
+    });
+  };
+  const personal = (_path: (string | number)[], value: unknown) =>
+    typeof value === 'string' && (value.includes('张三') || /1\d{10}/.test(value));
+  const publicCopy = () => committed().map((e) => hideLeaves(e, personal)) as Record<string, unknown>[];
+
+  test("the public copy hides each personal value whole and proves the same head as a member's full copy", () => {
+    const full = verifyChain(committed());
+    const shown = publicCopy();
+    const open = verifyChain(shown);
+
+    expect(full).toMatchObject({ ok: true, entries: 3, redacted: [] });
+    expect(open).toMatchObject({ ok: true, entries: 3, head: full.head, redacted: [1, 2] });
+    const text = JSON.stringify(shown);
+    expect(text).not.toContain('张三');
+    expect(text).not.toContain('13812345678');
+    expect(text).toContain('修路');
+    expect(shown[1]?.salt).toBeUndefined();
+    expect(shown[2]).toEqual(committed()[2]);
+  });
+
+  test('changing a shown value of a redacted entry (a payment of 1,800 made 18,000) breaks the public copy', () => {
+    const shown = publicCopy();
+    (shown[1]?.data as Record<string, unknown>).amount = 18000;
+    expect(verifyChain(shown)).toMatchObject({ ok: false, brokenAt: 2 });
+  });
+
+  test('a hidden value cannot be swapped, shown, or left without proof', () => {
+    const swapped = publicCopy();
+    const proof = swapped[1]?.proof as { digests: Record<string, string>; salts: Record<string, string> };
+    proof.digests['["data","payee"]'] = sha256Hex('李四');
+    expect(verifyChain(swapped)).toMatchObject({ ok: false, brokenAt: 2 });
+
+    const revealedWrong = publicCopy();
+    (revealedWrong[1]?.data as Record<string, unknown>).payee = '李四';
+    expect(verifyChain(revealedWrong)).toMatchObject({ ok: false, brokenAt: 2 });
+
+    const unproven = publicCopy();
+    const p = unproven[1]?.proof as { salts: Record<string, string> };
+    delete p.salts['["data","purpose"]'];
+    expect(verifyChain(unproven)).toMatchObject({ ok: false, brokenAt: 2 });
+  });
+
+  test('a committed entry stripped of its salt, or of its proof, does not verify', () => {
+    const stripped = committed().map(({ salt: _s, ...rest }) => rest);
+    expect(verifyChain(stripped)).toMatchObject({ ok: false, brokenAt: 1 });
+    const noProof = publicCopy().map(({ proof: _p, ...rest }) => rest);
+    expect(verifyChain(noProof)).toMatchObject({ ok: false, brokenAt: 1 });
+  });
+
+  test('given any committed chain and any leaf changed in its full copy, then it breaks at that entry', () => {
+    fc.assert(
+      fc.property(chainArb, fc.nat(), fc.jsonValue({ maxDepth: 1 }), (plain, n, value) => {
+        let prev = GENESIS;
+        const chain = plain.map(({ prev: _p, hash: _h, ...e }, i) => {
+          const linked = chainEntry(e, prev, salt(i));
+          prev = linked.hash;
+          return linked;
+        });
+        expect(verifyChain(chain).ok).toBe(true);
+        const index = n % chain.length;
+        const entry = JSON.parse(JSON.stringify(chain[index])) as Record<string, unknown>;
+        fc.pre(canonicalJson(entry.action) !== canonicalJson(value) && value !== undefined);
+        entry.action = value;
+        const altered = [...chain.slice(0, index), entry, ...chain.slice(index + 1)];
+        expect(verifyChain(altered)).toMatchObject({ ok: false, brokenAt: index + 1 });
+      }),
+      { numRuns: 50 },
+    );
   });
 });
 

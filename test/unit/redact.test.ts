@@ -110,10 +110,16 @@ describe('redactMatterView', () => {
   const supervisor: Actor = { userId: 'zhao-supervisor', role: 'supervisor' };
   const T0 = Date.parse('2026-03-02T01:00:00Z');
 
-  function run(payee: string, payeeKind: string) {
+  function run(payee: string, payeeKind: string, committed = true) {
     let state = startMatter(
       graph,
-      { matterId: 'm-1', village: 'v-1', title: `付${payee}劳务费`, initiator: accountant },
+      {
+        matterId: 'm-1',
+        village: 'v-1',
+        title: `付${payee}劳务费`,
+        initiator: accountant,
+        ...(committed ? { rules: { recordSeed: 'a-secret-seed' } } : {}),
+      },
       T0,
     );
     const data = {
@@ -149,12 +155,20 @@ describe('redactMatterView', () => {
     expect(personalValues(full, graph)).toEqual(['张三']);
     for (const secret of ['张三', '13912345678', '51062319800101123X', '86123456']) expect(json).not.toContain(secret);
     expect(pub.title).toBe(`付${REDACTED}劳务费`);
-    expect(pub.record[1]?.data).toMatchObject({ amount: 1800, payeeKind: 'individual', payee: REDACTED });
+    // in the record a value holding personal data is hidden whole: what is shown is what is proven
+    expect(pub.record[1]?.data).toMatchObject({
+      amount: 1800,
+      payeeKind: 'individual',
+      payee: REDACTED,
+      purpose: REDACTED,
+    });
     expect(pub.record.map((e) => [e.userId, e.action, e.decision])).toEqual(
       full.record.map((e) => [e.userId, e.action, e.decision]),
     );
     expect(pub.record.map((e) => e.redacted ?? false)).toEqual([true, true, true, false]);
-    expect(verifyChain(pub.record)).toMatchObject({ ok: true, redacted: [1, 2, 3] });
+    expect(pub.record.some((e) => e.redacted && e.salt !== undefined)).toBe(false);
+    const head = verifyChain(full.record).head;
+    expect(verifyChain(pub.record)).toMatchObject({ ok: true, redacted: [1, 2, 3], head });
     expect(pub.completedSteps).toEqual(full.completedSteps);
     expect(pub.amount).toBe(1800);
   });
@@ -205,6 +219,23 @@ describe('redactMatterView', () => {
     expect(json).toContain('罗江区建材经营部');
     expect(json).not.toContain('13912345678');
     expect(json).not.toContain('51062319800101123X');
+  });
+
+  test('the public copy of a payment cannot be altered: 1,800 made 18,000 breaks the chain at that entry', () => {
+    const pub = redactMatterView(viewOf(graph, run('张三', 'individual')), graph);
+    const forged = JSON.parse(JSON.stringify(pub.record)) as Record<string, Record<string, unknown>>[];
+    if (forged[1]?.data) forged[1].data.amount = 18000;
+
+    expect(verifyChain(forged)).toMatchObject({ ok: false, brokenAt: 2 });
+  });
+
+  test('a record from before commitments is masked as before, and its public copy says it cannot be proven', () => {
+    const full = viewOf(graph, run('张三', 'individual', false));
+    const pub = redactMatterView(full, graph);
+
+    expect(JSON.stringify(pub)).not.toContain('张三');
+    expect(verifyChain(full.record)).toMatchObject({ ok: true });
+    expect(verifyChain(pub.record)).toMatchObject({ ok: false, brokenAt: 1 });
   });
 
   test('given a view with nothing personal, then it is returned unchanged and the record verifies in full', () => {

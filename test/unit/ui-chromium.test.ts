@@ -1,12 +1,6 @@
-import { ChromiumMissingError, ensureChromium, runIncludesBrowserTests } from '../helpers/chromium';
+import { ChromiumMissingError, ensureChromium } from '../helpers/chromium';
 
 describe('the browser tests’ chromium', () => {
-  test('given a run of everything or of e2e, then the browser is needed; a run of unit tests does not need it', () => {
-    expect(runIncludesBrowserTests([])).toBe(true);
-    expect(runIncludesBrowserTests(['test/e2e/board'])).toBe(true);
-    expect(runIncludesBrowserTests(['test/unit/ui-'])).toBe(false);
-  });
-
   test('given chromium where it is expected, then that path, with nothing installed', () => {
     const log: string[] = [];
     expect(ensureChromium((l) => log.push(l), { path: process.execPath, explicit: false, canInstall: true })).toBe(

@@ -1,10 +1,7 @@
-import { createHash } from 'node:crypto';
-import fc from 'fast-check';
 import type { Step } from '../../common/graph';
 import { countdown, durationText, stepBadge } from '../../ui/src/logic/countdown';
 import { collect, fieldOfError, fieldsOfError, formFor } from '../../ui/src/logic/form-schema';
 import { href, parseRoute } from '../../ui/src/logic/route';
-import { sha256Hex } from '../../ui/src/logic/sha256';
 import { t } from '../../ui/src/i18n';
 
 const propose: Step = {
@@ -234,16 +231,5 @@ describe('UI: hash routes', () => {
     ] as const) {
       expect(parseRoute(href(route))).toEqual(route);
     }
-  });
-});
-
-describe('UI: the minutes file fingerprint without crypto.subtle (plain-http LANs)', () => {
-  test('for any bytes, the plain-JS SHA-256 equals node:crypto', () => {
-    fc.assert(
-      fc.property(fc.uint8Array({ maxLength: 300 }), (bytes) => {
-        expect(sha256Hex(bytes)).toBe(createHash('sha256').update(bytes).digest('hex'));
-      }),
-    );
-    expect(sha256Hex(new Uint8Array())).toBe('e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855');
   });
 });

@@ -43,6 +43,16 @@ async function failure(res: Response): Promise<ApiFailure> {
   );
 }
 
+/** A request that got no answer (offline, server down) fails with the code NETWORK, like any other failure. */
+async function send(path: string, init: RequestInit): Promise<Response> {
+  try {
+    return await fetch(path, { credentials: 'same-origin', ...init });
+  } catch (err) {
+    if (err instanceof DOMException && err.name === 'AbortError') throw err;
+    throw new ApiFailure(0, 'NETWORK', err instanceof Error ? err.message : String(err), []);
+  }
+}
+
 const early = new Map<string, Promise<Response>>();
 
 /**
@@ -50,13 +60,17 @@ const early = new Map<string, Promise<Response>>();
  * signed in); the page's own getJson/getText then takes that response instead of asking again.
  */
 export function prefetch(path: string, accept = 'application/json'): void {
-  if (!early.has(path)) early.set(path, fetch(path, { headers: { accept }, credentials: 'same-origin' }));
+  if (!early.has(path)) {
+    const res = send(path, { headers: { accept } });
+    res.catch(() => undefined);
+    early.set(path, res);
+  }
 }
 
 function take(path: string, accept: string): Promise<Response> {
   const found = early.get(path);
   early.delete(path);
-  return found ?? fetch(path, { headers: { accept }, credentials: 'same-origin' });
+  return found ?? send(path, { headers: { accept } });
 }
 
 export async function getJson<T>(path: string): Promise<T> {
@@ -74,7 +88,7 @@ export async function getText(path: string): Promise<string> {
 export async function postJson<T>(path: string, body: unknown, idempotencyKey?: string): Promise<T> {
   const headers: Record<string, string> = { 'content-type': 'application/json', accept: 'application/json' };
   if (idempotencyKey) headers['Idempotency-Key'] = idempotencyKey;
-  const res = await fetch(path, { method: 'POST', headers, body: JSON.stringify(body), credentials: 'same-origin' });
+  const res = await send(path, { method: 'POST', headers, body: JSON.stringify(body) });
   if (!res.ok) throw await failure(res);
   const text = await res.text();
   return (text ? JSON.parse(text) : {}) as T;
@@ -85,4 +99,15 @@ export function newKey(): string {
   const bytes = new Uint8Array(16);
   crypto.getRandomValues(bytes);
   return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+/** Sends a file as the request body (no multipart: one file, its type in the header). */
+export async function postFile<T>(path: string, file: Blob): Promise<T> {
+  const res = await send(path, {
+    method: 'POST',
+    headers: { 'content-type': file.type || 'application/octet-stream', accept: 'application/json' },
+    body: file,
+  });
+  if (!res.ok) throw await failure(res);
+  return (await res.json()) as T;
 }

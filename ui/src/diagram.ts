@@ -6,6 +6,7 @@ interface Canvas {
   addMarker(id: string, marker: string): void;
   removeMarker(id: string, marker: string): void;
   zoom(level?: number | 'fit-viewport', center?: 'auto'): number;
+  scroll(delta: { dx: number; dy: number }): void;
   viewbox(box?: Box): { outer: { width: number; height: number } };
 }
 
@@ -70,6 +71,7 @@ export class Diagram {
   private focusIds: string[] = [];
   private userZoomed = false;
   private readonly resize: ResizeObserver;
+  private readonly stopTouch: () => void;
 
   constructor(private readonly container: HTMLElement) {
     this.viewer = new NavigatedViewer({ container });
@@ -82,6 +84,48 @@ export class Diagram {
       if (!this.userZoomed) this.frame();
     });
     this.resize.observe(container);
+    this.stopTouch = this.touch();
+  }
+
+  /**
+   * Phones: one finger pans the chart, two fingers pinch-zoom it (not the page). diagram-js moves
+   * the canvas with a mouse only, so touches are turned into canvas scrolls and zooms here.
+   */
+  private touch(): () => void {
+    const el = this.container;
+    el.style.touchAction = 'none';
+    const points = new Map<number, { x: number; y: number }>();
+    let pinch: { distance: number; zoom: number } | undefined;
+    const distance = () => {
+      const [a, b] = [...points.values()];
+      return a && b ? Math.hypot(a.x - b.x, a.y - b.y) : 0;
+    };
+    const down = (e: PointerEvent) => {
+      if (e.pointerType === 'mouse') return;
+      points.set(e.pointerId, { x: e.clientX, y: e.clientY });
+      if (points.size === 2) pinch = { distance: distance(), zoom: this.canvas().zoom() };
+    };
+    const move = (e: PointerEvent) => {
+      const last = points.get(e.pointerId);
+      if (!last) return;
+      const now = { x: e.clientX, y: e.clientY };
+      points.set(e.pointerId, now);
+      this.userZoomed = true;
+      if (points.size === 1) this.canvas().scroll({ dx: now.x - last.x, dy: now.y - last.y });
+      else if (pinch && pinch.distance > 0) this.canvas().zoom((pinch.zoom * distance()) / pinch.distance, 'auto');
+    };
+    const up = (e: PointerEvent) => {
+      points.delete(e.pointerId);
+      if (points.size < 2) pinch = undefined;
+    };
+    el.addEventListener('pointerdown', down);
+    el.addEventListener('pointermove', move);
+    for (const type of ['pointerup', 'pointercancel', 'pointerleave'] as const) el.addEventListener(type, up);
+    return () => {
+      el.removeEventListener('pointerdown', down);
+      el.removeEventListener('pointermove', move);
+      for (const type of ['pointerup', 'pointercancel', 'pointerleave'] as const) el.removeEventListener(type, up);
+    };
   }
 
   /** In English, the elements' `mp:nameEn` labels are drawn instead of their Chinese names. */
@@ -98,9 +142,10 @@ export class Diagram {
     if (changed && !this.userZoomed) this.frame();
   }
 
+  /** The whole chart in the box, whatever the screen (the reader asked for it). */
   fit(): void {
-    this.userZoomed = false;
-    this.frame();
+    this.userZoomed = true;
+    this.canvas().zoom('fit-viewport', 'auto');
   }
 
   private frame(): void {
@@ -170,6 +215,7 @@ export class Diagram {
   }
 
   destroy(): void {
+    this.stopTouch();
     this.resize.disconnect();
     this.viewer.destroy();
   }

@@ -1,11 +1,20 @@
 import type { MeetingBody } from '../../common/graph';
 import type { MeetingRules } from '../../common/meeting';
-import { ApiFailure } from './api';
+import { postFile } from './api';
+import { attachmentUrl } from './content-view';
 import { h, replaceChildren } from './dom';
 import { isMessageKey, label, t, type Lang } from './i18n';
-import { collect, fieldsOfError, type Collected, type FormField, type FormSpec } from './logic/form-schema';
+import {
+  collect,
+  countsProblems,
+  fieldsOfError,
+  type Collected,
+  type FormField,
+  type FormSpec,
+} from './logic/form-schema';
+import { localizeMessage } from './logic/messages';
 import { liveQuorum, ratioText, type PartialCounts, type RatioCheck } from './logic/quorum';
-import { sha256Hex } from './logic/sha256';
+import { describeError } from './pages/common';
 
 let formCount = 0;
 
@@ -15,14 +24,85 @@ export interface FormOptions {
   submitLabel: string;
   /** meeting forms: the rules the live check applies */
   rules?: MeetingRules;
+  /** the schema the server applies, run on the collected data; messages in the schema's words */
+  check?(data: Record<string, unknown>): { field: string; message: string }[];
+  /** an action that cannot be undone: this question is asked, and answered, before it is sent */
+  confirm?: string;
+  /** files (hash fields) are uploaded for this village (and matter), which decides who may read them */
+  upload?: { village: string; matter?: string };
   onSubmit(collected: Collected): Promise<void>;
+}
+
+interface Uploaded {
+  hash: string;
+  size: number;
+  type: string;
+}
+
+function sizeText(bytes: number): string {
+  const kib = bytes / 1024;
+  return kib < 1024 ? `${Math.max(1, Math.round(kib))} KB` : `${(kib / 1024).toFixed(1)} MB`;
+}
+
+/**
+ * A file field: choose a file or take a photo; it is uploaded at once and the server's hash of it
+ * goes into the (hidden) field, so the record names exactly the file the server keeps.
+ */
+function fileControl(
+  lang: Lang,
+  input: HTMLInputElement,
+  error: HTMLElement,
+  upload: FormOptions['upload'],
+  changed: () => void,
+): HTMLElement {
+  const status = h('span', { class: 'upload-status', 'aria-live': 'polite' });
+  const send = (file: File | undefined): void => {
+    if (!file || !upload) return;
+    error.textContent = '';
+    status.textContent = t(lang, 'uploading');
+    const query = new URLSearchParams({ village: upload.village, name: file.name });
+    if (upload.matter) query.set('matter', upload.matter);
+    postFile<Uploaded>(`/api/attachments?${query.toString()}`, file)
+      .then((u) => {
+        input.value = u.hash;
+        replaceChildren(
+          status,
+          `${t(lang, 'uploaded')} ${file.name}（${sizeText(u.size)}） `,
+          h('a', { href: attachmentUrl(u.hash), target: '_blank', rel: 'noopener' }, t(lang, 'openFile')),
+        );
+        changed();
+      })
+      .catch((err: unknown) => {
+        input.value = '';
+        status.textContent = '';
+        const { summary, details } = describeError(lang, err);
+        error.textContent = [summary, ...details.map((d) => d.message)].join(' ');
+      });
+  };
+  const picker = (accept: string, text: string, capture: boolean) => {
+    const file = h('input', {
+      type: 'file',
+      accept,
+      class: 'visually-hidden',
+      ...(capture ? { capture: 'environment' } : {}),
+      onchange: (event: Event) => send((event.target as HTMLInputElement).files?.[0]),
+    });
+    return h('label', { class: 'button file-button' }, text, file);
+  };
+  return h(
+    'div',
+    { class: 'file-field' },
+    picker('application/pdf,image/jpeg,image/png,image/webp', t(lang, 'chooseFile'), false),
+    picker('image/*', t(lang, 'takePhoto'), true),
+    status,
+  );
 }
 
 const INPUT_TYPES: Partial<Record<FormField['kind'], string>> = {
   text: 'text',
   password: 'password',
   date: 'date',
-  hash: 'text',
+  hash: 'hidden',
 };
 
 function control(field: FormField, id: string, errorId: string, lang: Lang): HTMLElement {
@@ -58,19 +138,10 @@ function control(field: FormField, id: string, errorId: string, lang: Lang): HTM
         ...common,
         type: INPUT_TYPES[field.kind] ?? 'text',
         maxlength: field.maxLength,
-        ...(field.kind === 'hash' ? { pattern: '[0-9a-fA-F]{64}', spellcheck: 'false', autocomplete: 'off' } : {}),
         ...(field.kind === 'password' ? { autocomplete: 'current-password' } : {}),
         ...(field.name === 'userId' ? { autocomplete: 'username' } : {}),
       });
   }
-}
-
-async function fileFingerprint(file: File): Promise<string> {
-  const bytes = new Uint8Array(await file.arrayBuffer());
-  // crypto.subtle exists on secure origins only (https, localhost)
-  if (typeof crypto.subtle?.digest !== 'function') return sha256Hex(bytes);
-  const digest = await crypto.subtle.digest('SHA-256', bytes);
-  return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, '0')).join('');
 }
 
 function ratioLine(lang: Lang, name: string, check: RatioCheck, households = false): HTMLElement {
@@ -143,22 +214,7 @@ export function renderForm(spec: FormSpec, options: FormOptions): HTMLFormElemen
       caption,
       required ? h('span', { class: 'req', 'aria-hidden': 'true' }, ' *') : null,
     );
-    const extra =
-      field.kind === 'hash'
-        ? h('input', {
-            type: 'file',
-            'aria-label': t(lang, 'chooseFile'),
-            title: t(lang, 'chooseFile'),
-            onchange: (event: Event) => {
-              const file = (event.target as HTMLInputElement).files?.[0];
-              if (file)
-                void fileFingerprint(file).then((hex) => {
-                  input.value = hex;
-                  update();
-                });
-            },
-          })
-        : null;
+    const extra = field.kind === 'hash' ? fileControl(lang, input, error, options.upload, () => update()) : null;
     const row =
       field.kind === 'checkbox'
         ? h('div', { class: 'field field--checkbox', 'data-field': field.name }, input, captionEl, error)
@@ -207,11 +263,34 @@ export function renderForm(spec: FormSpec, options: FormOptions): HTMLFormElemen
       const v = collected.data[key];
       if (typeof v === 'number') counts[key as keyof PartialCounts] = v;
     }
+    // the workflow's own schema first: counts it would refuse never show as passing
+    const refused = countsProblems(collected.data).filter((p) => collected.data[p.field] !== undefined);
+    if (refused.length > 0) {
+      replaceChildren(
+        live,
+        h('h4', null, t(lang, 'quorumLive')),
+        h(
+          'ul',
+          { class: 'rules quorum--refused', 'data-result': 'refused' },
+          refused.map((p) =>
+            h(
+              'li',
+              { class: 'rule rule--unmet' },
+              h('span', { class: 'rule__mark', 'aria-hidden': 'true' }, '✗'),
+              ` ${localizeMessage(lang, p.message)}`,
+            ),
+          ),
+        ),
+      );
+      return;
+    }
     const checked = body ? quorumList(lang, body as MeetingBody, counts, options.rules) : undefined;
     replaceChildren(live, checked ? [h('h4', null, t(lang, 'quorumLive')), checked] : null);
   };
 
   const submit = h('button', { type: 'submit', class: 'primary' }, options.submitLabel);
+  let pending: Collected | undefined;
+  const confirmBar = h('div', { class: 'confirm-bar', role: 'alertdialog', hidden: true });
   const form = h(
     'form',
     { class: 'generated-form', novalidate: true, 'data-action': spec.action, 'data-step': spec.step ?? '' },
@@ -219,6 +298,7 @@ export function renderForm(spec: FormSpec, options: FormOptions): HTMLFormElemen
     children,
     spec.meeting ? live : null,
     formError,
+    confirmBar,
     h('div', { class: 'form-actions' }, submit),
   );
   form.addEventListener('input', update);
@@ -249,23 +329,62 @@ export function renderForm(spec: FormSpec, options: FormOptions): HTMLFormElemen
   form.addEventListener('submit', (event) => {
     event.preventDefault();
     const collected = collect(spec, raw());
-    if (collected.problems.length > 0) {
-      showProblems(
-        collected.problems.map((p) => ({
-          field: p.field,
-          message: isMessageKey(p.message) ? t(lang, p.message) : p.message,
-        })),
-      );
+    const problems = [
+      ...collected.problems.map((p) => ({
+        field: p.field,
+        message: isMessageKey(p.message) ? t(lang, p.message) : p.message,
+      })),
+      // what the server's schema would refuse, refused here first, in the same words
+      ...(collected.problems.length === 0 ? (options.check?.(collected.data) ?? []) : []).map((p) => ({
+        field: p.field,
+        message: localizeMessage(lang, p.message),
+      })),
+    ];
+    if (problems.length > 0) {
+      showProblems(problems);
       return;
     }
     showProblems([]);
+    if (options.confirm && pending === undefined) {
+      pending = collected;
+      submit.hidden = true;
+      confirmBar.hidden = false;
+      replaceChildren(
+        confirmBar,
+        h('p', null, options.confirm),
+        h(
+          'button',
+          { type: 'button', class: 'primary', 'data-confirm': 'yes', onclick: () => form.requestSubmit() },
+          t(lang, 'confirmSend'),
+        ),
+        ' ',
+        h(
+          'button',
+          {
+            type: 'button',
+            'data-confirm': 'no',
+            onclick: () => {
+              pending = undefined;
+              confirmBar.hidden = true;
+              submit.hidden = false;
+            },
+          },
+          t(lang, 'confirmBack'),
+        ),
+      );
+      confirmBar.querySelector<HTMLElement>('[data-confirm="yes"]')?.focus();
+      return;
+    }
+    pending = undefined;
+    confirmBar.hidden = true;
+    submit.hidden = false;
     submit.disabled = true;
     submit.textContent = t(lang, 'sending');
     options
       .onSubmit(collected)
       .catch((err: unknown) => {
-        if (err instanceof ApiFailure) showProblems(err.details, err.message);
-        else showProblems([], err instanceof Error ? err.message : String(err));
+        const { summary, details } = describeError(lang, err);
+        showProblems(details, summary);
       })
       .finally(() => {
         submit.disabled = false;

@@ -6,7 +6,9 @@ import { href, parseRoute } from './logic/route';
 import { matterPage } from './pages/matter';
 import { loginPage, startPage, tasksPage } from './pages/member';
 import { opinionPage, trackPage } from './pages/opinion';
+import { errorBox } from './pages/common';
 import { homePage, procedurePage, proceduresPage, villagePage } from './pages/public';
+import { townPage } from './pages/town';
 import type { Me } from './types';
 
 const LANG_KEY = 'xwql.lang';
@@ -146,6 +148,8 @@ async function route(): Promise<void> {
         return await homePage(ctx, main);
       case 'village':
         return await villagePage(ctx, main, r.id);
+      case 'town':
+        return await townPage(ctx, main, r.id);
       case 'procedures':
         return await proceduresPage(ctx, main);
       case 'procedure':
@@ -166,11 +170,7 @@ async function route(): Promise<void> {
         replaceChildren(main, h('p', { class: 'error-box' }, t(lang, 'notFound')));
     }
   } catch (err) {
-    if (!signal.aborted)
-      replaceChildren(
-        main,
-        h('p', { class: 'error-box', role: 'alert' }, String(err instanceof Error ? err.message : err)),
-      );
+    if (!signal.aborted) replaceChildren(main, errorBox(lang, err));
   } finally {
     if (!signal.aborted) main.dataset.page = r.page;
   }

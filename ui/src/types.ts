@@ -48,6 +48,8 @@ export interface Village {
   id: string;
   town: string;
   name: Label;
+  /** 演练村: for learning; waiting periods in minutes, no monthly notices or reports */
+  practice?: true;
 }
 
 export interface Town {

@@ -2,7 +2,7 @@ import type { z } from 'zod';
 import { ErrorCode } from '../../../common/errors';
 import { SESSION_COOKIE, signSession, type SessionConfig } from '../../auth/session';
 import { verifyPassword } from '../../directory/passwords';
-import type { DirectoryPort } from '../../directory/port';
+import type { DirectoryPort } from '../../../common/directory';
 import { ApiError } from '../../errors';
 import type { RouteInput } from '../../route';
 import type { LoginSchema } from './schemas';

@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import {
   WorkflowExecutionAlreadyStartedError,
   WorkflowNotFoundError,
@@ -11,14 +11,26 @@ import { chinaDate } from '../../../common/china-date';
 import { roleSatisfies } from '../../../common/engine';
 import { ErrorCode } from '../../../common/errors';
 import type { ProcedureGraph, Role } from '../../../common/graph';
-import { MATTER_WORKFLOW, actUpdate, type ActRequest, type MatterInput, type MatterView } from '../../../common/matter';
+import {
+  MATTER_WORKFLOW,
+  actRequestFingerprint,
+  actUpdate,
+  appliedUpdateQuery,
+  type ActRequest,
+  type ActResult,
+  type MatterInput,
+  type MatterView,
+} from '../../../common/matter';
+import { canonicalJson } from '../../../common/canonical-json';
+import { sha256Hex } from '../../../common/record-chain';
 import { MatterSearchAttributes } from '../../../common/search-attributes';
 import { CompileError } from '../../../procedures/compiler';
 import { PolicyError } from '../../../procedures/policy';
 import { rolesIn, signedIn } from '../../auth/principal';
 import type { CatalogPort } from '../../catalog-port';
-import type { DirectoryPort } from '../../directory/port';
+import type { DirectoryPort } from '../../../common/directory';
 import { ApiError } from '../../errors';
+import { callerScope, keyReused, scopedKey } from '../../idempotency';
 import type { RouteInput } from '../../route';
 import { redactText } from '../../../common/redact';
 import { readableView } from './public-view';
@@ -32,6 +44,8 @@ export interface MatterDeps {
   catalog: CatalogPort;
   directory: DirectoryPort;
   now: () => Date;
+  /** the server's secret: ids derived from an Idempotency-Key are keyed with it and the caller */
+  keySecret: Uint8Array;
 }
 
 type Input<P = unknown, Q = unknown, B = unknown> = RouteInput<P, Q, B>;
@@ -61,6 +75,14 @@ function detailsOf(failure: ApplicationFailure): { field?: string; message: stri
 
 function notFound(id: string): ApiError {
   return new ApiError(404, ErrorCode.NotFound, `No matter ${id} / 未找到该事项`);
+}
+
+function throwEnded(view: MatterView): never {
+  throw new ApiError(
+    409,
+    ErrorCode.Ended,
+    `The matter has ended (${view.outcome ?? ''}); nothing more can be done on it / 该事项已办结（${view.outcome ?? ''}），不能再办理`,
+  );
 }
 
 /** A running matter by its query; a closed one from its final view, without replaying it. */
@@ -130,7 +152,7 @@ export function startRoles(graph: ProcedureGraph): Role[] {
 
 export async function startMatter(
   deps: MatterDeps,
-  { body, idempotencyKey, principal, res }: Input<unknown, unknown, z.infer<typeof StartMatterSchema>>,
+  { body, idempotencyKey, principal, req, res }: Input<unknown, unknown, z.infer<typeof StartMatterSchema>>,
 ): Promise<void> {
   const user = signedIn(principal);
   const directory = deps.directory.current();
@@ -148,7 +170,9 @@ export async function startMatter(
   }
   const role = startingRole(rolesIn(directory, user, village.id), procedure.graph, body.role, village.id);
   const links = await verifiedLinks(deps, procedure.graph, body);
-  const matterId = `matter-${idempotencyKey ?? randomUUID()}`;
+  // The key is the caller's: another user's same key is another matter (api/idempotency.ts).
+  const matterId = `matter-${idempotencyKey ? scopedKey(deps.keySecret, 'matter', callerScope(principal, req), idempotencyKey) : randomUUID()}`;
+  const request = sha256Hex(canonicalJson({ ...body, role }));
   const input: MatterInput = {
     graph: procedure.graph,
     matterId,
@@ -156,6 +180,7 @@ export async function startMatter(
     title: body.title,
     initiator: { userId: user.id, role, name: user.name },
     links,
+    recordSeed: randomBytes(32).toString('hex'),
   };
   try {
     await deps.client.workflow.start(MATTER_WORKFLOW, {
@@ -165,8 +190,9 @@ export async function startMatter(
       // The key is the workflow id: a retried request finds the matter it already started.
       workflowIdConflictPolicy: 'USE_EXISTING',
       workflowIdReusePolicy: 'REJECT_DUPLICATE',
-      // Lists show the title without asking every matter for its state.
-      memo: { title: body.title, startedAt: deps.now().toISOString() },
+      // Lists show the title without asking every matter for its state; `request` says which
+      // request the key stood for.
+      memo: { title: body.title, startedAt: deps.now().toISOString(), request },
       typedSearchAttributes: [
         { key: MatterSearchAttributes.village, value: village.id },
         { key: MatterSearchAttributes.procedure, value: procedure.graph.id },
@@ -176,6 +202,11 @@ export async function startMatter(
     });
   } catch (err) {
     if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+  }
+  if (idempotencyKey !== undefined) {
+    // A resent start finds the matter its key started; a start with other content is refused.
+    const found = await deps.client.workflow.getHandle(matterId).describe();
+    if (found.memo?.request !== request) throw keyReused('start of a matter');
   }
   res
     .status(201)
@@ -267,7 +298,14 @@ export async function getMatterBpmn(deps: MatterDeps, { params, res }: Input<{ i
 
 export async function actOnMatter(
   deps: MatterDeps,
-  { params, body, idempotencyKey, principal, res }: Input<{ id: string }, unknown, z.infer<typeof ActionBodySchema>>,
+  {
+    params,
+    body,
+    idempotencyKey,
+    principal,
+    req,
+    res,
+  }: Input<{ id: string }, unknown, z.infer<typeof ActionBodySchema>>,
 ): Promise<void> {
   const user = signedIn(principal);
   // No query of the matter first: its village is read once (describe) and kept; the workflow's
@@ -285,14 +323,31 @@ export async function actOnMatter(
     actor: { userId: user.id, role, name: user.name },
     ...(body.role === undefined ? { roles: held } : {}),
   };
+  // The update id is derived from the caller's key: the same request sent twice is applied once,
+  // and another caller's same key is another update.
+  const updateId = idempotencyKey
+    ? scopedKey(deps.keySecret, `act:${params.id}`, callerScope(principal, req), idempotencyKey)
+    : randomUUID();
+  const handle = deps.client.workflow.getHandle(params.id);
+  const fingerprint = actRequestFingerprint(request);
+  // Temporal answers a known update id with its first result whatever the arguments; that result
+  // names the request it answered, which tells a resend (its first result) from a reused key (422).
+  const answer = ({ request: answered, ...result }: ActResult): ActResult => {
+    if (idempotencyKey !== undefined && answered !== undefined && answered !== fingerprint) throw keyReused('action');
+    return result;
+  };
   try {
-    // The update id is the idempotency key: the same request sent twice is applied once.
-    const result = await deps.client.workflow
-      .getHandle(params.id)
-      .executeUpdate(actUpdate, { args: [request], updateId: idempotencyKey ?? randomUUID() });
-    res.json(result);
+    res.json(answer(await handle.executeUpdate(actUpdate, { args: [request], updateId })));
   } catch (err) {
-    if (err instanceof WorkflowNotFoundError) throw notFound(params.id);
+    if (err instanceof WorkflowNotFoundError) {
+      // The workflow of an ended matter has closed: that is a conflict, not a missing matter; a
+      // resend of the action that ended it still gets its result (a rare path: the query replays).
+      const now = await stateOf(deps.readModel, params.id);
+      if (now.status !== 'ended') throw notFound(params.id);
+      const applied = idempotencyKey === undefined ? null : await handle.query(appliedUpdateQuery, updateId);
+      res.json(applied ? answer(applied) : throwEnded(now));
+      return;
+    }
     if (err instanceof WorkflowUpdateFailedError && err.cause instanceof ApplicationFailure) {
       const code = err.cause.type ?? '';
       if (isErrorCode(code) && REFUSAL_STATUS[code] !== undefined) {

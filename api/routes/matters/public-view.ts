@@ -3,7 +3,7 @@ import type { MatterView } from '../../../common/matter';
 import { redactMatterView } from '../../../common/redact';
 import { seesFull, type Principal } from '../../auth/principal';
 import type { CatalogPort } from '../../catalog-port';
-import type { DirectoryPort } from '../../directory/port';
+import type { DirectoryPort } from '../../../common/directory';
 import { ApiError } from '../../errors';
 
 /**

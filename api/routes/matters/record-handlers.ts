@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 import { headOf, verifyChain } from '../../../common/record-chain';
 import type { CatalogPort } from '../../catalog-port';
-import type { DirectoryPort } from '../../directory/port';
+import type { DirectoryPort } from '../../../common/directory';
 import type { ReadModel } from '../../read-model';
 import { stateOf } from './handlers';
 import { readableView } from './public-view';

@@ -18,8 +18,12 @@ export const RecordEntrySchema = z.object({
   data: z.record(z.string(), z.unknown()).optional(),
   prev: Hex64,
   hash: Hex64,
-  /** the public export masked personal data in this entry: its content hash cannot be recomputed */
+  /** committed entry, full copy: the salt its values are committed with (common/record-chain.ts) */
+  salt: Hex64.optional(),
+  /** the public copy hides personal data in this entry (proven by `proof` when the entry is committed) */
   redacted: z.literal(true).optional(),
+  /** public copy of a committed entry: salts of the values shown, digests of the values hidden */
+  proof: z.object({ salts: z.record(z.string(), Hex64), digests: z.record(z.string(), Hex64) }).optional(),
 });
 
 export const RecordExportSchema = z.object({
@@ -60,6 +64,6 @@ export const ChainVerdictSchema = z.object({
 
 export const ExportVerdictSchema = ChainVerdictSchema.extend({
   matterId: z.string().optional(),
-  /** seqs of entries masked for the public: their links were checked, their content could not be */
+  /** seqs of entries that hide personal data from the public, each hidden value proven by its digest */
   redacted: z.array(z.number().int()),
 });

@@ -4,7 +4,7 @@ import type { Role } from '../../../common/graph';
 import { objectionActions, type MatterSummary } from '../../../common/matter-summary';
 import { OpinionActorRoleSchema, opinionRefusal, type OpinionState } from '../../../common/opinion';
 import { rolesIn, signedIn, villagesOf, type Principal } from '../../auth/principal';
-import type { DirectoryPort } from '../../directory/port';
+import type { DirectoryPort } from '../../../common/directory';
 import { matterFilters, rolesServed, type ReadModel } from '../../read-model';
 import type { RouteInput } from '../../route';
 import type { MyTasksQuerySchema, OpinionTask, Task } from './schemas';

@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 import { ErrorCode } from '../../../common/errors';
 import type { MonthlyNotice, NoticeStorePort } from '../../../common/monthly-notice';
-import type { DirectoryPort } from '../../directory/port';
+import type { DirectoryPort } from '../../../common/directory';
 import { ApiError } from '../../errors';
 import { escapeHtml, printablePage, table, yuan } from '../../html';
 import { matterFilters, type ReadModel } from '../../read-model';
@@ -12,7 +12,7 @@ export interface NoticeDeps {
   readModel: ReadModel;
   directory: DirectoryPort;
   now: () => Date;
-  /** where the monthly notices are kept (activities/notice-store.ts); absent → 503 */
+  /** where the monthly notices are kept (stores/notices.ts); absent → 503 */
   notices?: NoticeStorePort;
 }
 

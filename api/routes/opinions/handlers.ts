@@ -12,9 +12,9 @@ import {
 } from '../../../common/opinion';
 import { redactText } from '../../../common/redact';
 import { rolesIn, signedIn, type Principal } from '../../auth/principal';
-import type { DirectoryPort } from '../../directory/port';
-import type { Directory } from '../../directory/schema';
+import type { Directory, DirectoryPort } from '../../../common/directory';
 import { ApiError } from '../../errors';
+import { callerScope, keyReused, scopedKey } from '../../idempotency';
 import type { ReadModel } from '../../read-model';
 import type { RouteInput } from '../../route';
 import type {
@@ -97,7 +97,7 @@ export function fullView(state: OpinionState, access: 'full' | 'resident' | 'pub
 
 export async function submit(
   deps: OpinionDeps,
-  { body, idempotencyKey, res }: Input<unknown, unknown, z.infer<typeof SubmitOpinionSchema>>,
+  { body, idempotencyKey, principal, req, res }: Input<unknown, unknown, z.infer<typeof SubmitOpinionSchema>>,
 ): Promise<void> {
   if (!deps.deadlines)
     throw new ApiError(503, ErrorCode.NotConfigured, 'Opinions are not configured here / 本系统未配置民意直通车');
@@ -117,7 +117,7 @@ export async function submit(
     }
   }
   const deadlines = deps.deadlines(chinaDate(deps.now()), village.town);
-  const { opinionId, trackingCode } = await submitOpinion(
+  const { opinionId, trackingCode, sameSubmission } = await submitOpinion(
     deps.client,
     deps.taskQueue,
     {
@@ -130,8 +130,10 @@ export async function submit(
       publishAnswer: body.publishAnswer,
       deadlines,
     },
-    idempotencyKey ? trackingCodeForKey(deps.keySecret, idempotencyKey) : undefined,
+    idempotencyKey ? trackingCodeForKey(deps.keySecret, callerScope(principal, req), idempotencyKey) : undefined,
   );
+  // The code is the resident's secret: a key resent with another opinion never learns it.
+  if (!sameSubmission) throw keyReused('opinion');
   const trackUrl = `/api/opinions/track/${trackingCode}`;
   res.status(201).location(`/api/opinions/${opinionId}`).json({ opinionId, trackingCode, trackUrl });
 }
@@ -201,8 +203,13 @@ async function actOnOpinion(
   const user = signedIn(principal);
   const current = await readOpinion(deps.client, opinionId);
   const actor = { userId: user.id, role: actingRole(deps.directory.current(), user, current.village) };
+  // the update id is the caller's key, scoped to them (api/idempotency.ts)
+  const updateId =
+    idempotencyKey === undefined
+      ? undefined
+      : scopedKey(deps.keySecret, `opinion-act:${opinionId}`, `user:${user.id}`, idempotencyKey);
   try {
-    return await run(actor, idempotencyKey);
+    return await run(actor, updateId);
   } catch (err) {
     if (idempotencyKey !== undefined && err instanceof ApiError && err.code === ErrorCode.StepNotActive) {
       const now = await readOpinion(deps.client, opinionId);

@@ -1,6 +1,12 @@
 import { createHash, createHmac, randomBytes } from 'node:crypto';
-import { WorkflowNotFoundError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
+import {
+  WorkflowExecutionAlreadyStartedError,
+  WorkflowNotFoundError,
+  WorkflowUpdateFailedError,
+  type Client,
+} from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
+import { canonicalJson } from '../../../common/canonical-json';
 import { ErrorCode } from '../../../common/errors';
 import {
   OPINION_WORKFLOW,
@@ -41,11 +47,19 @@ export function newTrackingCode(bytes: Uint8Array = randomBytes(10)): string {
 
 /**
  * The code a submission with this Idempotency-Key gets: a retried request (a phone on a poor line)
- * finds the opinion it already sent instead of sending it twice. Keyed with the server's secret, so
- * knowing a key alone does not give the code.
+ * finds the opinion it already sent instead of sending it twice. Keyed with the server's secret and
+ * the caller (api/idempotency.ts), so neither knowing a key nor sending it from elsewhere gives the code.
  */
-export function trackingCodeForKey(secret: Uint8Array, idempotencyKey: string): string {
-  return newTrackingCode(createHmac('sha256', secret).update(`opinion:${idempotencyKey}`).digest().subarray(0, 10));
+export function trackingCodeForKey(secret: Uint8Array, scope: string, idempotencyKey: string): string {
+  return newTrackingCode(
+    createHmac('sha256', secret).update(`opinion\0${scope}\0${idempotencyKey}`).digest().subarray(0, 10),
+  );
+}
+
+/** Which submission a key stood for: kept in the opinion's memo, compared when the key comes again. */
+export function submissionFingerprint(submission: SubmitOpinion): string {
+  const { deadlines: _deadlines, ...content } = submission;
+  return createHash('sha256').update(canonicalJson(content)).digest('hex');
 }
 
 /** Upper case, no separators, and the letters Crockford reads as digits (O→0, I/L→1). */
@@ -68,22 +82,30 @@ export async function submitOpinion(
   taskQueue: string,
   submission: SubmitOpinion,
   trackingCode: string = newTrackingCode(),
-): Promise<{ opinionId: string; trackingCode: string }> {
+): Promise<{ opinionId: string; trackingCode: string; sameSubmission: boolean }> {
   const opinionId = opinionIdOf(trackingCode);
   const input: OpinionInput = { opinionId, ...submission };
-  await client.workflow.start(OPINION_WORKFLOW, {
-    taskQueue,
-    workflowId: opinionId,
-    args: [input],
-    // Same code (same Idempotency-Key) → the opinion already sent, never a second one.
-    workflowIdConflictPolicy: 'USE_EXISTING',
-    workflowIdReusePolicy: 'REJECT_DUPLICATE',
-    typedSearchAttributes: [
-      { key: OpinionSearchAttributes.village, value: submission.village },
-      { key: OpinionSearchAttributes.status, value: 'submitted' },
-    ],
-  });
-  return { opinionId, trackingCode };
+  const request = submissionFingerprint(submission);
+  try {
+    await client.workflow.start(OPINION_WORKFLOW, {
+      taskQueue,
+      workflowId: opinionId,
+      args: [input],
+      // Same code (same Idempotency-Key, same sender) → the opinion already sent, never a second one.
+      workflowIdConflictPolicy: 'USE_EXISTING',
+      workflowIdReusePolicy: 'REJECT_DUPLICATE',
+      memo: { request },
+      typedSearchAttributes: [
+        { key: OpinionSearchAttributes.village, value: submission.village },
+        { key: OpinionSearchAttributes.status, value: 'submitted' },
+      ],
+    });
+  } catch (err) {
+    // an answered opinion has closed: a resend still finds it
+    if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+  }
+  const found = await client.workflow.getHandle(opinionId).describe();
+  return { opinionId, trackingCode, sameSubmission: found.memo?.request === request };
 }
 
 function notFound(): ApiError {

@@ -8,7 +8,7 @@ import {
 } from '../../../common/accountability';
 import { chinaDate } from '../../../common/china-date';
 import { ErrorCode } from '../../../common/errors';
-import type { DirectoryPort } from '../../directory/port';
+import type { DirectoryPort } from '../../../common/directory';
 import { ApiError } from '../../errors';
 import { escapeHtml, printablePage, table } from '../../html';
 import { matterFilters, type ReadModel } from '../../read-model';

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { LabelSchema } from '../../../common/graph';
-import type { DirectoryPort } from '../../directory/port';
+import type { DirectoryPort } from '../../../common/directory';
 import { defineRoute, type RouteDef } from '../../route';
 
 const VillagesSchema = z.object({

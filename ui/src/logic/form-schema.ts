@@ -1,4 +1,6 @@
+import { fieldsSchema } from '../../../common/fields';
 import type { Field, Label, MeetingBody, Step } from '../../../common/graph';
+import { MeetingCountsSchema } from '../../../common/meeting';
 import type { MessageKey } from '../i18n';
 
 /**
@@ -37,6 +39,8 @@ const VALUE_LABELS: Record<string, Label> = {
   finance: { zh: '财务', en: 'Finance' },
   welfare: { zh: '民生福利', en: 'Welfare' },
   other: { zh: '其他', en: 'Other' },
+  individual: { zh: '个人', en: 'Individual' },
+  organisation: { zh: '单位', en: 'Organisation' },
   revise: { zh: '退回修改', en: 'Revise' },
   withdraw: { zh: '撤回', en: 'Withdraw' },
   works: { zh: '工程', en: 'Works' },
@@ -107,7 +111,7 @@ function meetingFields(bodies: MeetingBody[]): FormField[] {
     count('householdsRepresented', '到会户代表数', 'Households represented', 0, 'villagers'),
     {
       name: 'minutesHash',
-      label: { zh: '会议记录文件指纹（SHA-256）', en: 'Fingerprint of the minutes file (SHA-256)' },
+      label: { zh: '会议记录（上传文件或拍照）', en: 'Minutes (upload a file or take a photo)' },
       kind: 'hash',
       required: true,
     },
@@ -221,6 +225,43 @@ export function collect(spec: FormSpec, raw: Record<string, string | boolean | u
   const comment = typeof raw.comment === 'string' ? raw.comment.trim() : '';
   if (spec.comment === 'required' && comment === '') problems.push({ field: 'comment', message: 'mustNotBeEmpty' });
   return { data, ...(comment !== '' && spec.comment !== 'none' ? { comment } : {}), problems };
+}
+
+const COUNT_NAMES = ['members', 'present', 'inFavour', 'against', 'abstain', 'households', 'householdsRepresented'];
+
+/** A schema's problems as `{field, message}` (the schema's own words; the page puts them in the reader's). */
+function issuesOf(result: { success: boolean; error?: { issues: { path: PropertyKey[]; message: string }[] } }) {
+  return (result.error?.issues ?? []).map((i) => ({ field: String(i.path[0] ?? ''), message: i.message }));
+}
+
+function pick(data: Record<string, unknown>, names: string[]): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(data).filter(([k]) => names.includes(k)));
+}
+
+/** A meeting's counts against the schema the workflow uses (votes within those present, …). */
+export function countsProblems(data: Record<string, unknown>): { field: string; message: string }[] {
+  return issuesOf(MeetingCountsSchema.safeParse(pick(data, COUNT_NAMES)));
+}
+
+/**
+ * The step's data against the very schemas the workflow's validator applies (common/fields.ts,
+ * common/meeting.ts), so the browser refuses exactly what the server would.
+ */
+export function schemaProblems(
+  def: Step | undefined,
+  action: string,
+  data: Record<string, unknown>,
+): { field: string; message: string }[] {
+  if (!def) return [];
+  if (action === 'submit') return issuesOf(fieldsSchema(def.fields).safeParse(data));
+  if (action === 'record') {
+    const own = pick(
+      data,
+      def.fields.map((f) => f.name),
+    );
+    return [...countsProblems(data), ...issuesOf(fieldsSchema(def.fields).safeParse(own))];
+  }
+  return [];
 }
 
 /**

@@ -2,6 +2,7 @@
 export type Route =
   | { page: 'home' }
   | { page: 'village'; id: string }
+  | { page: 'town'; id: string }
   | { page: 'procedures' }
   | { page: 'procedure'; id: string }
   | { page: 'matter'; id: string }
@@ -9,7 +10,7 @@ export type Route =
   | { page: 'tasks' }
   | { page: 'start'; village?: string; procedure?: string }
   | { page: 'opinion'; village?: string; matter?: string }
-  | { page: 'track'; code: string }
+  | { page: 'track'; code?: string }
   | { page: 'not-found' };
 
 function decode(part: string): string | undefined {
@@ -30,6 +31,7 @@ export function parseRoute(hash: string): Route {
   const id = second === undefined ? undefined : decode(second);
   if (first === undefined) return { page: 'home' };
   if (first === 'villages' && id) return { page: 'village', id };
+  if (first === 'towns' && id) return { page: 'town', id };
   if (first === 'procedures' && second === undefined) return { page: 'procedures' };
   if (first === 'procedures' && id) return { page: 'procedure', id };
   if (first === 'matters' && id) return { page: 'matter', id };
@@ -48,7 +50,7 @@ export function parseRoute(hash: string): Route {
     const matter = query.get('matter');
     return { page: 'opinion', ...(village ? { village } : {}), ...(matter ? { matter } : {}) };
   }
-  if (first === 'track' && id) return { page: 'track', code: id };
+  if (first === 'track') return id ? { page: 'track', code: id } : { page: 'track' };
   return { page: 'not-found' };
 }
 
@@ -58,6 +60,8 @@ export function href(route: Route): string {
       return '#/';
     case 'village':
       return `#/villages/${encodeURIComponent(route.id)}`;
+    case 'town':
+      return `#/towns/${encodeURIComponent(route.id)}`;
     case 'procedures':
       return '#/procedures';
     case 'procedure':
@@ -83,7 +87,7 @@ export function href(route: Route): string {
       return s ? `#/opinion?${s}` : '#/opinion';
     }
     case 'track':
-      return `#/track/${encodeURIComponent(route.code)}`;
+      return route.code ? `#/track/${encodeURIComponent(route.code)}` : '#/track';
     case 'not-found':
       return '#/';
   }

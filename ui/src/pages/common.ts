@@ -1,6 +1,8 @@
 import { ApiFailure, getJson } from '../api';
+import { href } from '../logic/route';
 import { h } from '../dom';
 import { t, type Lang } from '../i18n';
+import { codeMessage, localizeMessage } from '../logic/messages';
 import type { CatalogEntry, ProcedureGraph, Town, Village } from '../types';
 
 export function section(id: string, title: string, ...children: (Node | string | null | undefined)[]): HTMLElement {
@@ -13,9 +15,44 @@ export function section(id: string, title: string, ...children: (Node | string |
   );
 }
 
+/** An error in the reader's language: the code's sentence, then what each field got wrong. */
+export function describeError(
+  lang: Lang,
+  err: unknown,
+): { summary: string; details: { field?: string; message: string }[] } {
+  if (err instanceof ApiFailure) {
+    const summary = codeMessage(lang, err.code) ?? localizeMessage(lang, err.message);
+    return {
+      summary,
+      details: err.details.map((d) => ({
+        ...(d.field ? { field: d.field } : {}),
+        message: localizeMessage(lang, d.message),
+      })),
+    };
+  }
+  return { summary: localizeMessage(lang, err instanceof Error ? err.message : String(err)), details: [] };
+}
+
+/** A failed read, in words, with a button that loads the page again. */
 export function errorBox(lang: Lang, err: unknown): HTMLElement {
-  const message = err instanceof Error ? err.message : String(err);
-  return h('p', { class: 'error-box', role: 'alert' }, `${t(lang, 'loadFailed')}: ${message}`);
+  const { summary, details } = describeError(lang, err);
+  return h(
+    'div',
+    { class: 'error-box', role: 'alert', 'data-code': err instanceof ApiFailure ? err.code : 'ERROR' },
+    h('p', null, `${t(lang, 'loadFailed')}${lang === 'en' ? ': ' : '：'}${summary}`),
+    details.length > 0
+      ? h(
+          'ul',
+          null,
+          details.map((d) => h('li', null, d.message)),
+        )
+      : null,
+    h(
+      'button',
+      { type: 'button', class: 'retry', onclick: () => window.dispatchEvent(new HashChangeEvent('hashchange')) },
+      t(lang, 'retryLoad'),
+    ),
+  );
 }
 
 export function empty(text: string): HTMLElement {
@@ -87,4 +124,28 @@ export function stepName(lang: Lang, graph: ProcedureGraph | undefined, id: stri
   const node = graph?.nodes[id];
   if (!node) return id;
   return lang === 'en' ? node.name.en : node.name.zh;
+}
+
+const matterTitles = new Map<string, Promise<string | undefined>>();
+
+/** A link to a matter that reads as its title (fetched once per visit), never as its id. */
+export function matterTitleLink(lang: Lang, id: string): HTMLElement {
+  const link = h('a', { href: href({ page: 'matter', id }), 'data-matter': id }, t(lang, 'aMatter'));
+  let title = matterTitles.get(id);
+  if (!title) {
+    title = getJson<{ title: string }>(`/api/matters/${encodeURIComponent(id)}`).then(
+      (v) => v.title,
+      () => undefined,
+    );
+    matterTitles.set(id, title);
+  }
+  void title.then((text) => {
+    if (text) link.textContent = text;
+  });
+  return link;
+}
+
+/** Said on every page of a practice village (演练村), so nobody mistakes it for a real one. */
+export function practiceBanner(lang: Lang): HTMLElement {
+  return h('p', { class: 'practice-banner', role: 'note', 'data-practice': '' }, t(lang, 'practiceBanner'));
 }

@@ -1,6 +1,7 @@
 import type { Step } from '../../../common/graph';
 import { getJson, getText, newKey, postJson } from '../api';
 import type { PageContext } from '../context';
+import { byline, contentList, contentSection, formatValue } from '../content-view';
 import { Diagram } from '../diagram';
 import { h, replaceChildren } from '../dom';
 import { quorumList, renderForm } from '../form-view';
@@ -17,14 +18,27 @@ import {
   wordLabel,
   type Lang,
 } from '../i18n';
-import { stepBadge } from '../logic/countdown';
-import { formFor } from '../logic/form-schema';
+import { daysLeft, disclosedContent, namesOf, stepContents, type StepContent } from '../logic/content';
+import { countdown, durationText, stepBadge } from '../logic/countdown';
+import { stepLines } from '../logic/step-list';
+import { formFor, schemaProblems } from '../logic/form-schema';
 import { markersFor } from '../logic/markers';
+import { answeredOpinions } from './opinion';
 import { noticeWindows } from '../logic/notices';
 import { rulesOf } from '../logic/quorum';
 import { href } from '../logic/route';
 import type { MatterPageView, ProcedureGraph, Role, Task } from '../types';
-import { empty, errorBox, loadGraph, loadVillages, section, stepName } from './common';
+import {
+  describeError,
+  empty,
+  errorBox,
+  practiceBanner,
+  loadGraph,
+  loadVillages,
+  matterTitleLink,
+  section,
+  stepName,
+} from './common';
 
 const POLL_MS = 2000;
 
@@ -32,10 +46,6 @@ function statusText(lang: Lang, view: MatterPageView): string {
   if (view.status === 'ended')
     return `${t(lang, 'statusEnded')}${view.outcome ? ` · ${wordLabel(lang, view.outcome)}` : ''}`;
   return view.status === 'suspended' ? t(lang, 'statusSuspended') : t(lang, 'statusRunning');
-}
-
-function matterLink(id: string): HTMLElement {
-  return h('a', { href: href({ page: 'matter', id }) }, id);
 }
 
 /** The signature of what the action forms depend on: forms are rebuilt only when it changes. */
@@ -89,13 +99,17 @@ export async function matterPage(ctx: PageContext, main: HTMLElement, id: string
   });
   // announced when the matter moves on while someone reads the page
   const activeBox = h('div', { id: 'active-steps', 'aria-live': 'polite' });
+  // the chart in words: done, now (with the days left), next
+  const stepListBox = h('nav', { class: 'step-list', id: 'step-list', 'aria-label': t(lang, 'stepListLabel') });
   const actionsBox = h('div', { id: 'actions' });
   // slots that hold a whole panel or nothing: `display: contents`, so an empty one takes no grid cell
   const objectionsBox = h('div', { class: 'slot' });
   const warningsBox = h('div', { class: 'slot' });
+  const contentBox = h('div');
   const meetingsBox = h('div');
   const noticesBox = h('div');
   const linksBox = h('div');
+  const opinionsBox = h('div', null, t(lang, 'loading'));
   const timelineBox = h('div');
 
   const diagram = new Diagram(diagramBox);
@@ -124,16 +138,23 @@ export async function matterPage(ctx: PageContext, main: HTMLElement, id: string
       h(
         'div',
         { class: 'matter-layout' },
-        h('section', { class: 'diagram-panel', 'aria-label': t(lang, 'diagramLabel') }, toolbar, diagramBox),
+        h(
+          'section',
+          { class: 'diagram-panel', 'aria-label': t(lang, 'diagramLabel') },
+          toolbar,
+          h('div', { class: 'chart-and-steps' }, diagramBox, stepListBox),
+        ),
         h(
           'div',
           { class: 'matter-side' },
           section('active', t(lang, 'activeHeading'), activeBox, actionsBox),
           objectionsBox,
           warningsBox,
+          section('content', t(lang, 'contentHeading'), contentBox),
           section('meetings', t(lang, 'meetingsHeading'), meetingsBox),
           section('notices', t(lang, 'noticesHeading'), noticesBox),
           section('links', t(lang, 'linksHeading'), linksBox),
+          section('opinions', t(lang, 'answeredOpinions'), opinionsBox),
           section('timeline', t(lang, 'timelineHeading'), recordTools(lang, id), timelineBox),
         ),
       ),
@@ -174,10 +195,14 @@ export async function matterPage(ctx: PageContext, main: HTMLElement, id: string
     access.hidden = view.access !== 'public';
 
     replaceChildren(activeBox, activeList(lang, view, graph));
-    replaceChildren(objectionsBox, objectionsSection(lang, view, graph));
+    replaceChildren(stepListBox, stepListView(lang, view, graph));
+    replaceChildren(objectionsBox, objectionsSection(lang, view, graph, namesOf(view)));
     replaceChildren(warningsBox, warningsSection(lang, view));
-    replaceChildren(meetingsBox, meetingList(lang, view, graph, rules));
-    replaceChildren(noticesBox, noticeList(lang, view, graph));
+    const contents = stepContents(view, graph);
+    const names = namesOf(view);
+    replaceChildren(contentBox, contentSection(lang, contents));
+    replaceChildren(meetingsBox, meetingList(lang, view, graph, rules, names));
+    replaceChildren(noticesBox, noticeList(lang, view, graph, contents));
     replaceChildren(linksBox, linkList(lang, view));
     replaceChildren(timelineBox, timeline(lang, view, graph));
   };
@@ -222,6 +247,7 @@ export async function matterPage(ctx: PageContext, main: HTMLElement, id: string
   imported.catch(() => undefined);
   const [graph, places] = await Promise.all([graphLoaded, placesLoaded]);
   const village = places?.villages.find((v) => v.id === view.village);
+  if (village?.practice) main.querySelector('.matter-header')?.prepend(practiceBanner(lang));
   const villageLink = h(
     'a',
     { href: href({ page: 'village', id: view.village }) },
@@ -245,6 +271,15 @@ export async function matterPage(ctx: PageContext, main: HTMLElement, id: string
     diagramBox.append(errorBox(lang, err));
   }
   ctx.every(POLL_MS, refresh);
+  const drawOpinions = async (): Promise<void> => {
+    try {
+      replaceChildren(opinionsBox, await answeredOpinions(lang, view.village, view.matterId));
+    } catch (err) {
+      replaceChildren(opinionsBox, errorBox(lang, err));
+    }
+  };
+  await drawOpinions();
+  ctx.every(30_000, drawOpinions);
 }
 
 /** The record is hash-chained: anyone may download it, or have the server recompute the chain. */
@@ -271,7 +306,7 @@ function recordTools(lang: Lang, id: string): HTMLElement {
                 : t(lang, 'chainBroken', { seq: v.brokenAt ?? '?' });
             })
             .catch((err: unknown) => {
-              verdict.textContent = err instanceof Error ? err.message : String(err);
+              verdict.textContent = describeError(lang, err).summary;
             });
         },
       },
@@ -288,6 +323,35 @@ async function loadGraphQuietly(view: MatterPageView): Promise<ProcedureGraph | 
   } catch {
     return undefined;
   }
+}
+
+function stepListView(lang: Lang, view: MatterPageView, graph: ProcedureGraph | undefined): HTMLElement {
+  const now = Date.now();
+  const mark = { done: '✓', now: '●', next: '○' } as const;
+  return h(
+    'ol',
+    null,
+    stepLines(view, graph).map((line) => {
+      const left = line.state === 'now' ? countdown(line.dueAt, now) : undefined;
+      return h(
+        'li',
+        { class: `step-line step-line--${line.state}`, 'data-step': line.id, 'data-state': line.state },
+        h('span', { class: 'step-line__mark', 'aria-hidden': 'true' }, mark[line.state]),
+        h(
+          'span',
+          null,
+          h('span', { class: 'step-line__state' }, t(lang, `stepState_${line.state}`)),
+          ' ',
+          label(lang, line.name),
+          left?.kind === 'left'
+            ? h('span', { class: 'step-line__due' }, ` · ${t(lang, 'dueIn', { time: durationText(lang, left.ms) })}`)
+            : left?.kind === 'overdue'
+              ? h('span', { class: 'step-line__due overdue' }, ` · ${t(lang, 'overdue')}`)
+              : null,
+        ),
+      );
+    }),
+  );
 }
 
 function activeList(lang: Lang, view: MatterPageView, graph: ProcedureGraph | undefined): HTMLElement {
@@ -329,8 +393,7 @@ function timeline(lang: Lang, view: MatterPageView, graph: ProcedureGraph | unde
         h(
           'div',
           null,
-          h('strong', null, entry.role === 'system' ? roleLabel(lang, 'system') : (entry.name ?? entry.userId)),
-          entry.role === 'system' ? null : ` (${roleLabel(lang, entry.role)})`,
+          h('strong', null, byline(lang, entry.name ?? entry.userId, entry.role)),
           ' · ',
           entry.step ? `${stepName(lang, graph, entry.step)} · ` : null,
           actionLabel(lang, entry.action),
@@ -347,6 +410,7 @@ function meetingList(
   view: MatterPageView,
   graph: ProcedureGraph | undefined,
   rules: ReturnType<typeof rulesOf>,
+  names: Map<string, string>,
 ): HTMLElement {
   if (view.meetings.length === 0) return empty(t(lang, 'meetingsEmpty'));
   return h(
@@ -376,25 +440,33 @@ function meetingList(
         h(
           'p',
           { class: 'small' },
-          `${t(lang, 'recordedBy')}: ${m.recordedBy}`,
-          m.witnessedBy ? ` · ${t(lang, 'witnessedBy')}: ${m.witnessedBy}` : null,
+          `${t(lang, 'recordedBy')}: ${names.get(m.recordedBy) ?? m.recordedBy}`,
+          m.witnessedBy ? ` · ${t(lang, 'witnessedBy')}: ${names.get(m.witnessedBy) ?? m.witnessedBy}` : null,
           ' · ',
           `${t(lang, 'minutesHash')}: `,
-          h('code', null, m.minutesHash.slice(0, 16)),
-          '…',
+          formatValue(lang, { type: 'hash', value: m.minutesHash }),
         ),
       );
     }),
   );
 }
 
-function noticeList(lang: Lang, view: MatterPageView, graph: ProcedureGraph | undefined): HTMLElement {
+/** Each notice with what it discloses (一事一公开): the steps' content when it went up, its start, end and days left. */
+function noticeList(
+  lang: Lang,
+  view: MatterPageView,
+  graph: ProcedureGraph | undefined,
+  contents: StepContent[],
+): HTMLElement {
   if (view.notices.length === 0) return empty(t(lang, 'noticesEmpty'));
+  const now = Date.now();
   return h(
     'ul',
     { class: 'notices' },
-    noticeWindows(view, Date.now()).map((n) =>
-      h(
+    noticeWindows(view, now).map((n) => {
+      const left = n.current ? daysLeft(n.endsAt, now) : undefined;
+      const shown = disclosedContent(contents, n.publishedAt);
+      return h(
         'li',
         { 'data-step': n.step, class: n.current ? 'notice notice--open' : 'notice' },
         h('strong', null, stepName(lang, graph, n.step)),
@@ -402,8 +474,18 @@ function noticeList(lang: Lang, view: MatterPageView, graph: ProcedureGraph | un
         h('br'),
         `${t(lang, 'publishedAt')} ${formatTime(lang, n.publishedAt)}`,
         n.endsAt ? ` · ${t(lang, 'endsAt')} ${formatTime(lang, n.endsAt)}` : null,
-      ),
-    ),
+        left !== undefined ? h('strong', { class: 'days-left' }, ` · ${t(lang, 'daysLeft', { n: left })}`) : null,
+        shown.length > 0
+          ? h(
+              'details',
+              { class: 'disclosed', open: n.current },
+              h('summary', null, t(lang, 'disclosedText')),
+              h('p', { class: 'disclosed__title' }, view.title),
+              shown.map((c) => [h('h4', null, label(lang, c.name)), contentList(lang, c)]),
+            )
+          : null,
+      );
+    }),
   );
 }
 
@@ -414,13 +496,20 @@ function linkList(lang: Lang, view: MatterPageView): HTMLElement {
     'dl',
     { class: 'links' },
     view.links.length > 0
-      ? [h('dt', null, t(lang, 'linksTo')), view.links.map((l) => h('dd', null, matterLink(l)))]
+      ? [h('dt', null, t(lang, 'linksTo')), view.links.map((l) => h('dd', null, matterTitleLink(lang, l)))]
       : null,
-    from.length > 0 ? [h('dt', null, t(lang, 'linkedFrom')), from.map((l) => h('dd', null, matterLink(l)))] : null,
+    from.length > 0
+      ? [h('dt', null, t(lang, 'linkedFrom')), from.map((l) => h('dd', null, matterTitleLink(lang, l)))]
+      : null,
   );
 }
 
-function objectionsSection(lang: Lang, view: MatterPageView, graph: ProcedureGraph | undefined): HTMLElement | null {
+function objectionsSection(
+  lang: Lang,
+  view: MatterPageView,
+  graph: ProcedureGraph | undefined,
+  names: Map<string, string>,
+): HTMLElement | null {
   if (view.objections.length === 0) return null;
   return section(
     'objections',
@@ -433,7 +522,7 @@ function objectionsSection(lang: Lang, view: MatterPageView, graph: ProcedureGra
           'li',
           { 'data-objection': o.id, class: `objection objection--${o.status}` },
           h('strong', null, wordLabel(lang, o.status)),
-          ` · ${o.raisedBy} · ${formatTime(lang, o.at)}`,
+          ` · ${names.get(o.raisedBy) ?? o.raisedBy} · ${formatTime(lang, o.at)}`,
           o.step ? ` · ${stepName(lang, graph, o.step)}` : null,
           h('p', { class: 'reason' }, o.reason),
           o.answer ? h('p', { class: 'answer' }, `${t(lang, 'answer')}: `, o.answer) : null,
@@ -455,9 +544,14 @@ function warningsSection(lang: Lang, view: MatterPageView): HTMLElement | null {
         h(
           'li',
           null,
-          t(lang, 'splitWarning', { payee: w.payee, days: w.windowDays, total: w.total, tier: w.tier }),
+          t(lang, 'splitWarning', {
+            payee: w.payee,
+            days: w.windowDays,
+            total: formatYuan(lang, w.total),
+            tier: formatYuan(lang, w.tier),
+          }),
           ' ',
-          w.matters.map((m) => [matterLink(m), ' ']),
+          w.matters.map((m) => [matterTitleLink(lang, m), ' ']),
         ),
       ),
     ),
@@ -503,11 +597,22 @@ function actionForms(
     await refresh();
   };
 
+  const contents = stepContents(view, graph);
   for (const task of tasks) {
     // Objections waiting on this person have their own forms below, beside each objection.
     if (task.step.kind === 'objection') continue;
     const node = graph?.nodes[task.step.id];
     const def: Step | undefined = node?.type === 'userTask' ? node.step : undefined;
+    // whoever reviews, approves or witnesses sees what they decide on beside the button
+    if (contents.length > 0 && task.step.kind !== 'submit')
+      forms.push(
+        h(
+          'section',
+          { class: 'check-before', 'data-step': task.step.id, 'aria-label': t(lang, 'checkBeforeDeciding') },
+          h('h4', null, t(lang, 'checkBeforeDeciding')),
+          contentSection(lang, contents),
+        ),
+      );
     for (const action of task.actions) {
       const spec = formFor(def ? { id: task.step.id, def } : null, action);
       if (!def && action === 'record') continue;
@@ -525,6 +630,9 @@ function actionForms(
             lang,
             submitLabel: actionLabel(lang, action),
             ...(rules ? { rules } : {}),
+            check: (data) => schemaProblems(def, action, data),
+            confirm: t(lang, 'confirmIrreversible'),
+            upload: { village: view.village, matter: view.matterId },
             onSubmit: (c) => send(task.step.id, action, task.role, c.data, c.comment),
           }),
         ),
@@ -548,6 +656,7 @@ function actionForms(
         renderForm(formFor(null, 'raise-objection'), {
           lang,
           submitLabel: t(lang, 'raiseObjection'),
+          confirm: t(lang, 'confirmIrreversible'),
           onSubmit: (c) => send(view.activeSteps[0]?.id ?? null, 'raise-objection', supervisorRole, c.data, c.comment),
         }),
       ),
@@ -563,6 +672,7 @@ function actionForms(
           renderForm(formFor(null, 'answer-objection'), {
             lang,
             submitLabel: t(lang, 'answerObjection'),
+            confirm: t(lang, 'confirmIrreversible'),
             onSubmit: (c) =>
               send(o.step, 'answer-objection', committeeRole, { objectionId: o.id, ...c.data }, c.comment),
           }),
@@ -578,6 +688,7 @@ function actionForms(
           renderForm(formFor(null, 'rule-objection', steps), {
             lang,
             submitLabel: t(lang, 'ruleObjection'),
+            confirm: t(lang, 'confirmIrreversible'),
             onSubmit: (c) => send(o.step, 'rule-objection', townRole, { objectionId: o.id, ...c.data }, c.comment),
           }),
         ),
@@ -592,6 +703,7 @@ function actionForms(
           renderForm(formFor(null, 'accept-answer'), {
             lang,
             submitLabel: t(lang, 'acceptAnswer'),
+            confirm: t(lang, 'confirmIrreversible'),
             onSubmit: (c) => send(o.step, 'accept-answer', supervisorRole, { objectionId: o.id }, c.comment),
           }),
         ),

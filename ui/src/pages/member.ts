@@ -6,8 +6,8 @@ import { actionLabel, formatTime, label, roleLabel, t } from '../i18n';
 import { stepBadge } from '../logic/countdown';
 import type { FormField, FormSpec } from '../logic/form-schema';
 import { href } from '../logic/route';
-import type { OpinionTask, Task } from '../types';
-import { empty, errorBox, loadCatalog, loadVillages } from './common';
+import type { MatterSummary, OpinionTask, Task } from '../types';
+import { empty, errorBox, loadCatalog, loadVillages, matterTitleLink } from './common';
 
 export async function loginPage(ctx: PageContext, main: HTMLElement, next: string | undefined): Promise<void> {
   const { lang } = ctx;
@@ -72,7 +72,10 @@ export async function tasksPage(ctx: PageContext, main: HTMLElement): Promise<vo
   // Redrawn only when what is waiting changes, so an answer being typed survives the polling.
   let shownOpinions = '';
   const places = await loadVillages().catch(() => undefined);
-  const villageName = (id: string): string => label(lang, places?.villages.find((v) => v.id === id)?.name, id);
+  const villageName = (id: string): string => {
+    const v = places?.villages.find((x) => x.id === id);
+    return `${label(lang, v?.name, id)}${v?.practice ? `（${t(lang, 'practiceTag')}）` : ''}`;
+  };
   const draw = async (): Promise<void> => {
     let tasks: Task[];
     let opinions: OpinionTask[];
@@ -170,11 +173,16 @@ function opinionTask(ctx: PageContext, o: OpinionTask, village: string, changed:
     o.overdue || o.escalated
       ? h('span', { class: 'step-badge step-badge--overdue inline' }, t(lang, o.escalated ? 'escalated' : 'overdue'))
       : null,
-    o.matterId ? h('p', null, h('a', { href: href({ page: 'matter', id: o.matterId }) }, o.matterId)) : null,
+    o.matterId ? h('p', null, matterTitleLink(lang, o.matterId)) : null,
     o.actions.includes('acknowledge')
       ? renderForm(
           { step: null, action: 'acknowledge', comment: 'none', fields: [] },
-          { lang, submitLabel: t(lang, 'acknowledgeOpinion'), onSubmit: () => send('acknowledge', {}) },
+          {
+            lang,
+            submitLabel: t(lang, 'acknowledgeOpinion'),
+            confirm: t(lang, 'confirmIrreversible'),
+            onSubmit: () => send('acknowledge', {}),
+          },
         )
       : null,
     o.actions.includes('answer')
@@ -183,6 +191,7 @@ function opinionTask(ctx: PageContext, o: OpinionTask, village: string, changed:
           {
             lang,
             submitLabel: t(lang, 'answerOpinion'),
+            confirm: t(lang, 'confirmIrreversible'),
             onSubmit: (c) => send('answer', { answer: c.data.answer }),
           },
         )
@@ -206,6 +215,19 @@ export async function startPage(
     replaceChildren(main, errorBox(lang, err));
     return;
   }
+  // completed major decisions of my villages, to link by title (read once; a handful of villages)
+  const decisions = (
+    await Promise.all(
+      me.villages.map((v) =>
+        getJson<{ matters: MatterSummary[] }>(
+          `/api/matters?village=${encodeURIComponent(v.id)}&procedure=major-decision&status=ended`,
+        ).then(
+          (r) => r.matters.filter((m) => m.outcome === 'completed'),
+          () => [] as MatterSummary[],
+        ),
+      ),
+    )
+  ).flat();
   const fields: FormField[] = [
     {
       name: 'procedureId',
@@ -224,10 +246,18 @@ export async function startPage(
     { name: 'title', label: { zh: '事项名称', en: 'Title' }, kind: 'text', required: true, maxLength: 200 },
     { name: 'amount', label: { zh: '金额（元）', en: 'Amount (yuan)' }, kind: 'amount', required: false, min: 0 },
     {
+      // above a threshold a fund approval or a project rests on a completed major decision: chosen by title
       name: 'links',
-      label: { zh: '关联事项编号（用逗号分隔）', en: 'Linked matter ids (comma separated)' },
-      kind: 'text',
+      label: { zh: '依据的重大事项决策（已办结）', en: 'The major decision it rests on (completed)' },
+      kind: 'select',
       required: false,
+      options: decisions.map((d) => ({
+        value: d.id,
+        label: {
+          zh: `${d.title}（${label('zh-CN', me.villages.find((v) => v.id === d.village)?.name, d.village)}）`,
+          en: `${d.title} (${label('en', me.villages.find((v) => v.id === d.village)?.name, d.village)})`,
+        },
+      })),
     },
   ];
   // one key per visit: a double click or a retry finds the matter already started
@@ -239,17 +269,7 @@ export async function startPage(
       submitLabel: t(lang, 'startButton'),
       onSubmit: async (c) => {
         const { links, ...rest } = c.data;
-        const body = {
-          ...rest,
-          ...(typeof links === 'string'
-            ? {
-                links: links
-                  .split(/[,，\s]+/)
-                  .map((s) => s.trim())
-                  .filter(Boolean),
-              }
-            : {}),
-        };
+        const body = { ...rest, ...(typeof links === 'string' ? { links: [links] } : {}) };
         const created = await postJson<{ id: string }>('/api/matters', body, key);
         ctx.go(href({ page: 'matter', id: created.id }));
       },

@@ -3,11 +3,36 @@ import type { PageContext } from '../context';
 import { Diagram } from '../diagram';
 import { h, replaceChildren } from '../dom';
 import { formatTime, formatYuan, kindLabel, label, listOf, roleLabel, t, wordLabel, type Lang } from '../i18n';
-import { noticeWindows } from '../logic/notices';
+import { daysLeft } from '../logic/content';
 import { href } from '../logic/route';
 import { describeReadiness } from '../status';
-import type { CatalogEntry, MatterPageView, MatterSummary, ProcedureGraph } from '../types';
-import { durationLabel, empty, errorBox, loadCatalog, loadGraph, loadVillages, section, stepName } from './common';
+import { answeredOpinions, trackBox } from './opinion';
+import type { CatalogEntry, MatterSummary, ProcedureGraph } from '../types';
+import {
+  durationLabel,
+  empty,
+  errorBox,
+  practiceBanner,
+  loadCatalog,
+  loadGraph,
+  loadVillages,
+  section,
+  stepName,
+} from './common';
+
+/** GET /api/notices: the monthly notices (三务公开) and the notices of running matters (一事一公开). */
+interface Board {
+  monthly: { month: string; url: string; printUrl: string }[];
+  disclosures: {
+    matterId: string;
+    title: string;
+    procedure: { id: string };
+    step: string;
+    publishedAt: string;
+    endsAt?: string;
+    open: boolean;
+  }[];
+}
 
 /** How far back the board shows results (三务公开 is monthly; a quarter keeps the last months visible). */
 const RESULTS_DAYS = 92;
@@ -24,6 +49,7 @@ export async function homePage(ctx: PageContext, main: HTMLElement): Promise<voi
   replaceChildren(
     main,
     h('p', { class: 'intro' }, t(lang, 'intro')),
+    section('track', t(lang, 'trackOpinion'), trackBox(ctx)),
     section('villages', t(lang, 'villagesHeading'), villagesBox),
     section(
       'catalog-link',
@@ -55,12 +81,25 @@ export async function homePage(ctx: PageContext, main: HTMLElement): Promise<voi
         h(
           'div',
           { class: 'town' },
-          h('h3', null, label(lang, towns.find((tw) => tw.id === town)?.name, town)),
+          h(
+            'h3',
+            null,
+            h(
+              'a',
+              { href: href({ page: 'town', id: town }) },
+              label(lang, towns.find((tw) => tw.id === town)?.name, town),
+            ),
+          ),
           h(
             'ul',
             { class: 'village-list' },
             list.map((v) =>
-              h('li', null, h('a', { href: href({ page: 'village', id: v.id }) }, label(lang, v.name, v.id))),
+              h(
+                'li',
+                null,
+                h('a', { href: href({ page: 'village', id: v.id }) }, label(lang, v.name, v.id)),
+                v.practice ? h('span', { class: 'practice-tag' }, t(lang, 'practiceTag')) : null,
+              ),
             ),
           ),
         ),
@@ -105,10 +144,16 @@ export async function villagePage(ctx: PageContext, main: HTMLElement, id: strin
   const resultsBox = h('div', null, t(lang, 'loading'));
   const monthlyBox = h('div', null, t(lang, 'loading'));
   const catalogBox = h('div', null, t(lang, 'loading'));
+  const opinionsBox = h('div', null, t(lang, 'loading'));
   replaceChildren(
     main,
     heading,
-    h('p', null, h('a', { href: href({ page: 'opinion', village: id }) }, t(lang, 'opinionHeading'))),
+    h(
+      'div',
+      { class: 'board-tools' },
+      h('a', { class: 'button', href: href({ page: 'opinion', village: id }) }, t(lang, 'opinionHeading')),
+      trackBox(ctx),
+    ),
     h(
       'div',
       { class: 'board' },
@@ -116,6 +161,7 @@ export async function villagePage(ctx: PageContext, main: HTMLElement, id: strin
       section('disclosures', t(lang, 'disclosuresHeading'), noticesBox),
       section('results', t(lang, 'resultsHeading'), resultsBox),
       section('monthly', t(lang, 'monthlyHeading'), monthlyBox),
+      section('opinions', t(lang, 'answeredOpinions'), opinionsBox),
       section('catalog', t(lang, 'catalogHeading'), h('p', null, t(lang, 'catalogIntro')), catalogBox),
     ),
   );
@@ -124,6 +170,7 @@ export async function villagePage(ctx: PageContext, main: HTMLElement, id: strin
   const village = villages?.villages.find((v) => v.id === id);
   const villageName = village ? label(lang, village.name, id) : id;
   heading.textContent = `${villageName} · ${t(lang, 'boardHeading')}`;
+  if (village?.practice) heading.after(practiceBanner(lang));
   ctx.setTitle(heading.textContent);
 
   let catalog: CatalogEntry[] = [];
@@ -136,26 +183,6 @@ export async function villagePage(ctx: PageContext, main: HTMLElement, id: strin
   const graphs = await currentGraphs(catalog);
   const procedureName = (pid: string): string =>
     label(lang, catalog.find((p) => p.id === pid)?.name ?? graphs.get(pid)?.name, pid);
-
-  // 三务公开: the monthly notices, each a printable page of its own
-  void getJson<{ monthly: { month: string; url: string; printUrl: string }[] }>(
-    `/api/notices?village=${encodeURIComponent(id)}`,
-  ).then(
-    ({ monthly }) =>
-      replaceChildren(
-        monthlyBox,
-        monthly.length === 0
-          ? empty(t(lang, 'monthlyEmpty'))
-          : h(
-              'ul',
-              { class: 'matter-list' },
-              monthly.map((m) =>
-                h('li', { 'data-month': m.month }, h('a', { href: m.printUrl }, monthLabel(lang, m.month))),
-              ),
-            ),
-      ),
-    (err: unknown) => replaceChildren(monthlyBox, errorBox(lang, err)),
-  );
 
   const draw = async (): Promise<void> => {
     let matters: MatterSummary[];
@@ -220,44 +247,65 @@ export async function villagePage(ctx: PageContext, main: HTMLElement, id: strin
           ),
     );
 
-    // 一事一公开: notices are read from each running matter (a village has a handful at a time).
+    // 一事一公开 and 三务公开: the board's open notices (with their end) and the monthly notices, in one read
+    let board: Board;
+    try {
+      board = await getJson<Board>(`/api/notices?village=${encodeURIComponent(id)}`);
+    } catch (err) {
+      replaceChildren(noticesBox, errorBox(lang, err));
+      replaceChildren(monthlyBox, errorBox(lang, err));
+      return;
+    }
     const now = Date.now();
-    const views = await Promise.all(
-      running
-        .slice(0, 50)
-        .map((m) => getJson<MatterPageView>(`/api/matters/${encodeURIComponent(m.id)}`).catch(() => undefined)),
-    );
-    const notices = views.flatMap((v) =>
-      v
-        ? noticeWindows(v, now)
-            .filter((n) => n.current)
-            .map((n) => ({ view: v, notice: n }))
-        : [],
-    );
+    const open = board.disclosures.filter((d) => d.open);
     replaceChildren(
       noticesBox,
-      notices.length === 0
+      open.length === 0
         ? empty(t(lang, 'disclosuresEmpty'))
         : h(
             'ul',
             { class: 'notices' },
-            notices.map(({ view, notice }) =>
-              h(
+            open.map((d) => {
+              const left = daysLeft(d.endsAt, now);
+              return h(
                 'li',
-                { class: 'notice notice--open', 'data-matter': view.matterId },
-                h('a', { href: href({ page: 'matter', id: view.matterId }) }, view.title),
+                { class: 'notice notice--open', 'data-matter': d.matterId, 'data-step': d.step },
+                h('a', { href: href({ page: 'matter', id: d.matterId }) }, d.title),
                 ' · ',
-                stepName(lang, graphs.get(view.procedure.id), notice.step),
+                stepName(lang, graphs.get(d.procedure.id), d.step),
                 h('br'),
-                `${t(lang, 'publishedAt')} ${formatTime(lang, notice.publishedAt)}`,
-                notice.endsAt ? ` · ${t(lang, 'endsAt')} ${formatTime(lang, notice.endsAt)}` : null,
-              ),
+                `${t(lang, 'publishedAt')} ${formatTime(lang, d.publishedAt)}`,
+                d.endsAt ? ` · ${t(lang, 'endsAt')} ${formatTime(lang, d.endsAt)}` : null,
+                left !== undefined
+                  ? h('strong', { class: 'days-left' }, ` · ${t(lang, 'daysLeft', { n: left })}`)
+                  : null,
+              );
+            }),
+          ),
+    );
+    replaceChildren(
+      monthlyBox,
+      board.monthly.length === 0
+        ? empty(t(lang, 'monthlyEmpty'))
+        : h(
+            'ul',
+            { class: 'matter-list' },
+            board.monthly.map((m) =>
+              h('li', { 'data-month': m.month }, h('a', { href: m.printUrl }, monthLabel(lang, m.month))),
             ),
           ),
     );
   };
-  await draw();
+  const drawOpinions = async (): Promise<void> => {
+    try {
+      replaceChildren(opinionsBox, await answeredOpinions(lang, id));
+    } catch (err) {
+      replaceChildren(opinionsBox, errorBox(lang, err));
+    }
+  };
+  await Promise.all([draw(), drawOpinions()]);
   ctx.every(10_000, draw);
+  ctx.every(30_000, drawOpinions);
 }
 
 /** "2026年10月", "2026-10" */
