@@ -19,7 +19,7 @@ export function workflowsPath(): string {
 
 /** How the workflow bundle is built, wherever it is built (build-assets, the tests, a worker without a bundle). */
 export function workflowBundleOptions(): { workflowsPath: string; preloadModules: string[] } {
-  return { workflowsPath: workflowsPath(), preloadModules: [require.resolve('../workflows/preload')] };
+  return { workflowsPath: workflowsPath(), preloadModules: [require.resolve('./workflow-preload')] };
 }
 
 /**

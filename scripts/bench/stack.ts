@@ -191,7 +191,7 @@ export async function startStack(options: { villages: number; maxCachedWorkflows
           ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
         });
         if (!res.ok) throw new Error(`${method} ${url} → ${res.status} ${await res.text()}`);
-        return (await res.json());
+        return await res.json();
       };
     };
     const dbBytes = () => [dbFile, `${dbFile}-wal`].reduce((sum, f) => sum + (existsSync(f) ? statSync(f).size : 0), 0);
