@@ -7,7 +7,7 @@ import {
   readOpinion,
   submitOpinion,
 } from '../../api/routes/opinions/service';
-import { OPINIONS_PATCH } from '../../workflows/matter';
+import { OPINIONS_PATCH, READ_MODEL_PATCH } from '../../workflows/matter';
 import { DirectMatters, directWorld, type DirectWorld } from '../helpers/direct-matters';
 import { recordHistory } from '../helpers/history-replay';
 import { connectTestTemporal, type TestTemporal } from '../helpers/temporal';
