@@ -1,5 +1,5 @@
 import type { ChildProcess } from 'node:child_process';
-import { closeSync, existsSync, openSync, readFileSync } from 'node:fs';
+import { chmodSync, closeSync, existsSync, openSync, readFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Connection } from '@temporalio/client';
 import { customSearchAttributes } from '../common/search-attributes';
@@ -104,6 +104,21 @@ async function stopChild(child: ChildProcess, exited: Promise<number | null>, gr
   clearTimeout(timer);
 }
 
+/**
+ * The database holds every matter's record, contact details included: readable by its owner only.
+ * Files made before are narrowed; the server inherits a umask of 077 for the ones it makes (the
+ * WAL and its index), set only around the spawn so this process keeps its own.
+ */
+function ownerOnly<T>(dbFile: string | undefined, spawn: () => T): T {
+  if (dbFile) for (const f of [dbFile, `${dbFile}-wal`, `${dbFile}-shm`]) if (existsSync(f)) chmodSync(f, 0o600);
+  const previous = process.umask(0o077);
+  try {
+    return spawn();
+  } finally {
+    process.umask(previous);
+  }
+}
+
 export async function startDevServer(options: DevServerOptions): Promise<DevServer> {
   const ip = options.ip ?? '127.0.0.1';
   for (const [name, port] of [
@@ -118,7 +133,7 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
   }
 
   const spec = devServerSpawnSpec(options);
-  const child = spawnTied(spec);
+  const child = ownerOnly(options.dbFile, () => spawnTied(spec));
   // The child has its own copy of the log file's descriptor.
   if (typeof spec.stdio[1] === 'number') closeSync(spec.stdio[1]);
   let spawnError: Error | undefined;

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -42,6 +42,8 @@ test('given a db file created without our search attributes, when the launcher r
   }
   bare.kill('SIGTERM');
   await new Promise((resolve) => bare.once('exit', resolve));
+  // made under the usual umask: others could read it
+  expect(statSync(dbFile).mode & 0o077).not.toBe(0);
 
   const server = await startDevServer({
     cli: testEnv('cli'),
@@ -55,6 +57,9 @@ test('given a db file created without our search attributes, when the launcher r
     const { customAttributes } = await connection.operatorService.listSearchAttributes({ namespace: 'default' });
     await connection.close();
     for (const { name } of customSearchAttributes) expect(customAttributes?.[name]).toBeDefined();
+    // the launcher leaves the records readable by their owner only
+    for (const f of [dbFile, `${dbFile}-wal`].filter((x) => existsSync(x)))
+      expect(statSync(f).mode & 0o777).toBe(0o600);
   } finally {
     await server.stop();
   }
