@@ -115,7 +115,7 @@ async function post(user: string, url: string, body: unknown, key: string): Prom
         signal: AbortSignal.timeout(60_000),
       });
       statuses.set(res.status, (statuses.get(res.status) ?? 0) + 1);
-      const json = (await res.json().catch(() => undefined)) as unknown;
+      const json: unknown = await res.json().catch(() => undefined);
       // A 503 of ours names its cause; one without (e.g. the balancer's "no server") is not clear.
       if (res.status === 503 && !(json as { error?: { code?: string } } | undefined)?.error?.code) unclear503 += 1;
       if (![429, 502, 503, 504].includes(res.status)) return { status: res.status, json };
