@@ -99,11 +99,10 @@ beforeAll(async () => {
     // long enough that nothing escalates during the run
     deadlines: { acknowledge: { amount: 10, unit: 'days' }, answer: { amount: 20, unit: 'days' } },
   }));
-  tokens = [
-    await bearer(people.secretary.userId),
-    await bearer(people.chair.userId),
-    await bearer(people.admin.userId),
-  ];
+  // Signed-in callers who can be refused, but who have nothing they may do with an empty body: the
+  // chair could acknowledge the seeded opinion with one (a valid write that then moved the state), and
+  // the town may act on it only once its limit passes (10 days here).
+  tokens = [await bearer(people.secretary.userId), await bearer(people.town.userId), await bearer(people.admin.userId)];
 }, 120_000);
 
 afterAll(async () => {
