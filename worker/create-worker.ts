@@ -38,15 +38,17 @@ export function cachedWorkflowsFor(heapLimitBytes: number, bytesPerMatter = BYTE
 
 export async function createWorker(options: CreateWorkerOptions): Promise<Worker> {
   const activities = createActivities({ now: () => new Date(), ...options.activityDeps });
-  const bundle = workflowBundleOptions();
+  // Resolved only when bundling here: a worker given a built bundle may run where the sources are not.
+  const bundling = () => {
+    const bundle = workflowBundleOptions();
+    return { workflowsPath: bundle.workflowsPath, bundlerOptions: { preloadModules: bundle.preloadModules } };
+  };
   return Worker.create({
     connection: options.connection,
     namespace: options.namespace,
     taskQueue: options.taskQueue,
     activities,
     maxCachedWorkflows: options.maxCachedWorkflows ?? cachedWorkflowsFor(getHeapStatistics().heap_size_limit),
-    ...(options.workflowBundle
-      ? { workflowBundle: options.workflowBundle }
-      : { workflowsPath: bundle.workflowsPath, bundlerOptions: { preloadModules: bundle.preloadModules } }),
+    ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : bundling()),
   });
 }
