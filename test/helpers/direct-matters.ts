@@ -14,7 +14,7 @@ import { createWorker } from '../../worker/create-worker';
 import { meetingRecord } from './meeting';
 import { testEnv } from './test-env';
 import { uniqueName, type TestTemporal } from './temporal';
-import { people } from './people';
+import { TEST_REGISTER, people } from './people';
 
 /**
  * Matters and opinions driven straight through the Temporal client (no HTTP), for tests of the
@@ -108,9 +108,21 @@ export class DirectMatters {
     data: Record<string, unknown> = {},
     comment?: string,
   ) {
-    return this.temporal.client.workflow
-      .getHandle(id)
-      .executeUpdate(actUpdate, { args: [{ step, action, data, actor, ...(comment ? { comment } : {}) }] });
+    return this.temporal.client.workflow.getHandle(id).executeUpdate(actUpdate, {
+      args: [
+        {
+          step,
+          action,
+          data,
+          actor,
+          ...(comment ? { comment } : {}),
+          // as the API does: a meeting is judged against the village's register on its date
+          ...(action === 'record' && typeof data.date === 'string'
+            ? { register: { from: '2000-01-01', ...TEST_REGISTER } }
+            : {}),
+        },
+      ],
+    });
   }
 
   view(id: string): Promise<MatterView> {
