@@ -125,7 +125,15 @@ export function simulate(graph: ProcedureGraph, random: Random): string | undefi
   try {
     state = startMatter(
       graph,
-      { matterId: 'm-1', village: 'v-1', title: '模拟', initiator: { userId: 'starter', role: 'secretary' } },
+      // linked to a completed major decision (the API checks it at start), so amounts above the
+      // threshold can run too: a run must not stick on a link the simulator never gave
+      {
+        matterId: 'm-1',
+        village: 'v-1',
+        title: '模拟',
+        initiator: { userId: 'starter', role: 'secretary' },
+        links: ['m-decision'],
+      },
       at,
     );
   } catch (error) {
