@@ -37,7 +37,7 @@ describe('the read model of a matter (its summary and who it waits on)', () => {
     expect(waitingOn(summary)).toEqual(['committee']);
   });
 
-  test('given an objection while suspended, then it waits on the committee to answer, not on its steps', () => {
+  test('given an objection while suspended, then it waits on the committee to answer (or the town to rule), not on its steps', () => {
     let state = applyEvent(graph, started(), {
       type: 'act',
       at: T0 + 1,
@@ -48,7 +48,7 @@ describe('the read model of a matter (its summary and who it waits on)', () => {
       comment: '程序不全',
     });
     expect(state.status).toBe('suspended');
-    expect(waitingOn(summaryOf(graph, state))).toEqual(['committee']);
+    expect(waitingOn(summaryOf(graph, state))).toEqual(['committee', 'town-official']);
     state = { ...state, objections: state.objections.map((o) => ({ ...o, status: 'answered' as const })) };
     expect(waitingOn(summaryOf(graph, state))).toEqual(['supervisor', 'town-official']);
   });
