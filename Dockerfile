@@ -8,6 +8,8 @@ ARG NODE_IMAGE=node:20-bookworm-slim
 FROM ${NODE_IMAGE} AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
+# a file: dependency (the project's bpmnlint rules): npm ci links it
+COPY procedures/bpmnlint-plugin ./procedures/bpmnlint-plugin
 RUN npm ci --no-audit --no-fund
 COPY . .
 # tsc, then dist/workflow-bundle.js (so workers never bundle at start-up) and dist/ui.
@@ -18,6 +20,7 @@ FROM ${NODE_IMAGE} AS runtime
 ENV NODE_ENV=production
 WORKDIR /app
 COPY package.json package-lock.json ./
+COPY procedures/bpmnlint-plugin ./procedures/bpmnlint-plugin
 RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
 COPY --from=build /app/dist ./dist
 # The BPMN files and policies are read at run time: the flowchart is the program.

@@ -3,8 +3,9 @@ import { canonicalJson } from '../../common/canonical-json';
 import { ProcedureGraphSchema, type ProcedureGraph } from '../../common/graph';
 import { drawnElements } from './diagram';
 import { text } from './moddle';
+import { lintDefinitions, preferOwnFindings } from './lint';
 import { findProcess, parseDefinitions } from './parse';
-import { CompileError, Problems } from './problems';
+import { Problems, type CompileProblem } from './problems';
 import { compileProcess } from './process';
 
 /**
@@ -15,7 +16,14 @@ import { compileProcess } from './process';
  * See procedures/README.md for the supported subset and the module map.
  */
 
-export { COMPILE_RULES, CompileError, type CompileProblem, type CompileRule } from './problems';
+export {
+  COMPILE_RULES,
+  COMPILE_WARNINGS,
+  CompileError,
+  type CompileProblem,
+  type CompileRule,
+  type LintRule,
+} from './problems';
 export { canonicalJson };
 
 export interface CompileInput {
@@ -32,10 +40,22 @@ export function procedureVersion(bpmn: string, policy: Record<string, unknown>):
 }
 
 export async function compileProcedure(input: CompileInput): Promise<ProcedureGraph> {
+  return (await compileWithWarnings(input)).graph;
+}
+
+/** The graph, and the findings that do not refuse it (a declared encoding, bpmnlint's warnings). */
+export async function compileWithWarnings(
+  input: CompileInput,
+): Promise<{ graph: ProcedureGraph; warnings: CompileProblem[] }> {
   const problems = new Problems(input.file);
   const definitions = await parseDefinitions(input.bpmn, problems);
+  // First: the process checks run the token game only on a file without problems.
+  await lintDefinitions(definitions, problems);
   const process = findProcess(definitions, problems);
-  if (!process) throw new CompileError(problems.list);
+  if (!process) {
+    preferOwnFindings(problems);
+    throw problems.error();
+  }
   const compiled = compileProcess(process, input.policyValues, problems, {
     drawn: drawnElements(definitions),
     // bpmn-moddle fills in BPMN's default (XPath) when the file declares nothing: only an own value was written
@@ -43,9 +63,10 @@ export async function compileProcedure(input: CompileInput): Promise<ProcedureGr
       ? text(definitions, 'expressionLanguage')
       : undefined,
   });
-  if (problems.list.length > 0 || !compiled) throw new CompileError(problems.list);
+  preferOwnFindings(problems);
+  if (problems.list.length > 0 || !compiled) throw problems.error();
   const policy = Object.fromEntries(compiled.policyKeys.sort().map((key) => [key, input.policyValues[key]]));
-  return ProcedureGraphSchema.parse({
+  const graph = ProcedureGraphSchema.parse({
     id: compiled.id,
     name: compiled.name,
     version: procedureVersion(input.bpmn, policy),
@@ -56,4 +77,5 @@ export async function compileProcedure(input: CompileInput): Promise<ProcedureGr
     nodes: compiled.nodes,
     flows: compiled.flows,
   });
+  return { graph, warnings: problems.warnings };
 }

@@ -2,7 +2,7 @@ import { BpmnModdle, type ParseWarning } from 'bpmn-moddle';
 import mpDescriptor from '../mp-moddle.json';
 import { instead } from './instead';
 import { children, idOf, isEl, xmlName, type El } from './moddle';
-import { CompileError, DOCUMENT, type Problems } from './problems';
+import { DOCUMENT, type Problems } from './problems';
 
 export async function parseDefinitions(bpmn: string, problems: Problems): Promise<El> {
   let result: Awaited<ReturnType<BpmnModdle['fromXML']>>;
@@ -11,15 +11,15 @@ export async function parseDefinitions(bpmn: string, problems: Problems): Promis
   } catch (error) {
     // Never let the parser's own error escape: callers (API, CLI) handle CompileError only.
     problems.add(DOCUMENT, 'xml', 'malformed-xml', describeParseFailure(error));
-    throw new CompileError(problems.list);
+    throw problems.error();
   }
   let structural = false;
   for (const warning of result.warnings) structural = reportWarning(warning, problems) || structural;
   // Dropped elements and dangling references would only cascade into confusing follow-up problems.
-  if (structural) throw new CompileError(problems.list);
+  if (structural) throw problems.error();
   if (!isEl(result.rootElement)) {
     problems.add(DOCUMENT, 'xml', 'malformed-xml', 'not a BPMN 2.0 document');
-    throw new CompileError(problems.list);
+    throw problems.error();
   }
   return result.rootElement;
 }

@@ -64,18 +64,29 @@ export const COMPILE_RULES = [
 ] as const;
 export type CompileRule = (typeof COMPILE_RULES)[number];
 
+/** Findings that do not refuse a file: the author should still read them. */
+export const COMPILE_WARNINGS = ['declared-encoding'] as const;
+export type CompileWarning = (typeof COMPILE_WARNINGS)[number];
+
+/** A rule of bpmnlint's recommended config (procedures/compiler/lint.ts), e.g. `bpmnlint/no-implicit-split`. */
+export type LintRule = `bpmnlint/${string}`;
+
 export interface CompileProblem {
   file: string;
   elementId: string;
   /** as written in the XML, e.g. `bpmn:userTask` */
   elementType: string;
-  rule: CompileRule;
+  rule: CompileRule | CompileWarning | LintRule;
   message: string;
 }
 
 export class CompileError extends Error {
   override name = 'CompileError';
-  constructor(readonly problems: CompileProblem[]) {
+  constructor(
+    readonly problems: CompileProblem[],
+    /** what the compiler would have reported beside the graph */
+    readonly warnings: CompileProblem[] = [],
+  ) {
     super(problems.map((p) => `${p.file}: ${p.elementId} (${p.elementType}): ${p.message}`).join('\n'));
   }
 }
@@ -86,13 +97,23 @@ export const DOCUMENT = '(document)';
 /** Problems are collected (not thrown one by one) so an author sees them all. */
 export class Problems {
   readonly list: CompileProblem[] = [];
+  readonly warnings: CompileProblem[] = [];
   constructor(readonly file: string) {}
 
   at(el: El, rule: CompileRule, message: string): void {
     this.add(idOf(el), xmlName(el.$type), rule, message);
   }
 
-  add(elementId: string, elementType: string, rule: CompileRule, message: string): void {
+  add(elementId: string, elementType: string, rule: CompileRule | LintRule, message: string): void {
     this.list.push({ file: this.file, elementId, elementType, rule, message });
+  }
+
+  warn(elementId: string, elementType: string, rule: CompileRule | CompileWarning | LintRule, message: string): void {
+    this.warnings.push({ file: this.file, elementId, elementType, rule, message });
+  }
+
+  /** The problems found, and the warnings beside them. */
+  error(): CompileError {
+    return new CompileError(this.list, this.warnings);
   }
 }

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { COMPILE_RULES, CompileError, compileProcedure } from '../../procedures/compiler';
 import { loadPolicyFile, policyValuesAt } from '../../procedures/policy';
@@ -37,6 +37,12 @@ function replaceOne(xml: string, pattern: RegExp, random: Random, replace: (matc
   if (!match || match.index === undefined) return undefined;
   return xml.slice(0, match.index) + replace(match) + xml.slice(match.index + match[0].length);
 }
+
+/** The compiler's rules, and bpmnlint's it reports as `bpmnlint/<rule>`. */
+const BPMNLINT_RULES = path.join(ROOT, 'node_modules', 'bpmnlint', 'rules');
+const isRule = (rule: string) =>
+  COMPILE_RULES.some((r) => r === rule) ||
+  (/^bpmnlint\/[a-z-]+$/.test(rule) && existsSync(path.join(BPMNLINT_RULES, `${rule.slice('bpmnlint/'.length)}.js`)));
 
 let added = 0;
 
@@ -146,7 +152,7 @@ async function judge(name: string, xml: string, seed: number, tally: Tally): Pro
     const unnamed = error.problems.filter(
       (p) =>
         !(p.elementId === '(document)' || xml.includes(`"${p.elementId}"`)) ||
-        !COMPILE_RULES.includes(p.rule) ||
+        !isRule(p.rule) ||
         p.message.trim() === '',
     );
     if (error.problems.length === 0 || unnamed.length > 0) {

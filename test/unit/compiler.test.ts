@@ -76,6 +76,18 @@ const EXPECTED: Record<string, Expected[]> = {
   ],
   'process-count': [
     ['(document)', 'bpmn:definitions', 'process-count', 'a procedure file holds exactly one process, found 2'],
+    [
+      'second',
+      'bpmn:process',
+      'bpmnlint/end-event-required',
+      'Process is missing end event: end every path at an end event with mp:outcome',
+    ],
+    [
+      'second',
+      'bpmn:process',
+      'bpmnlint/start-event-required',
+      'Process is missing start event: draw one plain start event',
+    ],
   ],
   'bad-procedure-id': [
     [
@@ -142,9 +154,21 @@ const EXPECTED: Record<string, Expected[]> = {
   ],
   'start-event-count--none': [
     ['fixture', 'bpmn:process', 'start-event-count', 'a procedure has exactly one start event, found 0'],
+    [
+      'propose',
+      'bpmn:userTask',
+      'bpmnlint/no-implicit-start',
+      'Element is an implicit start: lead a flow into it from the start event’s path',
+    ],
   ],
   'start-event-incoming': [
     ['start', 'bpmn:startEvent', 'start-event-incoming', 'nothing flows into a start event (f3)'],
+    [
+      'propose',
+      'bpmn:userTask',
+      'bpmnlint/no-implicit-split',
+      'Flow splits implicitly: split with a gateway: exclusive (one way) or parallel (all ways)',
+    ],
   ],
   'end-event-outgoing': [['end', 'bpmn:endEvent', 'end-event-outgoing', 'nothing flows out of an end event (f3)']],
   'boundary-event-incoming': [
@@ -153,6 +177,12 @@ const EXPECTED: Record<string, Expected[]> = {
       'bpmn:boundaryEvent',
       'boundary-event-incoming',
       'a boundary event starts with its step, not from a flow (f4)',
+    ],
+    [
+      'start',
+      'bpmn:startEvent',
+      'bpmnlint/no-implicit-split',
+      'Flow splits implicitly: split with a gateway: exclusive (one way) or parallel (all ways)',
     ],
   ],
   'boundary-not-on-user-task': [
@@ -170,6 +200,12 @@ const EXPECTED: Record<string, Expected[]> = {
       'bad-flow-endpoint',
       'targetRef is note, a bpmn:textAnnotation, not a flow node of this process',
     ],
+    [
+      'propose',
+      'bpmn:userTask',
+      'bpmnlint/no-implicit-split',
+      'Flow splits implicitly: split with a gateway: exclusive (one way) or parallel (all ways)',
+    ],
   ],
   unreachable: [['orphan', 'bpmn:userTask', 'unreachable', 'cannot be reached from the start event']],
   'no-path-to-end': [['limbo', 'bpmn:userTask', 'no-path-to-end', 'no path leads from here to an end event']],
@@ -178,7 +214,7 @@ const EXPECTED: Record<string, Expected[]> = {
       'check',
       'bpmn:userTask',
       'unsafe-parallel',
-      'two tokens reach check at once (parallel branches both enter it): join them with a parallel gateway first (path: start)',
+      'two tokens reach check at once (parallel branches both enter it): join them with a parallel gateway first (path: start → notify)',
     ],
   ],
   'join-waits-forever': [
@@ -276,6 +312,12 @@ const EXPECTED: Record<string, Expected[]> = {
       'bpmn:sequenceFlow',
       'feel-step-not-run',
       'FEEL condition reads step district-audit, but a path reaches gateway audit-result without completing district-audit: test it on a path through district-audit only, or give the gateway a default flow and read a step every path passes',
+    ],
+    [
+      'audit-result',
+      'bpmn:exclusiveGateway',
+      'bpmnlint/no-gateway-join-fork',
+      'Gateway forks and joins: draw one gateway that joins, then one that splits',
     ],
   ],
   'unknown-outcome': [
