@@ -51,7 +51,16 @@ function describeParseFailure(error: unknown): string {
 function reportWarning(warning: ParseWarning, problems: Problems): boolean {
   // The text reaches the compiler already decoded (a JS string): a declared encoding other than
   // UTF-8 changes nothing here and must not hide the file's real problems behind "malformed XML".
-  if (/^unsupported document encoding </.test(warning.message)) return false;
+  const encoding = /^unsupported document encoding <(.+)>/.exec(warning.message);
+  if (encoding) {
+    problems.warn(
+      DOCUMENT,
+      'xml',
+      'declared-encoding',
+      `the file declares encoding ${encoding[1]}, read here as text already decoded: save it as UTF-8 (encoding="UTF-8") so every tool reads the same characters`,
+    );
+    return false;
+  }
   const element = isEl(warning.element) ? warning.element : undefined;
   const attribute = /^unknown attribute <(.+)>$/.exec(warning.message);
   if (attribute && element) {

@@ -121,4 +121,27 @@ describe('compiler: bpmnlint', () => {
         'Gateway is superfluous. It only has one source and target: delete the gateway and connect the flow directly',
     });
   });
+
+  test('given a file declaring ISO-8859-1, then a warning names the encoding and the file compiles', async () => {
+    const bpmn = MAJOR_DECISION.replace('encoding="UTF-8"', 'encoding="ISO-8859-1"');
+    expect(bpmn).not.toBe(MAJOR_DECISION);
+
+    const { graph, warnings } = await compileWithWarnings({ file: 'x.bpmn', bpmn, policyValues: POLICY });
+
+    expect(graph.id).toBe('major-decision');
+    expect(warnings).toEqual([expect.objectContaining({ elementId: '(document)', rule: 'declared-encoding' })]);
+    expect(warnings[0]?.message).toContain('ISO-8859-1');
+  });
+
+  test('given a file declaring ISO-8859-1 with a real problem, then the problem is reported, the encoding only warned', async () => {
+    const bpmn = MAJOR_DECISION.replace('encoding="UTF-8"', 'encoding="ISO-8859-1"').replace(
+      'mp:kind="submit"',
+      'mp:kind="sbmit"',
+    );
+
+    const error = await refusal(bpmn);
+
+    expect(error.problems.map((p) => p.rule)).toEqual(['unknown-kind']);
+    expect(error.warnings.map((p) => p.rule)).toEqual(['declared-encoding']);
+  });
 });

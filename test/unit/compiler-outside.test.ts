@@ -1,6 +1,6 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
-import { CompileError, compileProcedure } from '../../procedures/compiler';
+import { CompileError, compileProcedure, compileWithWarnings } from '../../procedures/compiler';
 import { loadPolicyFile, policyValuesAt } from '../../procedures/policy';
 
 /** Constructs outside the subset, as other modelers draw them: each refused by name, with what to use instead. */
@@ -42,10 +42,14 @@ describe('compiler: constructs outside the subset', () => {
     },
   );
 
-  test('given a file declaring another encoding, then the encoding alone does not refuse it', async () => {
-    const graph = await compileFile('latin1-encoding');
+  test('given a file declaring another encoding, then the encoding alone does not refuse it: a warning names it', async () => {
+    const bpmn = readFileSync(path.join(OUTSIDE, 'latin1-encoding.bpmn'), 'utf8');
+
+    const { graph, warnings } = await compileWithWarnings({ file: 'latin1-encoding.bpmn', bpmn, policyValues: POLICY });
 
     expect(graph.id).toBe('fixture');
+    expect(warnings.map((w) => [w.elementId, w.rule])).toEqual([['(document)', 'declared-encoding']]);
+    expect(warnings[0]?.message).toContain('ISO-8859-1');
   });
 
   test('every file in outside/ is listed here', () => {
