@@ -11,10 +11,13 @@ import { createApp } from '../api/app';
 import { signSession, type SessionConfig } from '../api/auth/session';
 import { demoDirectory } from '../api/directory/demo';
 import { createCatalog } from '../procedures/catalog';
+import { compileWithWarnings } from '../procedures/compiler';
+import { loadPolicyFile, policyValuesAt } from '../procedures/policy';
 import { createWorker } from '../worker/create-worker';
 import { startDevServer } from './dev-server';
 import { freePort } from './ports';
 import { ensureTemporalCli } from './temporal-cli';
+import { chainOfGateways, chainOfTasks } from './bench/large-procedure';
 import { actionsSection, scaleSection } from './bench/service';
 
 /**
@@ -261,10 +264,47 @@ const uiDiagram: BenchSection = {
   },
 };
 
+/**
+ * Compile time against the file's size (generated procedures, scripts/bench/large-procedure.ts):
+ * linear, so ten times the steps is about ten times the time. Includes parsing, bpmnlint and the
+ * token game. At most 3 runs each: the large one takes seconds.
+ */
+const compile: BenchSection = {
+  name: 'compile',
+  async run({ runs }) {
+    const policyValues = policyValuesAt(
+      loadPolicyFile(path.join(PROJECT_DIR, 'procedures', 'policies', 'luojiang.json')),
+      '2024-05-01',
+    );
+    const cases: [string, string][] = [
+      ['1,000 steps in a chain', chainOfTasks(1_000)],
+      ['10,000 steps in a chain', chainOfTasks(10_000)],
+      ['1,000 exclusive gateways', chainOfGateways(1_000)],
+    ];
+    const rows: BenchRow[] = [];
+    for (const [name, bpmn] of cases) {
+      const times: number[] = [];
+      for (let i = 0; i < Math.min(runs, 3); i += 1) {
+        const started = performance.now();
+        await compileWithWarnings({ file: 'large.bpmn', bpmn, policyValues });
+        times.push(performance.now() - started);
+      }
+      const kib = Math.round(Buffer.byteLength(bpmn) / 1024);
+      rows.push({
+        name: `compile ${name} (median)`,
+        value: Math.round(median(times)),
+        unit: 'ms',
+        note: `${kib} KiB of BPMN`,
+      });
+    }
+    return rows;
+  },
+};
+
 const actions: BenchSection = { name: 'actions', run: (options) => actionsSection(options) };
 const scale: BenchSection = { name: 'scale', run: (options) => scaleSection({ open: options.open }) };
 
-export const SECTIONS: BenchSection[] = [uiBundle, uiDiagram, actions, scale];
+export const SECTIONS: BenchSection[] = [uiBundle, uiDiagram, actions, scale, compile];
 
 function table(section: string, rows: BenchRow[]): string {
   const header = ['section', 'measure', 'value', 'unit', 'note'];
