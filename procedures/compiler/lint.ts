@@ -76,7 +76,7 @@ export async function lintDefinitions(definitions: El, problems: Problems): Prom
 }
 
 /**
- * A bpmnlint error on an element the compiler has a problem with already says the same thing less
+ * A bpmnlint error or warning on an element the compiler has a problem with already says the same thing less
  * precisely (an implicit start of an unreachable step, a missing start event): the author reads the
  * compiler's message, which names the fix. Elsewhere bpmnlint's findings stand, after the project's.
  */
@@ -87,6 +87,8 @@ export function preferOwnFindings(problems: Problems): void {
   const lint = problems.list.filter((p) => isLint(p) && !named.has(p.elementId));
   // the project's findings first, bpmnlint's after them
   problems.list.splice(0, problems.list.length, ...own, ...lint);
+  const warnings = problems.warnings.filter((p) => !isLint(p) || !named.has(p.elementId));
+  problems.warnings.splice(0, problems.warnings.length, ...warnings);
 }
 
 /**
