@@ -3,7 +3,7 @@ import { mkdir, readdir, readFile, rename, stat, writeFile } from 'node:fs/promi
 import path from 'node:path';
 import { chinaDate } from '../common/china-date';
 import { ProcedureGraphSchema, type Label, type ProcedureGraph } from '../common/graph';
-import { CompileError, compileProcedure, type CompileProblem } from './compiler';
+import { CompileError, compileWithWarnings, type CompileProblem } from './compiler';
 import { loadPolicyFile, policyValuesAt } from './policy';
 
 /**
@@ -23,6 +23,8 @@ export interface CatalogOptions {
 export interface PublishedProcedure {
   bpmn: string;
   graph: ProcedureGraph;
+  /** what the compiler reported beside the graph (bpmnlint's warnings, a declared encoding); when compiled now */
+  warnings?: CompileProblem[];
 }
 
 export interface CatalogEntry {
@@ -34,6 +36,8 @@ export interface CatalogEntry {
   current?: string;
   /** why the file does not compile today (its stored versions stay servable) */
   problems?: CompileProblem[];
+  /** what the author should still fix, though the file compiles (or beside its problems) */
+  warnings?: CompileProblem[];
 }
 
 export interface Catalog {
@@ -108,7 +112,7 @@ export function createCatalog(options: CatalogOptions): Catalog {
     if (bpmn === undefined) return undefined;
     // Read on every call: a new policy file takes effect without a restart, and the old versions stay stored.
     const policyValues = policyValuesAt(loadPolicyFile(policyFile), date, town);
-    const graph = await compileProcedure({ file, bpmn, policyValues });
+    const { graph, warnings } = await compileWithWarnings({ file, bpmn, policyValues });
     if (graph.id !== id) {
       throw new CompileError([
         {
@@ -120,9 +124,8 @@ export function createCatalog(options: CatalogOptions): Catalog {
         },
       ]);
     }
-    const published = { bpmn, graph };
-    await store(published);
-    return published;
+    await store({ bpmn, graph });
+    return { bpmn, graph, ...(warnings.length > 0 ? { warnings } : {}) };
   }
 
   async function storedVersions(id: string): Promise<{ versions: string[]; latest?: ProcedureGraph }> {
@@ -147,11 +150,14 @@ export function createCatalog(options: CatalogOptions): Catalog {
     for (const id of ids) {
       let compiled: PublishedProcedure | undefined;
       let problems: CompileProblem[] | undefined;
+      let warnings: CompileProblem[] | undefined;
       try {
         compiled = files.includes(id) ? await current(id, date) : undefined;
+        warnings = compiled?.warnings;
       } catch (error) {
         if (!(error instanceof CompileError)) throw error;
         problems = error.problems;
+        if (error.warnings.length > 0) warnings = error.warnings;
       }
       const { versions, latest } = await storedVersions(id);
       const name = compiled?.graph.name ?? latest?.name ?? { zh: id, en: id };
@@ -161,6 +167,7 @@ export function createCatalog(options: CatalogOptions): Catalog {
         versions,
         ...(compiled ? { current: compiled.graph.version } : {}),
         ...(problems ? { problems } : {}),
+        ...(warnings ? { warnings } : {}),
       });
     }
     return entries;

@@ -178,6 +178,19 @@ describe('catalog: list', () => {
     expect(listed[1]?.problems?.map((p) => [p.elementId, p.rule])).toEqual([['end-escalated', 'missing-outcome']]);
   });
 
+  test('given a file that compiles with a warning, then it is listed with its warning and a current version', async () => {
+    writeFileSync(
+      path.join(proceduresDir, 'latin1.bpmn'),
+      ALL_FEATURES.replaceAll('"all-features"', '"latin1"').replace('encoding="UTF-8"', 'encoding="ISO-8859-1"'),
+    );
+
+    const listed = await catalog.list();
+
+    expect(listed[0]?.warnings).toBeUndefined();
+    expect(listed[1]?.current).toMatch(/^[0-9a-f]{16}$/);
+    expect(listed[1]?.warnings?.map((p) => [p.elementId, p.rule])).toEqual([['(document)', 'declared-encoding']]);
+  });
+
   test('given the shipped procedures and the short test policy, then every one is listed with a current version', async () => {
     const shipped = createCatalog({
       proceduresDir: path.join(ROOT, 'procedures'),
@@ -191,6 +204,7 @@ describe('catalog: list', () => {
     expect(listed.map((p) => p.id)).toContain('major-decision');
     for (const procedure of listed) {
       expect(procedure.problems).toBeUndefined();
+      expect(procedure.warnings).toBeUndefined();
       expect(procedure.versions).toEqual([procedure.current]);
       expect(existsSync(path.join(storeDir, procedure.id, `${procedure.current}.bpmn`))).toBe(true);
     }
