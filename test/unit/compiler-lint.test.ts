@@ -5,6 +5,7 @@ import { Linter } from 'bpmnlint';
 import NodeResolver from 'bpmnlint/lib/resolver/node-resolver';
 import { END_OUTCOMES, ROLES, STEP_KINDS } from '../../common/graph';
 import { CompileError, compileWithWarnings } from '../../procedures/compiler';
+import { LINT_CONFIG } from '../../procedures/compiler/lint';
 import { loadPolicyFile, policyValuesAt } from '../../procedures/policy';
 
 /**
@@ -37,6 +38,10 @@ async function refusal(bpmn: string): Promise<CompileError> {
 }
 
 describe('compiler: bpmnlint', () => {
+  test('the compiler lints with the config .bpmnlintrc gives the CLI and a modeler', () => {
+    expect(JSON.parse(readFileSync(path.join(ROOT, '.bpmnlintrc'), 'utf8'))).toEqual(LINT_CONFIG);
+  });
+
   test('the plugin’s closed vocabularies are the engine’s', () => {
     expect(vocabulary.outcomes).toEqual([...END_OUTCOMES]);
     expect(vocabulary.kinds).toEqual([...STEP_KINDS]);
