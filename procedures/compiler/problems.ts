@@ -87,7 +87,8 @@ export class CompileError extends Error {
     /** what the compiler would have reported beside the graph */
     readonly warnings: CompileProblem[] = [],
   ) {
-    super(problems.map((p) => `${p.file}: ${p.elementId} (${p.elementType}): ${p.message}`).join('\n'));
+    // element, rule and message: what an author needs to find it, look the rule up and fix it
+    super(problems.map((p) => `${p.file}: ${p.elementId} (${p.elementType}) [${p.rule}]: ${p.message}`).join('\n'));
   }
 }
 

@@ -101,7 +101,7 @@ describe('catalog: current version', () => {
 
     await expect(catalog.current('renamed', DAY)).rejects.toThrow(CompileError);
     await expect(catalog.current('renamed', DAY)).rejects.toThrow(
-      'all-features (bpmn:process): the process id must match the file name (renamed.bpmn)',
+      'all-features (bpmn:process) [bad-procedure-id]: the process id must match the file name (renamed.bpmn)',
     );
   });
 });

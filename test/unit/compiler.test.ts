@@ -621,7 +621,7 @@ describe('compiler: every rejection rule has a crafted file', () => {
         expected.map(([elementId, elementType, rule, message]) => ({ file, elementId, elementType, rule, message })),
       );
       expect(error.message).toBe(
-        expected.map(([id, type, , message]) => `${file}: ${id} (${type}): ${message}`).join('\n'),
+        expected.map(([id, type, rule, message]) => `${file}: ${id} (${type}) [${rule}]: ${message}`).join('\n'),
       );
     },
   );
