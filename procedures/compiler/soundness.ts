@@ -11,6 +11,8 @@ import type { CompileRule, Problems } from './problems';
  */
 
 const MAX_STATES = 20_000;
+/** Gateways a token passes in one move (none of them a step): a token passes them recursively. */
+const MAX_GATEWAYS_IN_A_ROW = 200;
 
 interface State {
   /** waiting nodes, sorted; a user task carries the non-interrupting boundary events already fired: `task|b1,b2` */
@@ -74,6 +76,13 @@ export function checkSoundness(
     if (n.type === 'boundaryTimerEvent') boundariesOf.set(n.attachedTo, [...(boundariesOf.get(n.attachedTo) ?? []), n]);
   }
 
+  /**
+   * Exclusive gateway and state → the states a token arriving there leads to. Without it a row of
+   * gateways with no step between them (k choices that merge again) was walked along all 2^k paths.
+   */
+  const passing = new Map<string, State[]>();
+  const distinct = (states: State[]): State[] => [...new Map(states.map((s) => [keyOf(s), s])).values()];
+
   /** Every state a token arriving through `flowId` can lead to (more than one past an exclusive gateway). */
   function arrive(state: State, flowId: string, gateways: string[]): State[] {
     const target = flows[flowId]?.target ?? '';
@@ -84,6 +93,13 @@ export function checkSoundness(
         target,
         'token-left-behind',
         `a token reaches ${target} after the matter has ended at another end event: join the branches with a parallel gateway before the end`,
+      );
+    }
+    if (gateways.length >= MAX_GATEWAYS_IN_A_ROW) {
+      throw new Unsound(
+        target,
+        'too-complex',
+        `more than ${MAX_GATEWAYS_IN_A_ROW} gateways follow each other with no step between them: the procedure cannot be proven sound; merge the gateways that decide nothing`,
       );
     }
     switch (node.type) {
@@ -119,7 +135,12 @@ export function checkSoundness(
             `gateways ${[...gateways, target].join(' → ')} form a loop with no step in it: put a step in the loop`,
           );
         }
-        return node.outgoing.flatMap((f) => arrive(state, f, [...gateways, target]));
+        const key = `${target}@${keyOf(state)}`;
+        const known = passing.get(key);
+        if (known) return known;
+        const next = distinct(node.outgoing.flatMap((f) => arrive(state, f, [...gateways, target])));
+        passing.set(key, next);
+        return next;
       }
       case 'parallelGateway': {
         if (node.incoming.length > 1) {
@@ -146,7 +167,7 @@ export function checkSoundness(
 
   function leave(state: State, outgoing: string[], gateways: string[] = []): State[] {
     let states = [state];
-    for (const f of outgoing) states = states.flatMap((s) => arrive(s, f, gateways));
+    for (const f of outgoing) states = distinct(states.flatMap((s) => arrive(s, f, gateways)));
     return states;
   }
 

@@ -90,4 +90,39 @@ describe('compiler: soundness by the token game', () => {
     expect(problems.map((p) => [p.elementId, p.rule])).toEqual([['start', 'too-complex']]);
     expect(Date.now() - started).toBeLessThan(20_000);
   });
+
+  /** `k` exclusive choices in a row after one step, each of two flows that meet again at once. */
+  function choicesInARow(k: number): Spec {
+    const nodes: Spec[0] = {
+      start: { type: 'startEvent' },
+      a: review,
+      end: { type: 'endEvent', outcome: 'completed' },
+    };
+    const flows: Spec[1] = [['f0', 'start', 'a']];
+    let previous = 'a';
+    for (let i = 1; i <= k; i += 1) {
+      nodes[`choose-${i}`] = { type: 'exclusiveGateway', default: `no-${i}` };
+      nodes[`meet-${i}`] = { type: 'exclusiveGateway' };
+      flows.push(
+        [`in-${i}`, previous, `choose-${i}`],
+        [`yes-${i}`, `choose-${i}`, `meet-${i}`, 'a.decision = "approved"'],
+        [`no-${i}`, `choose-${i}`, `meet-${i}`],
+      );
+      previous = `meet-${i}`;
+    }
+    flows.push(['last', previous, 'end']);
+    return [nodes, flows];
+  }
+
+  test('given 60 choices in a row with no step between them, then each is passed once per state, not once per path', () => {
+    // 2^60 paths lead through them, all to the same state: walked path by path this never ends
+    expect(problemsOf(...choicesInARow(60))).toEqual([]);
+  });
+
+  test('given 150 choices in a row (300 gateways), then too-complex names where, instead of overflowing the stack', () => {
+    const problems = problemsOf(...choicesInARow(150));
+
+    expect(problems.map((p) => [p.elementId, p.rule])).toEqual([['choose-101', 'too-complex']]);
+    expect(problems[0]?.message).toContain('more than 200 gateways follow each other with no step between them');
+  });
 });
