@@ -1,7 +1,7 @@
 import { h } from '../../dom';
 import { renderForm } from '../../form-view';
 import { formatTime, t, wordLabel, type Lang } from '../../i18n';
-import { formFor } from '../../logic/form-schema';
+import { formFor, rulingData } from '../../logic/form-schema';
 import type { MatterPageView, ProcedureGraph, Role } from '../../types';
 import { section, stepName } from '../common';
 import type { Send } from './actions';
@@ -58,7 +58,8 @@ function objectionForm(summary: string, action: string, form: HTMLFormElement, o
 
 /**
  * A supervisor may object to a running matter at any time; the committee answers an open
- * objection, the supervisors accept an answer, and the town rules on it.
+ * objection, the supervisors accept an answer, and the town rules: upheld, back to one of the steps
+ * the engine allows (the view's `rulingTargets`) or stopped, said so; with a reason either way.
  */
 export function objectionForms(
   lang: Lang,
@@ -70,9 +71,6 @@ export function objectionForms(
   const { supervisor, committee, town } = objectionRoles(roles);
   const confirm = t(lang, 'confirmIrreversible');
   const forms: HTMLElement[] = [];
-  const steps = Object.values(graph?.nodes ?? {}).flatMap((n) =>
-    n.type === 'userTask' ? [{ id: n.id, name: n.name }] : [],
-  );
   if (supervisor && view.status === 'running') {
     forms.push(
       objectionForm(
@@ -102,16 +100,18 @@ export function objectionForms(
         ),
       );
     }
-    if (o.status !== 'resolved' && town) {
+    if (o.rulingTargets && town) {
+      const targets = o.rulingTargets.map((id) => ({ id, name: graph?.nodes[id]?.name ?? { zh: id, en: id } }));
       forms.push(
         objectionForm(
           t(lang, 'ruleObjection'),
           'rule-objection',
-          renderForm(formFor(null, 'rule-objection', steps), {
+          renderForm(formFor(null, 'rule-objection', targets), {
             lang,
             submitLabel: t(lang, 'ruleObjection'),
             confirm,
-            onSubmit: (c) => send(o.step, 'rule-objection', town, { objectionId: o.id, ...c.data }, c.comment),
+            onSubmit: (c) =>
+              send(o.step, 'rule-objection', town, { objectionId: o.id, ...rulingData(c.data) }, c.comment),
           }),
           o.id,
         ),
