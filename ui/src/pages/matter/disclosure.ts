@@ -36,7 +36,14 @@ export function noticeList(
               { class: 'disclosed', open: n.current },
               h('summary', null, t(lang, 'disclosedText')),
               h('p', { class: 'disclosed__title' }, view.title),
-              shown.map((c) => [h('h4', null, label(lang, c.name)), contentList(lang, c)]),
+              shown.map((c) =>
+                h(
+                  'section',
+                  { class: 'disclosed__step', 'data-step': c.step },
+                  h('h4', null, label(lang, c.name)),
+                  contentList(lang, c),
+                ),
+              ),
             )
           : null,
       );
