@@ -163,6 +163,10 @@ describe('an asset disposal (资产资源处置) walked through the pages', () =
         .update(await opened.body())
         .digest('hex'),
     ).toBe(report);
+    await resident.page
+      .locator(`#content .step-content[data-step="sign-contract"] [data-private-attachment="${contractFile}"]`)
+      .waitFor();
+    expect(await resident.page.locator(`main a[data-attachment="${contractFile}"]`).count()).toBe(0);
     const contractRead = await resident.page.request.get(`${ui.baseUrl}/api/attachments/${contractFile}`);
     expect(contractRead.status()).toBe(401);
     expect((await director.page.request.get(`${ui.baseUrl}/api/attachments/${contractFile}`)).status()).toBe(200);

@@ -1,5 +1,5 @@
 import { noticeWindows } from '../../../../common/notice-windows';
-import { contentList } from '../../content-view';
+import { contentList, type FileAccess } from '../../content-view';
 import { h } from '../../dom';
 import { formatTime, label, t, type Lang } from '../../i18n';
 import { daysLeft, disclosedContent, type StepContent } from '../../logic/content';
@@ -12,6 +12,7 @@ export function noticeList(
   view: MatterPageView,
   graph: ProcedureGraph | undefined,
   contents: StepContent[],
+  files?: FileAccess,
 ): HTMLElement {
   if (view.notices.length === 0) return empty(t(lang, 'noticesEmpty'));
   const now = Date.now();
@@ -41,7 +42,7 @@ export function noticeList(
                   'section',
                   { class: 'disclosed__step', 'data-step': c.step },
                   h('h4', null, label(lang, c.name)),
-                  contentList(lang, c),
+                  contentList(lang, c, files),
                 ),
               ),
             )

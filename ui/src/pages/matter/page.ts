@@ -1,5 +1,6 @@
 import { getJson, getText } from '../../api';
 import type { PageContext } from '../../context';
+import { disclosedFiles } from '../../../../common/disclosed-files';
 import { contentSection } from '../../content-view';
 import { Diagram } from '../../diagram';
 import { h, replaceChildren } from '../../dom';
@@ -184,9 +185,11 @@ export async function matterPage(ctx: PageContext, main: HTMLElement, id: string
     replaceChildren(warningsBox, warningsSection(lang, view));
     const contents = stepContents(view, graph);
     const names = namesOf(view);
-    replaceChildren(contentBox, contentSection(lang, contents));
-    replaceChildren(meetingsBox, meetingList(lang, view, graph, rules, names));
-    replaceChildren(noticesBox, noticeList(lang, view, graph, contents));
+    const disclosed = view.access === 'public' && graph ? disclosedFiles(view, graph) : undefined;
+    const files = disclosed ? (hash: string) => disclosed.has(hash) : undefined;
+    replaceChildren(contentBox, contentSection(lang, contents, files));
+    replaceChildren(meetingsBox, meetingList(lang, view, graph, rules, names, files));
+    replaceChildren(noticesBox, noticeList(lang, view, graph, contents, files));
     replaceChildren(linksBox, linkList(lang, view));
     replaceChildren(timelineBox, timeline(lang, view, graph));
   };

@@ -1,5 +1,5 @@
 import { getJson } from '../../api';
-import { byline, formatValue } from '../../content-view';
+import { byline, formatValue, type FileAccess } from '../../content-view';
 import { h } from '../../dom';
 import { quorumList } from '../../form-view';
 import { actionLabel, bodyLabel, formatTime, t, wordLabel, type Lang } from '../../i18n';
@@ -75,6 +75,7 @@ export function meetingList(
   graph: ProcedureGraph | undefined,
   rules: ReturnType<typeof rulesOf>,
   names: Map<string, string>,
+  files?: FileAccess,
 ): HTMLElement {
   if (view.meetings.length === 0) return empty(t(lang, 'meetingsEmpty'));
   return h(
@@ -108,7 +109,7 @@ export function meetingList(
           m.witnessedBy ? ` · ${t(lang, 'witnessedBy')}: ${names.get(m.witnessedBy) ?? m.witnessedBy}` : null,
           ' · ',
           `${t(lang, 'minutesHash')}: `,
-          formatValue(lang, { type: 'hash', value: m.minutesHash }),
+          formatValue(lang, { type: 'hash', value: m.minutesHash }, files),
         ),
       );
     }),
