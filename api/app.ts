@@ -1,6 +1,8 @@
 import type { Client } from '@temporalio/client';
 import { parseConfig, type TrustProxy } from '../common/config';
 import type { AttachmentStorePort } from '../common/attachments';
+import { disclosedFiles } from '../common/disclosed-files';
+import { redactMatterView } from '../common/redact';
 import type { NoticeStorePort } from '../common/monthly-notice';
 import type { OpinionDeadlines } from '../common/opinion';
 import cookieParser from 'cookie-parser';
@@ -113,7 +115,16 @@ export function apiRoutes(deps: AppDeps): RouteDef[] {
     }),
     ...noticeRoutes({ readModel, directory, now, ...(deps.notices ? { notices: deps.notices } : {}) }),
     ...reportRoutes({ readModel, directory, now }),
-    ...attachmentRoutes({ directory, now, ...(deps.attachments ? { store: deps.attachments } : {}) }),
+    ...attachmentRoutes({
+      directory,
+      now,
+      ...(deps.attachments ? { store: deps.attachments } : {}),
+      disclosedFiles: async (matterId) => {
+        const view = await readModel.view(matterId);
+        const pinned = view && (await deps.catalog.get(view.procedure.id, view.procedure.version));
+        return view && pinned ? disclosedFiles(redactMatterView(view, pinned.graph), pinned.graph) : new Set();
+      },
+    }),
   ];
 }
 

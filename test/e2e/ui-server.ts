@@ -23,17 +23,24 @@ export const ARTIFACTS = path.resolve(__dirname, '..', 'artifacts');
 
 const ROOT = path.resolve(__dirname, '..', '..');
 
+/** Policy values a browser walk sets for its own pace, e.g. a notice up long enough to be read. */
+export type PolicyOverrides = Record<string, { amount: number; unit: 'seconds' | 'minutes' | 'hours' }>;
+
 /**
- * The short test policy, but with the major decision's notices up for an hour: long enough for
+ * The short test policy (plus the walk's `overrides`), but with the major decision's notices up for an hour: long enough for
  * the board to show a current disclosure while the browser looks at it.
  */
-function longNoticeCatalog(dir: string): { catalog: CatalogPort; policyFile: string; cleanup: () => void } {
+function longNoticeCatalog(
+  dir: string,
+  overrides: PolicyOverrides,
+): { catalog: CatalogPort; policyFile: string; cleanup: () => void } {
   const policy = JSON.parse(readFileSync(path.join(ROOT, 'test', 'fixtures', 'policies', 'short.json'), 'utf8')) as {
     versions: { values: Record<string, unknown> }[];
   };
   for (const version of policy.versions) {
     version.values['majorDecision.resolutionDisclosure'] = { amount: 1, unit: 'hours' };
     version.values['majorDecision.resultDisclosure'] = { amount: 1, unit: 'hours' };
+    Object.assign(version.values, overrides);
   }
   const policyFile = path.join(dir, 'policy.json');
   writeFileSync(policyFile, JSON.stringify(policy));
@@ -57,7 +64,10 @@ export class UiServer {
   private uiDir!: string;
   private cleanupCatalog: () => void = () => undefined;
 
-  constructor(name: string) {
+  constructor(
+    name: string,
+    private readonly overrides: PolicyOverrides = {},
+  ) {
     this.harness = new MatterHarness(name);
   }
 
@@ -66,7 +76,7 @@ export class UiServer {
     await Promise.all([buildUi(path.join(this.uiDir, 'ui')), this.harness.setUp()]);
     const { temporal, taskQueue, directory } = this.harness;
     this.notices = createNoticeStore(path.join(this.uiDir, 'notices'));
-    const long = longNoticeCatalog(this.uiDir);
+    const long = longNoticeCatalog(this.uiDir, this.overrides);
     this.cleanupCatalog = long.cleanup;
     // matters the harness started (short notices) keep their pinned versions servable here too
     const catalog: CatalogPort = {
