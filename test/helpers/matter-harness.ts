@@ -11,7 +11,7 @@ import { bearer, people, signedAs, TEST_SESSION, TestDirectory, testDirectory } 
 import { meetingRecord } from './meeting';
 import { testEnv } from './test-env';
 import { connectTestTemporal, createTestWorker, uniqueName, type TestTemporal } from './temporal';
-import { connectTimeSkipping, type TimeSkippingTemporal } from './time-skipping';
+import { connectTimeSkipping, pass, pollPause } from './time-skipping';
 
 /**
  * Scenario tests of a procedure: the real app over a real Temporal server and a real worker, with
@@ -38,7 +38,7 @@ export class MatterHarness {
   private worker!: Worker;
   private running!: Promise<void>;
   private cleanupCatalog!: () => void;
-  private skipping: TimeSkippingTemporal | undefined;
+  private skipping = false;
 
   constructor(
     name: string,
@@ -48,12 +48,8 @@ export class MatterHarness {
   }
 
   async setUp(): Promise<void> {
-    if (this.options.clock === 'time-skipping') {
-      this.skipping = await connectTimeSkipping();
-      this.temporal = this.skipping;
-    } else {
-      this.temporal = await connectTestTemporal();
-    }
+    this.skipping = this.options.clock === 'time-skipping';
+    this.temporal = this.skipping ? await connectTimeSkipping() : await connectTestTemporal();
     const { catalog, cleanup } = testCatalog();
     this.catalog = catalog;
     this.cleanupCatalog = cleanup;
@@ -78,9 +74,8 @@ export class MatterHarness {
   }
 
   /** Lets `ms` go by: on the time-skipping server at once (timers due by then fire), else in real time. */
-  async pass(ms: number): Promise<void> {
-    if (this.skipping) await this.skipping.pass(ms);
-    else await new Promise((resolve) => setTimeout(resolve, ms));
+  pass(ms: number): Promise<void> {
+    return pass(this.temporal, ms);
   }
 
   remember(id: string): void {
@@ -132,9 +127,7 @@ export class MatterHarness {
       const v = await this.view(id);
       if (done(v)) return v;
       if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}: ${JSON.stringify(v.activeSteps)}`);
-      // A skipped second costs no more wall time than a real 200 ms (the server's clock only
-      // jumps while no task or activity is running), and brings the short policy's timers closer.
-      await this.pass(this.skipping ? 1000 : 200);
+      await pollPause(this.temporal);
     }
   }
 

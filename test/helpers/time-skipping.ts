@@ -34,3 +34,22 @@ export async function connectTimeSkipping(): Promise<TimeSkippingTemporal> {
     close: () => env.teardown(),
   };
 }
+
+function isTimeSkipping(temporal: TestTemporal): temporal is TimeSkippingTemporal {
+  return 'pass' in temporal;
+}
+
+/** Lets `ms` go by: on the time-skipping server at once (timers due by then fire), else in real time. */
+export async function pass(temporal: TestTemporal, ms: number): Promise<void> {
+  if (isTimeSkipping(temporal)) await temporal.pass(ms);
+  else await new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/**
+ * The pause between two polls of a workflow's state. A skipped second costs no more wall time than
+ * a real 200 ms (the server's clock jumps only while no task or activity runs), and brings the
+ * short policy's timers that much closer.
+ */
+export function pollPause(temporal: TestTemporal): Promise<void> {
+  return pass(temporal, isTimeSkipping(temporal) ? 1000 : 200);
+}
