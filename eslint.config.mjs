@@ -72,7 +72,7 @@ export default tseslint.config(
   },
   {
     // Only the build, the bench and the tests run with the devDependencies.
-    files: ['test/**/*.ts', 'scripts/build-assets.ts', 'scripts/bench.ts'],
+    files: ['test/**/*.ts', 'scripts/build-assets.ts', 'scripts/build-ui.ts', 'scripts/bench.ts'],
     rules: { 'import/no-extraneous-dependencies': ['error', { devDependencies: true }] },
   },
   {
