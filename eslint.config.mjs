@@ -72,7 +72,7 @@ export default tseslint.config(
   },
   {
     // Only the build, the bench and the tests run with the devDependencies.
-    files: ['test/**/*.ts', 'scripts/build-assets.ts', 'scripts/bench.ts'],
+    files: ['test/**/*.ts', 'scripts/build-assets.ts', 'scripts/build-ui.ts', 'scripts/bench.ts'],
     rules: { 'import/no-extraneous-dependencies': ['error', { devDependencies: true }] },
   },
   {
@@ -125,12 +125,6 @@ export default tseslint.config(
         },
       ],
     },
-  },
-  {
-    // TEMPORARY: common/board-source.ts reads matters through the Temporal client, an adapter in the
-    // house of contracts. The read-path work (issue 11) moves it out of common/; drop this entry then.
-    files: ['common/board-source.ts'],
-    rules: { '@typescript-eslint/no-restricted-imports': 'off' },
   },
   {
     // supertest bodies are `any`; the assertions themselves are the type check there.

@@ -43,6 +43,7 @@ async function main(): Promise<void> {
       loginAddressFailures: config.session.loginAddressFailures,
     },
     trustProxy: config.trustProxy,
+    replicas: config.apiReplicas,
     opinionLimits: { submissions: config.opinionSubmissionsPerHour, windowMs: 60 * 60_000 },
     // a logout holds after a restart and on every API process sharing DATA_DIR
     revocations: fileRevocations(path.resolve(config.dataDir, 'revoked-sessions')),

@@ -14,7 +14,7 @@ import type { CatalogPort } from '../../api/catalog-port';
 import { opinionDeadlinesFrom } from '../../common/opinion';
 import { createCatalog } from '../../procedures/catalog';
 import { loadPolicyFile, policyValuesAt } from '../../procedures/policy';
-import { buildUi } from '../../scripts/build-assets';
+import { buildUi } from '../../scripts/build-ui';
 import { ensureChromium } from '../helpers/chromium';
 import { MatterHarness } from '../helpers/matter-harness';
 import { TEST_PASSWORD, TEST_SESSION, signedAs } from '../helpers/people';

@@ -14,6 +14,7 @@ import { createWorker } from '../../worker/create-worker';
 import { meetingRecord } from './meeting';
 import { testEnv } from './test-env';
 import { uniqueName, type TestTemporal } from './temporal';
+import { pollPause } from './time-skipping';
 import { TEST_REGISTER, people } from './people';
 
 /**
@@ -135,7 +136,7 @@ export class DirectMatters {
       const v = await this.view(id);
       if (done(v)) return v;
       if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}: ${JSON.stringify(v.activeSteps)}`);
-      await new Promise((resolve) => setTimeout(resolve, 200));
+      await pollPause(this.temporal);
     }
   }
 
