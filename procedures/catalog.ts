@@ -1,10 +1,11 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { mkdir, readdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { canonicalJson } from '../common/canonical-json';
 import { chinaDate } from '../common/china-date';
 import { ProcedureGraphSchema, type Label, type ProcedureGraph } from '../common/graph';
 import { CompileError, compileProcedure, type CompileProblem } from './compiler';
-import { loadPolicyFile, policyValuesAt } from './policy';
+import { loadPolicyFile, parsePolicy, policyValuesAt, type PolicyFile, type PolicyValues } from './policy';
 
 /**
  * The procedure catalog: the BPMN files of a directory, compiled with the policy in force, and a
@@ -76,20 +77,81 @@ async function writeAtomically(file: string, content: string): Promise<void> {
   await rename(temporary, file);
 }
 
+/** How many compiled versions (and policy days) a catalog keeps in memory; they change rarely. */
+const CACHED = 256;
+
+function sha256(text: string): string {
+  return createHash('sha256').update(text).digest('hex');
+}
+
 export function createCatalog(options: CatalogOptions): Catalog {
   const { proceduresDir, policyFile, storeDir } = options;
   const today = options.today ?? (() => chinaDate());
 
+  // Each version is compiled once (~15 ms of parsing and checking), not at every start: keyed by
+  // the content that makes it (file name, BPMN text, policy values). A file that does not compile
+  // fails the same way every time, so its error is kept too.
+  const compiled = new Map<string, Promise<ProcedureGraph>>();
+  function compileOnce(file: string, bpmn: string, policy: { values: PolicyValues; key: string }) {
+    const key = `${sha256(`${file}\u0000${bpmn}`)}:${policy.key}`;
+    let graph = compiled.get(key);
+    if (!graph) {
+      if (compiled.size >= CACHED) compiled.clear();
+      graph = compileProcedure({ file, bpmn, policyValues: policy.values });
+      compiled.set(key, graph);
+    }
+    return graph;
+  }
+
+  // The policy file is read at every start, so an edit takes effect without a restart; it is parsed
+  // (~50 ms of schema checks) only when its text changed, and its values for a day computed once.
+  let policy: { text: string; file: PolicyFile; at: Map<string, { values: PolicyValues; key: string }> } | undefined;
+  async function policyAt(date: string, town?: string): Promise<{ values: PolicyValues; key: string }> {
+    const text = await readFile(policyFile, 'utf8').catch(() => undefined);
+    if (text === undefined) {
+      // unreadable: loadPolicyFile throws the error that names the file
+      const values = policyValuesAt(loadPolicyFile(policyFile), date, town);
+      return { values, key: sha256(canonicalJson(values)) };
+    }
+    if (policy?.text !== text) policy = { text, file: parsePolicy(policyFile, text), at: new Map() };
+    const day = `${date}\u0000${town ?? ''}`;
+    let found = policy.at.get(day);
+    if (!found) {
+      const values = policyValuesAt(policy.file, date, town);
+      found = { values, key: sha256(canonicalJson(values)) };
+      if (policy.at.size >= CACHED) policy.at.clear();
+      policy.at.set(day, found);
+    }
+    return found;
+  }
+
+  /** Versions stored (or being stored) by this catalog: a start does not read the store to learn it again. */
+  const stored = new Map<string, Promise<void>>();
+
   const storedPath = (id: string, version: string, ext: 'bpmn' | 'json') =>
     path.join(storeDir, id, `${version}.${ext}`);
 
-  async function store(procedure: PublishedProcedure): Promise<void> {
+  async function write(procedure: PublishedProcedure): Promise<void> {
     const { id, version } = procedure.graph;
     if ((await readIfPresent(storedPath(id, version, 'json'))) !== undefined) return;
     await mkdir(path.join(storeDir, id), { recursive: true });
     // The graph last: get() serves a version only once both halves are there.
     await writeAtomically(storedPath(id, version, 'bpmn'), procedure.bpmn);
     await writeAtomically(storedPath(id, version, 'json'), `${JSON.stringify(procedure.graph, null, 2)}\n`);
+  }
+
+  function store(procedure: PublishedProcedure): Promise<void> {
+    const key = `${procedure.graph.id}/${procedure.graph.version}`;
+    let done = stored.get(key);
+    if (!done) {
+      // a failed write is tried again by the next start
+      done = write(procedure).catch((error: unknown) => {
+        stored.delete(key);
+        throw error;
+      });
+      stored.set(key, done);
+    }
+    return done;
   }
 
   async function get(id: string, version: string): Promise<PublishedProcedure | undefined> {
@@ -106,9 +168,8 @@ export function createCatalog(options: CatalogOptions): Catalog {
     const file = `${id}.bpmn`;
     const bpmn = await readIfPresent(path.join(proceduresDir, file));
     if (bpmn === undefined) return undefined;
-    // Read on every call: a new policy file takes effect without a restart, and the old versions stay stored.
-    const policyValues = policyValuesAt(loadPolicyFile(policyFile), date, town);
-    const graph = await compileProcedure({ file, bpmn, policyValues });
+    // The policy in force that day (a new policy file takes effect without a restart; old versions stay stored).
+    const graph = await compileOnce(file, bpmn, await policyAt(date, town));
     if (graph.id !== id) {
       throw new CompileError([
         {
