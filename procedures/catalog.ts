@@ -1,29 +1,28 @@
-import { createHash, randomBytes } from 'node:crypto';
-import { mkdir, readdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { canonicalJson } from '../common/canonical-json';
 import { chinaDate } from '../common/china-date';
-import { ProcedureGraphSchema, type Label, type ProcedureGraph } from '../common/graph';
+import type { Label, ProcedureGraph } from '../common/graph';
+import { PROCEDURE_ID, type ProcedureVersionStorePort, type PublishedProcedure } from '../common/procedure-versions';
 import { CompileError, compileProcedure, type CompileProblem } from './compiler';
 import { loadPolicyFile, parsePolicy, policyValuesAt, type PolicyFile, type PolicyValues } from './policy';
 
 /**
- * The procedure catalog: the BPMN files of a directory, compiled with the policy in force, and a
- * store of every version ever compiled. A matter pins its version for years while the files and
- * the policy move on, so `{storeDir}/<id>/<version>.bpmn|.json` is written once and never changed.
+ * The procedure catalog: the BPMN files of a directory, compiled with the policy in force, and
+ * every version ever compiled, kept in a store (common/procedure-versions.ts): a matter pins its
+ * version for years while the files and the policy move on.
  */
+
+export type { PublishedProcedure };
 
 export interface CatalogOptions {
   proceduresDir: string;
   policyFile: string;
-  storeDir: string;
+  /** where compiled versions are kept (stores/procedure-versions.ts) */
+  versions: ProcedureVersionStorePort;
   /** today's date (YYYY-MM-DD) for `list()`; the villages' calendar day by default */
   today?: () => string;
-}
-
-export interface PublishedProcedure {
-  bpmn: string;
-  graph: ProcedureGraph;
 }
 
 export interface CatalogEntry {
@@ -44,15 +43,13 @@ export interface Catalog {
   get(id: string, version: string): Promise<PublishedProcedure | undefined>;
 }
 
-const PROCEDURE_ID = /^[a-z][a-z0-9-]*$/;
-const VERSION = /^[0-9a-f]{16}$/;
-
 function isMissing(error: unknown): boolean {
   // Not instanceof Error: fs errors come from another realm under jest.
   return typeof error === 'object' && error !== null && 'code' in error && error.code === 'ENOENT';
 }
 
-async function readIfPresent(file: string): Promise<string | undefined> {
+/** The procedures' source files are read (never written) here; compiled versions go to the store. */
+async function sourceIfPresent(file: string): Promise<string | undefined> {
   try {
     return await readFile(file, 'utf8');
   } catch (error) {
@@ -61,20 +58,13 @@ async function readIfPresent(file: string): Promise<string | undefined> {
   }
 }
 
-async function listIfPresent(dir: string): Promise<string[]> {
+async function sourceFiles(dir: string): Promise<string[]> {
   try {
     return await readdir(dir);
   } catch (error) {
     if (isMissing(error)) return [];
     throw error;
   }
-}
-
-/** Write-then-rename: a reader never sees half a file, and two writers of one version write the same bytes. */
-async function writeAtomically(file: string, content: string): Promise<void> {
-  const temporary = `${file}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
-  await writeFile(temporary, content, 'utf8');
-  await rename(temporary, file);
 }
 
 /** How many compiled versions (and policy days) a catalog keeps in memory; they change rarely. */
@@ -85,7 +75,7 @@ function sha256(text: string): string {
 }
 
 export function createCatalog(options: CatalogOptions): Catalog {
-  const { proceduresDir, policyFile, storeDir } = options;
+  const { proceduresDir, policyFile, versions: store } = options;
   const today = options.today ?? (() => chinaDate());
 
   // Each version is compiled once (~15 ms of parsing and checking), not at every start: keyed by
@@ -125,48 +115,28 @@ export function createCatalog(options: CatalogOptions): Catalog {
     return found;
   }
 
-  /** Versions stored (or being stored) by this catalog: a start does not read the store to learn it again. */
-  const stored = new Map<string, Promise<void>>();
+  /** Versions kept (or being kept) by this catalog: a start does not ask the store again. */
+  const kept = new Map<string, Promise<void>>();
 
-  const storedPath = (id: string, version: string, ext: 'bpmn' | 'json') =>
-    path.join(storeDir, id, `${version}.${ext}`);
-
-  async function write(procedure: PublishedProcedure): Promise<void> {
-    const { id, version } = procedure.graph;
-    if ((await readIfPresent(storedPath(id, version, 'json'))) !== undefined) return;
-    await mkdir(path.join(storeDir, id), { recursive: true });
-    // The graph last: get() serves a version only once both halves are there.
-    await writeAtomically(storedPath(id, version, 'bpmn'), procedure.bpmn);
-    await writeAtomically(storedPath(id, version, 'json'), `${JSON.stringify(procedure.graph, null, 2)}\n`);
-  }
-
-  function store(procedure: PublishedProcedure): Promise<void> {
+  function keep(procedure: PublishedProcedure): Promise<void> {
     const key = `${procedure.graph.id}/${procedure.graph.version}`;
-    let done = stored.get(key);
+    let done = kept.get(key);
     if (!done) {
       // a failed write is tried again by the next start
-      done = write(procedure).catch((error: unknown) => {
-        stored.delete(key);
+      done = store.put(procedure).catch((error: unknown) => {
+        kept.delete(key);
         throw error;
       });
-      stored.set(key, done);
+      kept.set(key, done);
     }
     return done;
-  }
-
-  async function get(id: string, version: string): Promise<PublishedProcedure | undefined> {
-    if (!PROCEDURE_ID.test(id) || !VERSION.test(version)) return undefined;
-    const json = await readIfPresent(storedPath(id, version, 'json'));
-    const bpmn = await readIfPresent(storedPath(id, version, 'bpmn'));
-    if (json === undefined || bpmn === undefined) return undefined;
-    return { bpmn, graph: ProcedureGraphSchema.parse(JSON.parse(json)) };
   }
 
   async function current(id: string, date: string, town?: string): Promise<PublishedProcedure | undefined> {
     if (!PROCEDURE_ID.test(id)) return undefined;
     // Messages name the file as the district knows it, never a server path (list() shows them publicly).
     const file = `${id}.bpmn`;
-    const bpmn = await readIfPresent(path.join(proceduresDir, file));
+    const bpmn = await sourceIfPresent(path.join(proceduresDir, file));
     if (bpmn === undefined) return undefined;
     // The policy in force that day (a new policy file takes effect without a restart; old versions stay stored).
     const graph = await compileOnce(file, bpmn, await policyAt(date, town));
@@ -182,26 +152,21 @@ export function createCatalog(options: CatalogOptions): Catalog {
       ]);
     }
     const published = { bpmn, graph };
-    await store(published);
+    await keep(published);
     return published;
   }
 
   async function storedVersions(id: string): Promise<{ versions: string[]; latest?: ProcedureGraph }> {
-    const dir = path.join(storeDir, id);
-    const names = (await listIfPresent(dir)).filter((n) => n.endsWith('.json') && VERSION.test(n.slice(0, -5)));
-    const dated = await Promise.all(
-      names.map(async (n) => ({ version: n.slice(0, -5), at: (await stat(path.join(dir, n))).mtimeMs })),
-    );
-    dated.sort((a, b) => a.at - b.at || a.version.localeCompare(b.version));
-    const newest = dated[dated.length - 1];
-    const latest = newest ? (await get(id, newest.version))?.graph : undefined;
-    return { versions: dated.map((d) => d.version), ...(latest ? { latest } : {}) };
+    const versions = await store.versions(id);
+    const newest = versions[versions.length - 1];
+    const latest = newest ? (await store.get(id, newest))?.graph : undefined;
+    return { versions, ...(latest ? { latest } : {}) };
   }
 
   async function list(): Promise<CatalogEntry[]> {
-    const files = (await listIfPresent(proceduresDir)).filter((n) => n.endsWith('.bpmn')).map((n) => n.slice(0, -5));
+    const files = (await sourceFiles(proceduresDir)).filter((n) => n.endsWith('.bpmn')).map((n) => n.slice(0, -5));
     // Procedures whose file is gone still have matters that started with them.
-    const stored = (await listIfPresent(storeDir)).filter((n) => PROCEDURE_ID.test(n));
+    const stored = await store.ids();
     const ids = [...new Set([...files, ...stored])].filter((id) => PROCEDURE_ID.test(id)).sort();
     const date = today();
     const entries: CatalogEntry[] = [];
@@ -227,5 +192,5 @@ export function createCatalog(options: CatalogOptions): Catalog {
     return entries;
   }
 
-  return { list, current, get };
+  return { list, current, get: (id, version) => store.get(id, version) };
 }

@@ -12,6 +12,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { ProcedureGraphSchema } from '../../common/graph';
 import { createCatalog, type Catalog } from '../../procedures/catalog';
+import { createProcedureVersionStore } from '../../stores/procedure-versions';
 import * as compiler from '../../procedures/compiler';
 import { CompileError } from '../../procedures/compiler';
 import { loadPolicyFile, type PolicyFile } from '../../procedures/policy';
@@ -55,7 +56,12 @@ beforeEach(() => {
   mkdirSync(proceduresDir);
   writeFileSync(path.join(proceduresDir, 'all-features.bpmn'), ALL_FEATURES);
   writeFileSync(path.join(dir, 'policy.json'), JSON.stringify(policyFile()));
-  catalog = createCatalog({ proceduresDir, policyFile: path.join(dir, 'policy.json'), storeDir, today: () => DAY });
+  catalog = createCatalog({
+    proceduresDir,
+    policyFile: path.join(dir, 'policy.json'),
+    versions: createProcedureVersionStore(storeDir),
+    today: () => DAY,
+  });
 });
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -170,7 +176,7 @@ describe('catalog: list', () => {
     const later = createCatalog({
       proceduresDir,
       policyFile: path.join(dir, 'policy.json'),
-      storeDir,
+      versions: createProcedureVersionStore(storeDir),
       today: () => '2025-02-01',
     });
 
@@ -204,7 +210,7 @@ describe('catalog: list', () => {
     const shipped = createCatalog({
       proceduresDir: path.join(ROOT, 'procedures'),
       policyFile: path.join(ROOT, 'test', 'fixtures', 'policies', 'short.json'),
-      storeDir,
+      versions: createProcedureVersionStore(storeDir),
       today: () => DAY,
     });
 
