@@ -172,13 +172,19 @@ describe('reports and opinion lists with the worker stopped (no workflow is aske
     ]);
   });
 
-  test('given 4 opinions, then the list has exactly those 4 and the chair has the 3 unanswered to do', async () => {
+  test('given 4 opinions, then the list and each one are read, and the chair has the 3 unanswered to do', async () => {
     const list = await request(app).get(`/api/opinions?village=${village}`).timeout(20_000);
     expect(list.status).toBe(200);
     const body = list.body as { opinions: { opinionId: string; status: string }[]; unread?: string[] };
     expect(body.unread).toBeUndefined();
     expect(body.opinions.map((o) => o.opinionId).sort()).toEqual([...opinionIds].sort());
     expect(body.opinions.filter((o) => o.status === 'answered')).toHaveLength(1);
+
+    for (const id of opinionIds) {
+      const one = await request(app).get(`/api/opinions/${id}`).timeout(20_000);
+      expect(one.status).toBe(200);
+      expect((one.body as { opinionId: string }).opinionId).toBe(id);
+    }
 
     const tasks = await request(app)
       .get('/api/me/tasks')
