@@ -163,12 +163,6 @@ export default tseslint.config(
     },
   },
   {
-    // TEMPORARY: common/board-source.ts reads matters through the Temporal client, an adapter in the
-    // house of contracts. The read-path work (issue 11) moves it out of common/; drop this entry then.
-    files: ['common/board-source.ts'],
-    rules: { '@typescript-eslint/no-restricted-imports': 'off' },
-  },
-  {
     // supertest bodies are `any`; the assertions themselves are the type check there.
     files: ['test/**/*.ts'],
     rules: {
