@@ -1,10 +1,17 @@
 import { fieldsSchema } from '../../common/fields';
 import type { Field } from '../../common/graph';
 
+const label = (zh: string, en: string) => ({ zh, en });
 const apply: Field[] = [
-  { name: 'amount', type: 'amount', required: true },
-  { name: 'payee', type: 'string', required: true },
-  { name: 'payeeKind', type: 'enum', values: ['individual', 'organisation'], required: true },
+  { name: 'amount', label: label('金额', 'Amount'), type: 'amount', required: true },
+  { name: 'payee', label: label('收款人', 'Payee'), type: 'string', required: true },
+  {
+    name: 'payeeKind',
+    label: label('收款人类型', 'Payee kind'),
+    type: 'enum',
+    values: ['individual', 'organisation'],
+    required: true,
+  },
 ];
 
 describe('step fields as a schema', () => {
@@ -18,7 +25,7 @@ describe('step fields as a schema', () => {
   });
 
   test('given another step’s fields, then their own schema', () => {
-    const other: Field[] = [{ name: 'paidOn', type: 'date', required: true }];
+    const other: Field[] = [{ name: 'paidOn', label: label('支付日期', 'Paid on'), type: 'date', required: true }];
     expect(fieldsSchema(other)).not.toBe(fieldsSchema(apply));
     expect(fieldsSchema(other).safeParse({ paidOn: '2026-13-01' }).success).toBe(false);
     expect(fieldsSchema(other).safeParse({ paidOn: '2026-02-28' }).success).toBe(true);
