@@ -35,6 +35,26 @@ const onlyLibraries = (allowed, message) => ({
   message,
 });
 
+// What writes to the file system, in node:fs and node:fs/promises alike.
+const FS_WRITES = [
+  'appendFile',
+  'copyFile',
+  'cp',
+  'link',
+  'mkdir',
+  'mkdtemp',
+  'open',
+  'rename',
+  'rm',
+  'rmdir',
+  'symlink',
+  'truncate',
+  'unlink',
+  'writeFile',
+]
+  .flatMap((name) => [name, `${name}Sync`])
+  .concat(['createWriteStream', 'promises']);
+
 export default tseslint.config(
   { ignores: ['dist/', 'node_modules/', 'data/', '.tools/', 'coverage/'] },
   js.configs.recommended,
@@ -110,6 +130,22 @@ export default tseslint.config(
               `common/ runs in workflows and in the browser: from npm only ${COMMON_LIBRARIES.join(', ')}.`,
             ),
           ],
+        },
+      ],
+    },
+  },
+  {
+    // procedures/ reads its files; what it compiles is kept by a store (stores/procedure-versions.ts).
+    files: ['procedures/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          paths: ['fs', 'node:fs', 'fs/promises', 'node:fs/promises'].map((name) => ({
+            name,
+            importNames: FS_WRITES,
+            message: 'procedures/ only reads files: writing belongs to a store in stores/ (README, "may import").',
+          })),
         },
       ],
     },

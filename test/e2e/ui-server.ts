@@ -13,6 +13,7 @@ import type { NoticeStorePort } from '../../common/monthly-notice';
 import type { CatalogPort } from '../../api/catalog-port';
 import { opinionDeadlinesFrom } from '../../common/opinion';
 import { createCatalog } from '../../procedures/catalog';
+import { createProcedureVersionStore } from '../../stores/procedure-versions';
 import { loadPolicyFile, policyValuesAt } from '../../procedures/policy';
 import { buildUi } from '../../scripts/build-ui';
 import { ensureChromium } from '../helpers/chromium';
@@ -45,7 +46,11 @@ function longNoticeCatalog(
   const policyFile = path.join(dir, 'policy.json');
   writeFileSync(policyFile, JSON.stringify(policy));
   const storeDir = path.join(dir, 'store');
-  const catalog = createCatalog({ proceduresDir: path.join(ROOT, 'procedures'), policyFile, storeDir });
+  const catalog = createCatalog({
+    proceduresDir: path.join(ROOT, 'procedures'),
+    policyFile,
+    versions: createProcedureVersionStore(storeDir),
+  });
   return { catalog, policyFile, cleanup: () => rmSync(storeDir, { recursive: true, force: true }) };
 }
 

@@ -10,6 +10,7 @@ import { opinionDeadlinesFrom, type OpinionDeadlines } from '../../common/opinio
 import { MatterSearchAttributes } from '../../common/search-attributes';
 import { createCatalog, type Catalog } from '../../procedures/catalog';
 import { loadPolicyFile, policyValuesAt } from '../../procedures/policy';
+import { createProcedureVersionStore } from '../../stores/procedure-versions';
 import { createWorker } from '../../worker/create-worker';
 import { meetingRecord } from './meeting';
 import { testEnv } from './test-env';
@@ -48,7 +49,11 @@ export async function directWorld(
   Object.assign(first.values, options.policy ?? {});
   const policyFile = path.join(dir, 'policy.json');
   writeFileSync(policyFile, JSON.stringify(policy));
-  const catalog = createCatalog({ proceduresDir: path.join(ROOT, 'procedures'), policyFile, storeDir: dir });
+  const catalog = createCatalog({
+    proceduresDir: path.join(ROOT, 'procedures'),
+    policyFile,
+    versions: createProcedureVersionStore(dir),
+  });
   const taskQueue = uniqueName(name);
   const worker = await createWorker({
     connection: temporal.nativeConnection,
