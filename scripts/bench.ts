@@ -13,6 +13,7 @@ import { demoDirectory } from '../api/directory/demo';
 import { createCatalog } from '../procedures/catalog';
 import { compileWithWarnings } from '../procedures/compiler';
 import { loadPolicyFile, policyValuesAt } from '../procedures/policy';
+import { createProcedureVersionStore } from '../stores/procedure-versions';
 import { createWorker } from '../worker/create-worker';
 import { startDevServer } from './dev-server';
 import { freePort } from './ports';
@@ -147,7 +148,7 @@ const uiDiagram: BenchSection = {
         catalog: createCatalog({
           proceduresDir: path.join(PROJECT_DIR, 'procedures'),
           policyFile: path.join(PROJECT_DIR, 'procedures', 'policies', 'luojiang.json'),
-          storeDir: path.join(dir, 'catalog'),
+          versions: createProcedureVersionStore(path.join(dir, 'catalog')),
         }),
         directory: { current: () => directory },
         session,

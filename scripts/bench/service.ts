@@ -2,6 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { chinaDate } from '../../common/china-date';
 import { MATTER_WORKFLOW, type MatterInput } from '../../common/matter';
 import { MatterSearchAttributes } from '../../common/search-attributes';
+import { where } from '../../common/visibility-query';
+import { matterFilters, rolesServed } from '../../stores/read-model';
 import { bareStep } from './bare-workflow';
 import { load, percentile, processCpuMs, startStack, villageId, type Stack } from './stack';
 
@@ -273,6 +275,29 @@ export async function scaleSection(options: { open: number[]; villages?: number 
         },
       );
       seeded = open;
+      // the task list's visibility query alone, straight to Temporal: what the store costs without the API
+      const direct: number[] = [];
+      await Promise.all(
+        Array.from({ length: 8 }, async (_, c) => {
+          for (let i = 0; i < 25; i++) {
+            const query = where.and(
+              where.eq('WorkflowType', MATTER_WORKFLOW),
+              matterFilters.villages([villageId((c * 25 + i) % villages)]),
+              matterFilters.running(),
+              matterFilters.waitingOn(rolesServed(['secretary'])),
+            );
+            const t = performance.now();
+            await stack.client.workflowService.listWorkflowExecutions({ namespace: 'default', query, pageSize: 1000 });
+            direct.push(performance.now() - t);
+          }
+        }),
+      );
+      rows.push({
+        name: `${open} open: task list's visibility query alone p50 / p99 (8 clients)`,
+        value: Math.round(percentile(direct, 99)),
+        unit: 'ms p99',
+        note: `p50 ${Math.round(percentile(direct, 50))} ms, ${direct.length} requests, load ${load()}`,
+      });
       for (const [name, url] of [
         ['task list', () => `/api/me/tasks`] as const,
         ['board', (v: string) => `/api/notices?village=${v}`] as const,

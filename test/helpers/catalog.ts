@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { CatalogPort } from '../../api/catalog-port';
 import { createCatalog } from '../../procedures/catalog';
+import { createProcedureVersionStore } from '../../stores/procedure-versions';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 
@@ -12,7 +13,7 @@ export function testCatalog(): { catalog: CatalogPort; cleanup: () => void } {
   const catalog = createCatalog({
     proceduresDir: path.join(ROOT, 'procedures'),
     policyFile: path.join(ROOT, 'test', 'fixtures', 'policies', 'short.json'),
-    storeDir,
+    versions: createProcedureVersionStore(storeDir),
   });
   return { catalog, cleanup: () => rmSync(storeDir, { recursive: true, force: true }) };
 }
