@@ -65,6 +65,8 @@ export const CIVIL_CODE_DAYS_PATCH = 'civil-code-days';
 export const MEETING_REGISTER_PATCH = 'meeting-register';
 /** Patch id of town rulings bounded to steps the matter passed, with a reason (common/engine/objections.ts). */
 export const BOUNDED_RULINGS_PATCH = 'bounded-rulings';
+/** Patch id of later amounts held to the registered amount's tier and link (common/engine/tender-tiers.ts). */
+export const TENDER_TIERS_PATCH = 'tender-tiers';
 
 /**
  * The rules this run of a matter follows (common/engine/types.ts MatterRules). Each is behind its
@@ -77,6 +79,7 @@ function rulesInForce(input: MatterInput): MatterRules | undefined {
   if (patched(CIVIL_CODE_DAYS_PATCH)) rules.civilCodeDays = true;
   if (patched(MEETING_REGISTER_PATCH)) rules.meetingRegister = true;
   if (patched(BOUNDED_RULINGS_PATCH)) rules.boundedRulings = true;
+  if (patched(TENDER_TIERS_PATCH)) rules.tenderTiers = true;
   return Object.keys(rules).length > 0 ? rules : undefined;
 }
 

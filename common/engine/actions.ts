@@ -15,6 +15,7 @@ import {
   validateStepData,
 } from './step-data';
 import { userTask } from './support';
+import { tenderTierProblem } from './tender-tiers';
 import { completeStep } from './tokens';
 import { ActionErrorCode, EngineError, type ActionProblem, type EngineEvent, type MatterState } from './types';
 
@@ -79,7 +80,9 @@ export function validateAction(
   if (recusal) return problem(ActionErrorCode.Recused, recusalMessage(actor, recusal, stepId));
   const dataProblem =
     validateStepData(graph, task.step, action, event.data) ?? meetingRegisterProblem(state, task.step, event);
-  return dataProblem ?? linkProblem(graph, state, stepId, event.data);
+  return (
+    dataProblem ?? linkProblem(graph, state, stepId, event.data) ?? tenderTierProblem(graph, state, stepId, event.data)
+  );
 }
 
 export function applyAction(

@@ -72,6 +72,8 @@ export interface MatterRules {
   meetingRegister?: boolean;
   /** town rulings: with a reason; uphold goes back only to a passed step (not past the objected one), or stops */
   boundedRulings?: boolean;
+  /** amounts committed after the link step (bid, contract, settlement) stay in its tier and link (招标投标法 Art. 4) */
+  tenderTiers?: boolean;
 }
 
 /** A party the matter names (a payee, bidder or counterparty), as recorded at a step. */

@@ -353,6 +353,43 @@ describe('project bidding (村级工程项目招投标) on a real Temporal serve
     h.remember(at.body.id as string);
   });
 
+  test('given a contract or a settlement above the tier of the registered budget, then it is refused: a tender may not be evaded (招标投标法 Art. 4)', async () => {
+    const id = await register('works', 9999.99, '村道边沟修补');
+    await directAward(id);
+    const contract = (contractAmount: number) =>
+      h.act(id, {
+        step: 'contract',
+        action: 'submit',
+        data: { contractor: '兴隆建筑', contractAmount, signedOn: '2026-04-20' },
+        actor: director,
+      });
+    const evaded = await contract(5_000_000);
+    expect([evaded.status, evaded.body.error.code]).toEqual([422, 'INVALID_DATA']);
+    expect(evaded.body.error.details).toEqual([
+      { field: 'data.contractAmount', message: expect.stringContaining('依法公开招标') },
+    ]);
+    expect(evaded.body.error.message).toMatch(/招标投标法第四条.*Art\. 4|Art\. 4.*招标投标法第四条/s);
+    expect((await contract(9999.99)).status).toBe(200);
+
+    const settle = (finalAmount: number) =>
+      h.act(id, {
+        step: 'acceptance',
+        action: 'submit',
+        data: { acceptedOn: '2026-09-30', conclusion: '合格', finalAmount },
+        actor: director,
+      });
+    const overrun = await settle(10_000);
+    expect([overrun.status, overrun.body.error.details[0].field]).toEqual([422, 'data.finalAmount']);
+    expect((await settle(9980)).status).toBe(200);
+
+    const v = await view(id);
+    expect(active(v)).toEqual(['acceptance-review']);
+    expect(v.record.filter((r) => r.step === 'contract' || r.step === 'acceptance').map((r) => r.data)).toEqual([
+      expect.objectContaining({ contractAmount: 9999.99 }),
+      expect.objectContaining({ finalAmount: 9980 }),
+    ]);
+  });
+
   test('together these scenarios take every sequence flow of project-bidding.bpmn', async () => {
     const { untaken, total } = await h.untakenFlows('project-bidding');
 
