@@ -67,6 +67,8 @@ export const MEETING_REGISTER_PATCH = 'meeting-register';
 export const BOUNDED_RULINGS_PATCH = 'bounded-rulings';
 /** Patch id of later amounts held to the registered amount's tier and link (common/engine/tender-tiers.ts). */
 export const TENDER_TIERS_PATCH = 'tender-tiers';
+/** Patch id of numbers a route turns on being required, e.g. land's area (common/engine/route-inputs.ts). */
+export const ROUTE_INPUTS_PATCH = 'route-inputs';
 
 /**
  * The rules this run of a matter follows (common/engine/types.ts MatterRules). Each is behind its
@@ -80,6 +82,7 @@ function rulesInForce(input: MatterInput): MatterRules | undefined {
   if (patched(MEETING_REGISTER_PATCH)) rules.meetingRegister = true;
   if (patched(BOUNDED_RULINGS_PATCH)) rules.boundedRulings = true;
   if (patched(TENDER_TIERS_PATCH)) rules.tenderTiers = true;
+  if (patched(ROUTE_INPUTS_PATCH)) rules.routeInputs = true;
   return Object.keys(rules).length > 0 ? rules : undefined;
 }
 

@@ -14,6 +14,7 @@ import {
   splitMeetingData,
   validateStepData,
 } from './step-data';
+import { routeInputProblem } from './route-inputs';
 import { userTask } from './support';
 import { tenderTierProblem } from './tender-tiers';
 import { completeStep } from './tokens';
@@ -79,7 +80,11 @@ export function validateAction(
   const recusal = recusalOf(actor, recusalsAt(graph, state, stepId));
   if (recusal) return problem(ActionErrorCode.Recused, recusalMessage(actor, recusal, stepId));
   const dataProblem =
-    validateStepData(graph, task.step, action, event.data) ?? meetingRegisterProblem(state, task.step, event);
+    validateStepData(graph, task.step, action, event.data) ??
+    meetingRegisterProblem(state, task.step, event) ??
+    (action === 'submit' || action === 'record'
+      ? routeInputProblem(graph, state, stepId, task.step, event.data)
+      : undefined);
   return (
     dataProblem ?? linkProblem(graph, state, stepId, event.data) ?? tenderTierProblem(graph, state, stepId, event.data)
   );

@@ -74,6 +74,8 @@ export interface MatterRules {
   boundedRulings?: boolean;
   /** amounts committed after the link step (bid, contract, settlement) stay in its tier and link (招标投标法 Art. 4) */
   tenderTiers?: boolean;
+  /** a number a route turns on (land's area) is required when the step's answers leave the route open */
+  routeInputs?: boolean;
 }
 
 /** A party the matter names (a payee, bidder or counterparty), as recorded at a step. */
