@@ -3,6 +3,7 @@ import { parseConfig, type TrustProxy } from '../common/config';
 import type { AttachmentStorePort } from '../common/attachments';
 import type { NoticeStorePort } from '../common/monthly-notice';
 import type { OpinionDeadlines } from '../common/opinion';
+import type { ObjectionAnswerDeadlines } from '../common/objection-deadlines';
 import cookieParser from 'cookie-parser';
 import express, { type Express } from 'express';
 import helmet from 'helmet';
@@ -58,6 +59,8 @@ export interface AppDeps {
   notices?: NoticeStorePort;
   /** 民意直通车: the time limits in force on a day (policy file); absent → submissions answer 503 */
   opinionDeadlines?: (date: string, town?: string) => OpinionDeadlines;
+  /** 实施条例 Art. 54: objection answer times in force on a day (policy file); absent → objections have none */
+  objectionDeadlines?: (date: string, town?: string) => ObjectionAnswerDeadlines;
   /** rate and size limits of opinion submissions (defaults in routes/opinions/routes.ts) */
   opinionLimits?: Partial<OpinionLimits>;
   /** minutes, invoices, photos (stores/attachments.ts); absent → uploads answer 503 */
@@ -98,6 +101,7 @@ export function apiRoutes(deps: AppDeps): RouteDef[] {
       directory,
       now,
       keySecret: deps.session.secret,
+      ...(deps.objectionDeadlines ? { objectionDeadlines: deps.objectionDeadlines } : {}),
     }),
     ...recordRoutes({ readModel, catalog: deps.catalog, directory, now }),
     ...pingRoutes({ client, taskQueue }),

@@ -69,6 +69,8 @@ export const BOUNDED_RULINGS_PATCH = 'bounded-rulings';
 export const TENDER_TIERS_PATCH = 'tender-tiers';
 /** Patch id of numbers a route turns on being required, e.g. land's area (common/engine/route-inputs.ts). */
 export const ROUTE_INPUTS_PATCH = 'route-inputs';
+/** Patch id of the answer clock of objections raised in a step the policy names (common/engine/objection-clock.ts). */
+export const OBJECTION_DEADLINES_PATCH = 'objection-deadlines';
 
 /**
  * The rules this run of a matter follows (common/engine/types.ts MatterRules). Each is behind its
@@ -83,6 +85,7 @@ function rulesInForce(input: MatterInput): MatterRules | undefined {
   if (patched(BOUNDED_RULINGS_PATCH)) rules.boundedRulings = true;
   if (patched(TENDER_TIERS_PATCH)) rules.tenderTiers = true;
   if (patched(ROUTE_INPUTS_PATCH)) rules.routeInputs = true;
+  if (patched(OBJECTION_DEADLINES_PATCH)) rules.objectionDeadlines = true;
   return Object.keys(rules).length > 0 ? rules : undefined;
 }
 

@@ -1,4 +1,5 @@
 import path from 'node:path';
+import request from 'supertest';
 import { loadPolicyFile, policyValuesAt } from '../../procedures/policy';
 import { MatterHarness, meetingRecord as meeting, people } from '../helpers/matter-harness';
 
@@ -300,6 +301,52 @@ describe('project bidding (村级工程项目招投标) on a real Temporal serve
     const contracting = await view(id);
     expect(active(contracting)).toEqual(['contract']);
     expect(contracting.takenFlows.at(-1)).toBe('flow-award-approved');
+  });
+
+  test('given an objection during the candidate disclosure left unanswered past its time (实施条例 Art. 54), then it is overdue, the overdue report names it and the town rules', async () => {
+    const id = await toEvaluation();
+    await evaluate(id, 5);
+    await ok(id, {
+      step: 'candidate-disclosure',
+      action: 'raise-objection',
+      comment: '投标人德阳路桥提出：第一中标候选人业绩证明不实',
+      actor: supervisor,
+    });
+    const raised = await view(id);
+    expect(raised.status).toBe('suspended');
+    const within = short['objectionAnswer.projectBidding.candidateDisclosure'];
+    expect(raised.objections[0]?.answerWithin).toEqual(within);
+    expect(raised.objections[0]?.answerDueAt).toEqual(expect.any(String));
+
+    const overdue = await waitFor(
+      id,
+      'the objection to go overdue',
+      (v) => v.objections[0]?.overdueSince !== undefined,
+    );
+    expect(overdue.status).toBe('suspended');
+    expect(overdue.record.filter((r) => r.action === 'objection-overdue').map((r) => r.data)).toEqual([
+      { objectionId: 'objection-1', escalatedTo: 'town-official' },
+    ]);
+    // the overdue report reads the read model (visibility), which follows within moments
+    const reported = async () => {
+      const res = await request(h.app).get('/api/reports/overdue?village=xinglong');
+      return (res.body.items as { id: string; kind: string }[]).filter((i) => i.id === id);
+    };
+    for (let tries = 0; (await reported()).length === 0 && tries < 50; tries++)
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(await reported()).toEqual([
+      expect.objectContaining({ kind: 'objection', stepName: { zh: '答复异议', en: 'Answer the objection' } }),
+    ]);
+
+    await ok(id, {
+      step: null,
+      action: 'rule-objection',
+      data: { objectionId: 'objection-1', ruling: 'dismiss' },
+      comment: '村委会逾期未答复；镇里核查业绩证明属实，异议不成立',
+      actor: town,
+    });
+    const resumed = await waitFor(id, 'award', isActive('award'));
+    expect(resumed.objections.map((o) => [o.status, o.resolution])).toEqual([['resolved', 'dismissed by the town']]);
   });
 
   test('given the contract is not signed within the deadline, then the town follows it up while the contract step stays open, and the project still completes', async () => {
