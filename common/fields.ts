@@ -46,7 +46,18 @@ function fieldSchema(field: Field): z.ZodType {
   }
 }
 
+/** Built once per step: a graph's field lists are fixed, and building a zod schema costs more than using it. */
+const built = new WeakMap<Field[], z.ZodObject>();
+
 export function fieldsSchema(fields: Field[]): z.ZodObject {
+  const cached = built.get(fields);
+  if (cached) return cached;
+  const schema = buildFieldsSchema(fields);
+  built.set(fields, schema);
+  return schema;
+}
+
+function buildFieldsSchema(fields: Field[]): z.ZodObject {
   const shape: Record<string, z.ZodType> = {};
   for (const field of fields) {
     const schema = fieldSchema(field);

@@ -10,7 +10,7 @@ import {
   judgedCounts,
   linkProblem,
   meetingRegisterProblem,
-  MeetingRecordDataBase,
+  MeetingRecordData,
   splitMeetingData,
   validateStepData,
 } from './step-data';
@@ -128,7 +128,7 @@ export function applyAction(
     }
     case 'record': {
       const { own, rest } = splitMeetingData(task.step, data);
-      const meta = MeetingRecordDataBase.and(MeetingCountsSchema).parse(rest);
+      const meta = MeetingRecordData.parse(rest);
       const bodies = task.step.bodies ?? [];
       const body = (meta.body ?? bodies[0]) as MeetingBody;
       const rules = MeetingRulesSchema.parse(graph.policy.meetingRules);
