@@ -102,6 +102,8 @@ export const EnvSchema = z.object({
   READINESS_CACHE_MS: positiveInt('READINESS_CACHE_MS', 2000),
   /** default $DATA_DIR/directory.json */
   DIRECTORY_FILE: optionalText,
+  /** the worker's resident memory budget: its workflow cache is sized to it (worker/create-worker.ts) */
+  WORKER_MEMORY_MIB: positiveInt('WORKER_MEMORY_MIB', 1024),
   /** signs session tokens; required in production, at least 32 characters */
   SESSION_SECRET: z
     .string()
@@ -190,6 +192,7 @@ export interface Config {
     callTimeoutMs: number;
   };
   readiness: { timeoutMs: number; cacheMs: number };
+  worker: { memoryMib: number };
 }
 
 export class ConfigError extends Error {
@@ -245,5 +248,6 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
       callTimeoutMs: e.TEMPORAL_CALL_TIMEOUT_MS,
     },
     readiness: { timeoutMs: e.READINESS_TIMEOUT_MS, cacheMs: e.READINESS_CACHE_MS },
+    worker: { memoryMib: e.WORKER_MEMORY_MIB },
   };
 }

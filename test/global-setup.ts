@@ -28,8 +28,8 @@ function newest(dir: string, suffix: string): number {
 }
 
 /**
- * The bundle `npm run build` wrote, if nothing it is made of (workflows/, common/, the locked
- * dependencies) changed since: bundling again costs a webpack run per test run.
+ * The bundle `npm run build` wrote, if nothing it is made of (workflows/, common/, worker/'s preload,
+ * the locked dependencies) changed since: bundling again costs a webpack run per test run.
  */
 function builtBundle(): string | undefined {
   const bundle = path.join(projectDir, 'dist', 'workflow-bundle.js');
@@ -42,6 +42,7 @@ function builtBundle(): string | undefined {
   const sources = Math.max(
     newest(path.join(projectDir, 'workflows'), '.ts'),
     newest(path.join(projectDir, 'common'), '.ts'),
+    newest(path.join(projectDir, 'worker'), '.ts'),
     statSync(path.join(projectDir, 'package-lock.json')).mtimeMs,
   );
   return sources <= built ? bundle : undefined;

@@ -1,4 +1,3 @@
-import { getHeapStatistics } from 'node:v8';
 import { Worker, type NativeConnection, type WorkflowBundleOption } from '@temporalio/worker';
 import { createActivities, type ActivityDeps } from '../activities';
 
@@ -9,8 +8,10 @@ export interface CreateWorkerOptions {
   /** Bundled once (at build time, or once per test run) and reused by every worker. */
   workflowBundle?: WorkflowBundleOption;
   activityDeps?: Partial<ActivityDeps>;
-  /** How many matters stay in memory between their tasks; default: what fits the heap (`cachedWorkflowsFor`). */
+  /** How many matters stay in memory between their tasks; default: what fits `memoryBytes` (`cachedWorkflowsFor`). */
   maxCachedWorkflows?: number;
+  /** The worker process's resident memory budget (`WORKER_MEMORY_MIB`); default `DEFAULT_WORKER_MEMORY_BYTES`. */
+  memoryBytes?: number;
 }
 
 export function workflowsPath(): string {
@@ -22,18 +23,36 @@ export function workflowBundleOptions(): { workflowsPath: string; preloadModules
   return { workflowsPath: workflowsPath(), preloadModules: [require.resolve('./workflow-preload')] };
 }
 
-/**
- * Memory one cached matter holds, measured by `npm run bench -- --only=scale` (README, "Measured"),
- * rounded up: its state, graph and SDK bookkeeping once the engine's modules are shared.
- */
-export const BYTES_PER_CACHED_MATTER = 512 * 1024;
+const MiB = 2 ** 20;
+
+/** `WORKER_MEMORY_MIB`'s default: a district's worker in 1 GiB, whatever the number of open matters. */
+export const DEFAULT_WORKER_MEMORY_BYTES = 1024 * MiB;
 
 /**
- * The workflow cache sized to the heap: at most half of it for cached matters, the rest for the
- * activities, the SDK and replays. Evicted matters replay from history when they next act.
+ * Resident memory of a worker holding no matter (the SDK's core, the workflow thread with its V8 context
+ * and the bundle's shared modules, the activities), rounded up from `npm run bench -- --only=scale`
+ * (README, "Measured").
  */
-export function cachedWorkflowsFor(heapLimitBytes: number, bytesPerMatter = BYTES_PER_CACHED_MATTER): number {
-  return Math.max(10, Math.floor(heapLimitBytes / 2 / bytesPerMatter));
+export const WORKER_BASE_BYTES = 320 * MiB;
+
+/**
+ * Resident memory one cached matter holds, rounded up from the same bench: its own copy of the engine's
+ * modules and of zod (the SDK's reusable context gives each workflow its own module cache; only
+ * worker/workflow-preload.ts is shared), its state and graph, the SDK's bookkeeping.
+ */
+export const BYTES_PER_CACHED_MATTER = 2 * MiB;
+
+/**
+ * The workflow cache sized to a memory budget, not to the number of open matters: a matter waiting for
+ * people holds nothing; one evicted replays its history when it next acts. The workflow thread's memory
+ * is not in the main thread's heap statistics, so the budget is resident memory.
+ */
+export function cachedWorkflowsFor(
+  memoryBytes: number,
+  bytesPerMatter = BYTES_PER_CACHED_MATTER,
+  baseBytes = WORKER_BASE_BYTES,
+): number {
+  return Math.max(10, Math.floor((memoryBytes - baseBytes) / bytesPerMatter));
 }
 
 export async function createWorker(options: CreateWorkerOptions): Promise<Worker> {
@@ -48,7 +67,8 @@ export async function createWorker(options: CreateWorkerOptions): Promise<Worker
     namespace: options.namespace,
     taskQueue: options.taskQueue,
     activities,
-    maxCachedWorkflows: options.maxCachedWorkflows ?? cachedWorkflowsFor(getHeapStatistics().heap_size_limit),
+    maxCachedWorkflows:
+      options.maxCachedWorkflows ?? cachedWorkflowsFor(options.memoryBytes ?? DEFAULT_WORKER_MEMORY_BYTES),
     ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : bundling()),
   });
 }

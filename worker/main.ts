@@ -45,6 +45,7 @@ async function main(): Promise<void> {
       notices: createNoticeStore(path.resolve(config.dataDir, 'notices')),
     },
     workflowBundle: existsSync(BUILT_BUNDLE) ? { codePath: BUILT_BUNDLE } : undefined,
+    memoryBytes: config.worker.memoryMib * 2 ** 20,
   });
   // A supervisor that dies without signalling still closes our IPC channel: stop with it
   // rather than linger as an orphan. The Runtime also stops the worker on SIGTERM/SIGINT, and

@@ -108,7 +108,7 @@ async function round(
 }
 
 export async function actionsSection(options: { runs: number }): Promise<Row[]> {
-  const stack = await startStack({ villages: 32 });
+  const stack = await startStack({ villages: 32, bare: true });
   try {
     const cpu = () => {
       const self = process.cpuUsage();
@@ -263,7 +263,7 @@ export async function scaleSection(options: { open: number[]; villages?: number 
           name: `${open} open: worker RSS`,
           value: Math.round(usage.rss / 2 ** 20),
           unit: 'MiB',
-          note: `heap ${Math.round(usage.heapUsed / 2 ** 20)} MiB, ≈${Math.round((usage.heapUsed - before.heapUsed) / cached / 1024)} KiB heap per cached matter (${cached} cached), load ${load()}`,
+          note: `≈${Math.round((usage.rss - before.rss) / cached / 1024)} KiB resident per cached matter (${cached} cached), load ${load()}`,
         },
         {
           name: `${open} open: database`,

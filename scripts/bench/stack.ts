@@ -85,7 +85,13 @@ export interface Stack {
   stop(): Promise<void>;
 }
 
-export async function startStack(options: { villages: number; maxCachedWorkflows?: number }): Promise<Stack> {
+/** `bare`: the worker process also runs the bare yardstick workflow (the actions section; not the scale one,
+ * whose worker memory is the project's alone). */
+export async function startStack(options: {
+  villages: number;
+  maxCachedWorkflows?: number;
+  bare?: boolean;
+}): Promise<Stack> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'xwql-bench-'));
   const cli = ensureTemporalCli({ env: process.env, projectDir: PROJECT_DIR, log: () => undefined });
   const dbFile = path.join(dir, 'temporal.db');
@@ -121,7 +127,7 @@ export async function startStack(options: { villages: number; maxCachedWorkflows
     const args: WorkerProcessArgs = {
       address: server.address,
       taskQueue,
-      bareTaskQueue,
+      ...(options.bare ? { bareTaskQueue } : {}),
       bundle,
       ...(options.maxCachedWorkflows ? { maxCachedWorkflows: options.maxCachedWorkflows } : {}),
     };

@@ -17,7 +17,8 @@ export interface WorkerUsage {
 export interface WorkerProcessArgs {
   address: string;
   taskQueue: string;
-  bareTaskQueue: string;
+  /** absent: no bare worker in this process */
+  bareTaskQueue?: string;
   bundle: string;
   maxCachedWorkflows?: number;
 }
@@ -36,16 +37,18 @@ async function main(): Promise<void> {
     activityDeps: { client },
     ...(args.maxCachedWorkflows ? { maxCachedWorkflows: args.maxCachedWorkflows } : {}),
   });
-  const bare = await Worker.create({
-    connection: native,
-    namespace: 'default',
-    taskQueue: args.bareTaskQueue,
-    workflowBundle: await bundleWorkflowCode({
-      workflowsPath: require.resolve('./bare-workflow'),
-      logger: new DefaultLogger('ERROR'),
-    }),
-  });
-  const running = Promise.all([worker.run(), bare.run()]);
+  const bare = args.bareTaskQueue
+    ? await Worker.create({
+        connection: native,
+        namespace: 'default',
+        taskQueue: args.bareTaskQueue,
+        workflowBundle: await bundleWorkflowCode({
+          workflowsPath: require.resolve('./bare-workflow'),
+          logger: new DefaultLogger('ERROR'),
+        }),
+      })
+    : undefined;
+  const running = Promise.all([worker.run(), bare?.run()]);
   process.on('message', (message: { type?: string }) => {
     if (message.type === 'usage') {
       (global as { gc?: () => void }).gc?.();
@@ -59,7 +62,7 @@ async function main(): Promise<void> {
       process.send?.({ type: 'usage', usage });
     } else if (message.type === 'stop') {
       worker.shutdown();
-      bare.shutdown();
+      bare?.shutdown();
     }
   });
   process.send?.({ type: 'ready' });

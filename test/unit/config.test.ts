@@ -1,4 +1,5 @@
 import { ConfigError, parseConfig } from '../../common/config';
+import { cachedWorkflowsFor, WORKER_BASE_BYTES } from '../../worker/create-worker';
 
 function problemsOf(env: Record<string, string>): string[] {
   try {
@@ -78,5 +79,15 @@ describe('configuration from the environment', () => {
     expect(parseConfig({ TRUST_PROXY: 'loopback, 10.0.0.0/8' }).trustProxy).toBe('loopback, 10.0.0.0/8');
     expect(() => parseConfig({ TRUST_PROXY: 'true' })).toThrow(/TRUST_PROXY=true/);
     expect(() => parseConfig({ TRUST_PROXY: 'x;y' })).toThrow(/TRUST_PROXY must be/);
+  });
+
+  test('given WORKER_MEMORY_MIB, then the worker caches as many matters as fit beside its base, never fewer than 10', () => {
+    expect(parseConfig({}).worker.memoryMib).toBe(1024);
+    expect(parseConfig({ WORKER_MEMORY_MIB: '2048' }).worker.memoryMib).toBe(2048);
+    expect(problemsOf({ WORKER_MEMORY_MIB: 'lots' }).join(' ')).toMatch(/WORKER_MEMORY_MIB/);
+    const MiB = 2 ** 20;
+    expect(cachedWorkflowsFor(WORKER_BASE_BYTES + 100 * MiB, MiB)).toBe(100);
+    expect(cachedWorkflowsFor(2 * WORKER_BASE_BYTES, MiB)).toBe(WORKER_BASE_BYTES / MiB);
+    expect(cachedWorkflowsFor(WORKER_BASE_BYTES / 2, MiB)).toBe(10);
   });
 });
