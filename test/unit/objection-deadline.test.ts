@@ -1,3 +1,4 @@
+import { tasksIn } from '../../api/routes/me/handlers';
 import { overdueItems } from '../../common/accountability';
 import {
   applyEvent,
@@ -135,6 +136,16 @@ describe('实施条例 Art. 54: an objection during the candidates’ disclosure
       expect.objectContaining({ id: 'm', stepName: { zh: '答复异议', en: 'Answer the objection' } }),
     ]);
     expect(items[0]?.roles.map((r) => r.role)).toEqual(['committee', 'town-official']);
+
+    // the answer and the ruling are tasks due at the answer time, overdue first in the lists
+    const tasks = [
+      ...tasksIn(viewOf(graph, state), { id: 'wang', name: '王' } as never, ['director'], new Date(raisedAt + DAY)),
+      ...tasksIn(viewOf(graph, state), { id: 'sun', name: '孙' } as never, ['town-official'], new Date(raisedAt + DAY)),
+    ];
+    expect(tasks.map((t) => [t.actions, t.deadline, t.overdue])).toEqual([
+      [['answer-objection'], objection?.answerDueAt, true],
+      [['rule-objection'], objection?.answerDueAt, true],
+    ]);
 
     const ruling = act(
       town,
