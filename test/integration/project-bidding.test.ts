@@ -88,20 +88,21 @@ async function toEvaluation(): Promise<string> {
   return id;
 }
 
-async function signContract(id: string) {
+/** Signed at `contractAmount`: within the tier of the registered budget (招标投标法 Art. 4). */
+async function signContract(id: string, contractAmount: number) {
   await ok(id, {
     step: 'contract',
     action: 'submit',
-    data: { contractor: '兴隆建筑', contractAmount: 96000, signedOn: '2026-04-20' },
+    data: { contractor: '兴隆建筑', contractAmount, signedOn: '2026-04-20' },
     actor: director,
   });
 }
 
-async function accept(id: string) {
+async function accept(id: string, finalAmount: number) {
   await ok(id, {
     step: 'acceptance',
     action: 'submit',
-    data: { acceptedOn: '2026-09-30', conclusion: '合格', finalAmount: 95800 },
+    data: { acceptedOn: '2026-09-30', conclusion: '合格', finalAmount },
     actor: director,
   });
 }
@@ -148,8 +149,8 @@ describe('project bidding (村级工程项目招投标) on a real Temporal serve
     const id = await register('works', 8000, '村委会办公室维修');
     await directAward(id);
     expect(active(await view(id))).toEqual(['contract']);
-    await signContract(id);
-    await accept(id);
+    await signContract(id, 7800);
+    await accept(id, 7750);
     await ok(id, { step: 'acceptance-review', action: 'approve', actor: supervisor });
     expect(active(await view(id))).toEqual(['disclose-result']);
 
@@ -369,11 +370,11 @@ describe('project bidding (村级工程项目招投标) on a real Temporal serve
     expect(active(followedUp)).toEqual(['contract']);
     expect(followedUp.takenFlows).toContain('flow-escalation-end');
 
-    await signContract(id);
-    await accept(id);
+    await signContract(id, 8800);
+    await accept(id, 8800);
     await ok(id, { step: 'acceptance-review', action: 'object', comment: '路面厚度不足，需整改', actor: supervisor });
     expect(active(await view(id))).toEqual(['acceptance']);
-    await accept(id);
+    await accept(id, 8760);
     await ok(id, { step: 'acceptance-review', action: 'approve', actor: supervisor });
 
     const done = await waitFor(id, 'the end', (v) => v.status === 'ended');
