@@ -30,6 +30,10 @@ export function tenderTierProblem(
   const registered = state.variables[link.step]?.[link.field];
   if (typeof registered !== 'number' || typeof data !== 'object' || data === null) return undefined;
   const values = data as Record<string, unknown>;
+  const budget = userTask(graph, link.step)?.step.fields.find((f) => f.name === link.field)?.label ?? {
+    zh: link.field,
+    en: link.field,
+  };
   for (const field of task.step.fields) {
     const amount = values[field.name];
     if (field.type !== 'amount' || typeof amount !== 'number' || amount <= registered) continue;
@@ -48,13 +52,13 @@ export function tenderTierProblem(
       const [now, then] = [routeName(graph, wouldTake), routeName(graph, taken)];
       tierBroken = true;
       messages.push(
-        `${field.name} ${amount} is above the ${link.field} ${registered} registered at ${link.step} and falls under ${now.en}, not ${then.en}: a tender may not be evaded (招标投标法 Art. 4) / ${field.name} ${amount} 超过登记的${link.field} ${registered}，应当${now.zh}，不能按${then.zh}办理（招标投标法第四条，不得规避招标）`,
+        `${field.label.en} (${field.name}) ${amount} is above the ${budget.en} ${registered} registered at ${link.step} and falls under ${now.en}, not ${then.en}: a tender may not be evaded (招标投标法 Art. 4) / ${field.label.zh} ${amount} 超过登记的${budget.zh} ${registered}，属于${now.zh}的范围，不能按${then.zh}办理（招标投标法第四条：不得规避招标）`,
       );
       details.push({ field: `data.${field.name}`, message: `falls under ${now.en} (${now.zh}), not ${then.en}` });
     }
     if (amount > link.above && (state.links ?? []).length === 0) {
       messages.push(
-        `${field.name} ${amount} is above ${link.above}: it needs a completed ${link.procedure} of this village linked at the start / 超过 ${link.above} 元须在发起时关联本村已办结的重大事项决策`,
+        `${field.label.en} (${field.name}) ${amount} is above ${link.above}: it needs a completed ${link.procedure} of this village linked at the start / ${field.label.zh} ${amount} 超过 ${link.above} 元，须在发起时关联本村已办结的重大事项决策`,
       );
       details.push({ field: `data.${field.name}`, message: `above ${link.above} needs a linked ${link.procedure}` });
     }
