@@ -173,6 +173,16 @@ describe('实施条例 Art. 54: an objection during the candidates’ disclosure
     expect(state.record.some((r) => r.action === 'objection-overdue')).toBe(false);
   });
 
+  test('counted as 民法典 counts days, the answer time is dated by the calendar: its end shows once the workflow dates it', () => {
+    let state = applyEvent(graph, disclosing({ ...RULES, civilCodeDays: true }), object());
+    const timer = state.timers.find((t) => t.kind === 'objection-answer');
+    expect([timer?.dueAt, state.objections[0]?.answerDueAt]).toEqual([undefined, undefined]);
+    // 3 days from 03-10 end at 24:00 Beijing time of 03-13 (activities/calendar.ts computes it)
+    const dueAt = Date.parse('2026-03-13T16:00:00Z');
+    state = applyEvent(graph, state, { type: 'timer-scheduled', at: clock, timerId: timer?.id ?? '', dueAt });
+    expect(state.objections[0]?.answerDueAt).toBe('2026-03-13T16:00:00.000Z');
+  });
+
   test('an objection at a step the policy names no time for has no clock; nor do matters from before the rule', () => {
     let early = startMatter(
       graph,
