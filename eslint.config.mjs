@@ -35,6 +35,26 @@ const onlyLibraries = (allowed, message) => ({
   message,
 });
 
+// What writes to the file system, in node:fs and node:fs/promises alike.
+const FS_WRITES = [
+  'appendFile',
+  'copyFile',
+  'cp',
+  'link',
+  'mkdir',
+  'mkdtemp',
+  'open',
+  'rename',
+  'rm',
+  'rmdir',
+  'symlink',
+  'truncate',
+  'unlink',
+  'writeFile',
+]
+  .flatMap((name) => [name, `${name}Sync`])
+  .concat(['createWriteStream', 'promises']);
+
 export default tseslint.config(
   { ignores: ['dist/', 'node_modules/', 'data/', '.tools/', 'coverage/'] },
   js.configs.recommended,
@@ -72,7 +92,7 @@ export default tseslint.config(
   },
   {
     // Only the build, the bench and the tests run with the devDependencies.
-    files: ['test/**/*.ts', 'scripts/build-assets.ts', 'scripts/bench.ts'],
+    files: ['test/**/*.ts', 'scripts/build-assets.ts', 'scripts/build-ui.ts', 'scripts/bench.ts'],
     rules: { 'import/no-extraneous-dependencies': ['error', { devDependencies: true }] },
   },
   {
@@ -115,6 +135,22 @@ export default tseslint.config(
     },
   },
   {
+    // procedures/ reads its files; what it compiles is kept by a store (stores/procedure-versions.ts).
+    files: ['procedures/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          paths: ['fs', 'node:fs', 'fs/promises', 'node:fs/promises'].map((name) => ({
+            name,
+            importNames: FS_WRITES,
+            message: 'procedures/ only reads files: writing belongs to a store in stores/ (README, "may import").',
+          })),
+        },
+      ],
+    },
+  },
+  {
     files: ['ui/src/**/*.ts'],
     rules: {
       'no-restricted-imports': [
@@ -125,12 +161,6 @@ export default tseslint.config(
         },
       ],
     },
-  },
-  {
-    // TEMPORARY: common/board-source.ts reads matters through the Temporal client, an adapter in the
-    // house of contracts. The read-path work (issue 11) moves it out of common/; drop this entry then.
-    files: ['common/board-source.ts'],
-    rules: { '@typescript-eslint/no-restricted-imports': 'off' },
   },
   {
     // supertest bodies are `any`; the assertions themselves are the type check there.

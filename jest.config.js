@@ -1,7 +1,9 @@
 /**
- * Four projects. `unit` needs nothing but Node: no Temporal server, no workflow bundle, so
- * `npm run test:unit` runs alone in seconds. The other three share one Temporal dev server and one
- * workflow bundle, started by test/global-setup.ts once per run however many of them run.
+ * Five projects. `unit` needs nothing but Node: no Temporal server, no workflow bundle, so
+ * `npm run test:unit` runs alone in seconds. `property` needs nothing either, but generates
+ * thousands of inputs (the compiler's mutation test alone takes minutes here), so only `npm test`
+ * runs it. The other three share one Temporal dev server and one workflow bundle, started by
+ * test/global-setup.ts once per run however many of them run.
  */
 const transform = {
   // Type checking is `npm run typecheck`'s job (inside `npm test`); jest only transpiles.
@@ -29,7 +31,13 @@ const project = (name, withTemporal) => ({
     : {}),
 });
 
-const projects = [project('unit', false), project('integration', true), project('e2e', true), project('system', true)];
+const projects = [
+  project('unit', false),
+  project('property', false),
+  project('integration', true),
+  project('e2e', true),
+  project('system', true),
+];
 
 /** @type {import('jest').Config} */
 module.exports = {

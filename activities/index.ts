@@ -55,16 +55,16 @@ export function createActivities(deps: ActivityDeps) {
       const period = monthRange(input.month);
       // Payments count by their payment date, which may precede the month the matter closed in.
       const [alive, paid, opinions] = await Promise.all([
-        board.views(input.village, period, true),
+        board.reportMatters(input.village, period, true),
         board.paid(input.village, period.from, true),
         board.opinions(input.village, period, true),
       ]);
-      const matters = [...new Map([...alive, ...paid].map((m) => [m.matterId, m])).values()];
+      const matters = [...new Map([...alive.matters, ...paid.matters].map((m) => [m.matterId, m])).values()];
       const notice = composeMonthlyNotice({
         ...input,
         publishedAt: deps.now().toISOString(),
         matters,
-        opinions,
+        opinions: opinions.opinions,
       });
       return notices.putIfAbsent(notice);
     },

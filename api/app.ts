@@ -1,6 +1,8 @@
 import type { Client } from '@temporalio/client';
 import { parseConfig, type TrustProxy } from '../common/config';
 import type { AttachmentStorePort } from '../common/attachments';
+import { disclosedFiles } from '../common/disclosed-files';
+import { redactMatterView } from '../common/redact';
 import type { NoticeStorePort } from '../common/monthly-notice';
 import type { OpinionDeadlines } from '../common/opinion';
 import type { ObjectionAnswerDeadlines } from '../common/objection-deadlines';
@@ -20,6 +22,7 @@ import { temporalDeadline } from './deadline';
 import { errorHandler, notFoundHandler } from './errors';
 import { createReadModel } from '../stores/read-model';
 import { cachedReadiness, checkReadiness, type Readiness } from './readiness';
+import { replicaShare } from './replica-share';
 import { mountRoutes, type RouteDef } from './route';
 import { attachmentRoutes } from './routes/attachments/routes';
 import { noSourceMaps, noStore, sameOriginWrites } from './security';
@@ -30,8 +33,8 @@ import { recordRoutes } from './routes/matters/record-routes';
 import { matterRoutes } from './routes/matters/routes';
 import { meRoutes } from './routes/me/routes';
 import { noticeRoutes } from './routes/notices/routes';
-import { opinionRoutes, type OpinionLimits } from './routes/opinions/routes';
-import { pingRoutes } from './routes/pings/routes';
+import { DEFAULT_OPINION_LIMITS, opinionRoutes, type OpinionLimits } from './routes/opinions/routes';
+import { PINGS_PER_MINUTE, pingRoutes } from './routes/pings/routes';
 import { procedureVersionRoutes } from './routes/procedure-versions/routes';
 import { procedureRoutes } from './routes/procedures/routes';
 import { reportRoutes } from './routes/reports/routes';
@@ -63,6 +66,8 @@ export interface AppDeps {
   objectionDeadlines?: (date: string, town?: string) => ObjectionAnswerDeadlines;
   /** rate and size limits of opinion submissions (defaults in routes/opinions/routes.ts) */
   opinionLimits?: Partial<OpinionLimits>;
+  /** API processes behind one round-robin balancer (API_REPLICAS): each enforces its share of every rate limit */
+  replicas?: number;
   /** minutes, invoices, photos (stores/attachments.ts); absent → uploads answer 503 */
   attachments?: AttachmentStorePort;
 }
@@ -76,6 +81,8 @@ export function apiRoutes(deps: AppDeps): RouteDef[] {
   const { client, taskQueue } = deps.temporal;
   const { directory } = deps;
   const readModel = createReadModel(client);
+  const share = (limit: number) => replicaShare(limit, deps.replicas);
+  const opinionLimits = { ...DEFAULT_OPINION_LIMITS, ...deps.opinionLimits };
   return [
     ...authRoutes({
       directory,
@@ -83,10 +90,10 @@ export function apiRoutes(deps: AppDeps): RouteDef[] {
       now,
       revocations: deps.revocations ?? memoryRevocations(),
       limits: new LoginLimits({
-        freeFailures: deps.session.loginAttempts,
+        freeFailures: share(deps.session.loginAttempts),
         windowMs: deps.session.loginWindowMs,
         maxWaitMs: deps.session.loginMaxWaitMs ?? DEFAULTS.session.loginMaxWaitSeconds * 1000,
-        addressFailures: deps.session.loginAddressFailures ?? DEFAULTS.session.loginAddressFailures,
+        addressFailures: share(deps.session.loginAddressFailures ?? DEFAULTS.session.loginAddressFailures),
       }),
     }),
     ...meRoutes({ readModel, directory, now }),
@@ -104,7 +111,7 @@ export function apiRoutes(deps: AppDeps): RouteDef[] {
       ...(deps.objectionDeadlines ? { objectionDeadlines: deps.objectionDeadlines } : {}),
     }),
     ...recordRoutes({ readModel, catalog: deps.catalog, directory, now }),
-    ...pingRoutes({ client, taskQueue }),
+    ...pingRoutes({ client, taskQueue, perMinute: share(PINGS_PER_MINUTE) }),
     ...opinionRoutes({
       client,
       readModel,
@@ -113,11 +120,20 @@ export function apiRoutes(deps: AppDeps): RouteDef[] {
       now,
       keySecret: deps.session.secret,
       ...(deps.opinionDeadlines ? { deadlines: deps.opinionDeadlines } : {}),
-      ...(deps.opinionLimits ? { limits: deps.opinionLimits } : {}),
+      limits: { ...opinionLimits, submissions: share(opinionLimits.submissions) },
     }),
     ...noticeRoutes({ readModel, directory, now, ...(deps.notices ? { notices: deps.notices } : {}) }),
     ...reportRoutes({ readModel, directory, now }),
-    ...attachmentRoutes({ directory, now, ...(deps.attachments ? { store: deps.attachments } : {}) }),
+    ...attachmentRoutes({
+      directory,
+      now,
+      ...(deps.attachments ? { store: deps.attachments } : {}),
+      disclosedFiles: async (matterId) => {
+        const view = await readModel.view(matterId);
+        const pinned = view && (await deps.catalog.get(view.procedure.id, view.procedure.version));
+        return view && pinned ? disclosedFiles(redactMatterView(view, pinned.graph), pinned.graph) : new Set();
+      },
+    }),
   ];
 }
 

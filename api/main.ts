@@ -7,6 +7,7 @@ import { DirectoryError } from '../common/directory';
 import { objectionDeadlinesFrom } from '../common/objection-deadlines';
 import { opinionDeadlinesFrom } from '../common/opinion';
 import { createCatalog } from '../procedures/catalog';
+import { createProcedureVersionStore } from '../stores/procedure-versions';
 import { loadPolicyFile, policyValuesAt } from '../procedures/policy';
 import { fileDirectory } from '../stores/directory';
 import { createFileAttachmentStore } from '../stores/attachments';
@@ -28,7 +29,7 @@ async function main(): Promise<void> {
     proceduresDir: path.resolve(config.proceduresDir),
     policyFile: path.resolve(config.policyFile),
     // Every version any matter started with stays here, servable after the files change.
-    storeDir: path.resolve(config.dataDir, 'procedures'),
+    versions: createProcedureVersionStore(path.resolve(config.dataDir, 'procedures')),
   });
   const app = createApp({
     temporal: { client, namespace: config.temporal.namespace, taskQueue: config.temporal.taskQueue },
@@ -44,6 +45,7 @@ async function main(): Promise<void> {
       loginAddressFailures: config.session.loginAddressFailures,
     },
     trustProxy: config.trustProxy,
+    replicas: config.apiReplicas,
     opinionLimits: { submissions: config.opinionSubmissionsPerHour, windowMs: 60 * 60_000 },
     // a logout holds after a restart and on every API process sharing DATA_DIR
     revocations: fileRevocations(path.resolve(config.dataDir, 'revoked-sessions')),

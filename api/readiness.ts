@@ -45,13 +45,26 @@ function messageOf(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }
 
+/**
+ * Probe queries asked at once. Each is handed to one waiting poll of the task queue, and a stopped
+ * (SIGSTOP) worker's polls stay waiting at the server until something is handed to them: with one
+ * probe, /readyz said "not ready" whenever the probe landed there, although another worker served
+ * every request (and a balancer that asks each API would have taken them all out of rotation). A
+ * worker keeps two polls on the task queue by default (its other eight are on its sticky queue), so
+ * of three probes at least one reaches a worker that is not that stopped one; when every worker is
+ * stopped, none answers.
+ */
+const PROBES = 3;
+
 async function workerAnswers(deps: ReadinessDeps, deadline: () => number): Promise<void> {
   const { client } = deps;
   const workflowId = probeWorkflowId(deps.taskQueue);
+  const ask = () => client.withDeadline(deadline(), () => client.workflow.getHandle(workflowId).query(PROBE_QUERY));
   try {
-    await client.withDeadline(deadline(), () => client.workflow.getHandle(workflowId).query(PROBE_QUERY));
-  } catch (err) {
-    if (!(err instanceof WorkflowNotFoundError)) throw err;
+    await Promise.any(Array.from({ length: PROBES }, ask));
+  } catch (failed) {
+    const errors: unknown[] = failed instanceof AggregateError ? failed.errors : [failed];
+    if (!errors.some((err) => err instanceof WorkflowNotFoundError)) throw errors[0];
     // First check on this task queue (or retention removed the old probe): run one, then it is asked.
     const handle = await client.withDeadline(deadline(), () =>
       client.workflow.start(PING_WORKFLOW, {

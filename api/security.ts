@@ -62,7 +62,7 @@ export const noStore: RequestHandler = (_req, res, next) => {
   next();
 };
 
-/** The UI's source maps stay on disk for whoever debugs on the machine; they are not served. */
+/** The build writes no source maps; one built for debugging on a machine is not served either. */
 export const noSourceMaps: RequestHandler = (req, _res, next) => {
   if (/\.map$/i.test(req.path)) {
     next(new ApiError(404, ErrorCode.NotFound, `No such resource / 未找到: ${req.method} ${req.path}`));

@@ -1,6 +1,7 @@
 import { roleSatisfies } from './engine';
 import type { Role } from './graph';
 import type { MatterView } from './matter';
+import type { ReportMatter } from './matter-facts';
 import { answeredOnTime, type OpinionState } from './opinion';
 
 /**
@@ -153,36 +154,6 @@ export function median(values: number[]): number | undefined {
   return sorted.length % 2 === 1 ? sorted[mid] : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2;
 }
 
-const COMPLETES = new Set(['submit', 'approve', 'object', 'reject', 'disclosure-ended']);
-
-/**
- * How long each completed step took: from the moment it became active (the completion of the step
- * before it, or the start) to its own completion. The record has no activation entries, so in
- * parallel branches this is measured from the latest completion before the step's first entry.
- */
-export function stepDurations(view: MatterView): { step: string; ms: number; at: string }[] {
-  const out: { step: string; ms: number; at: string }[] = [];
-  let mark: string | undefined;
-  const firstSeen = new Map<string, string>();
-  const lastResult = new Map<string, string | undefined>();
-  for (const r of view.record) {
-    if (r.action === 'start') {
-      mark = r.at;
-      continue;
-    }
-    if (r.step === null) continue;
-    if (!firstSeen.has(r.step)) firstSeen.set(r.step, mark ?? r.at);
-    if (r.action === 'record') lastResult.set(r.step, r.decision);
-    const completes = COMPLETES.has(r.action) || (r.action === 'confirm' && lastResult.get(r.step) !== 'inquorate');
-    if (!completes) continue;
-    const began = firstSeen.get(r.step) ?? r.at;
-    out.push({ step: r.step, ms: Date.parse(r.at) - Date.parse(began), at: r.at });
-    firstSeen.delete(r.step);
-    mark = r.at;
-  }
-  return out;
-}
-
 export interface YearlyReport {
   village: string;
   year: number;
@@ -212,6 +183,8 @@ export interface YearlyReport {
     escalated: number;
     onTimeRate: number | null;
   };
+  /** matters and opinions that could not be read in time: the figures leave them out, and say so */
+  unread?: string[];
 }
 
 function within(iso: string | undefined, range: { from: number; to: number }): iso is string {
@@ -227,7 +200,7 @@ function within(iso: string | undefined, range: { from: number; to: number }): i
 export function yearlyReport(input: {
   village: string;
   year: number;
-  matters: MatterView[];
+  matters: ReportMatter[];
   opinions: OpinionState[];
   generatedAt: string;
 }): YearlyReport {
@@ -268,22 +241,16 @@ export function yearlyReport(input: {
 
   const overdue = matters
     .flatMap((m) =>
-      m.record
-        .filter((r) => r.action === 'deadline-passed' && r.step !== null && within(r.at, range))
-        .map((r) => ({
-          matterId: m.matterId,
-          title: m.title,
-          procedure: m.procedure.id,
-          step: r.step ?? '',
-          at: r.at,
-        })),
+      m.facts.deadlinesPassed
+        .filter((r) => within(r.at, range))
+        .map((r) => ({ matterId: m.matterId, title: m.title, procedure: m.procedure.id, step: r.step, at: r.at })),
     )
     .sort((a, b) => a.at.localeCompare(b.at));
 
   const times = new Map<string, { procedure: string; step: string; ms: number[] }>();
   for (const m of matters) {
     // Each duration counts in the year its step completed.
-    for (const c of stepDurations(m).filter((d) => within(d.at, range))) {
+    for (const c of m.facts.stepTimes.filter((d) => within(d.at, range))) {
       const key = `${m.procedure.id}\u0000${c.step}`;
       const entry = times.get(key) ?? { procedure: m.procedure.id, step: c.step, ms: [] };
       entry.ms.push(c.ms);
@@ -355,5 +322,6 @@ export function yearlyReportCsv(report: YearlyReport): string {
   rows.push(['opinions', '', '', '', 'answered-on-time', o.answeredOnTime]);
   rows.push(['opinions', '', '', '', 'escalated', o.escalated]);
   rows.push(['opinions', '', '', '', 'on-time-rate', o.onTimeRate ?? '']);
+  for (const id of report.unread ?? []) rows.push(['unread', '', '', id, 'not-read', '']);
   return `\uFEFF${rows.map((r) => r.map(csvCell).join(',')).join('\r\n')}\r\n`;
 }

@@ -124,6 +124,8 @@ export const EnvSchema = z.object({
   LOGIN_MAX_WAIT_SECONDS: positiveInt('LOGIN_MAX_WAIT_SECONDS', 60),
   /** failed log-ins per address over all user ids within LOGIN_WINDOW_MINUTES before 429 */
   LOGIN_ADDRESS_FAILURES: positiveInt('LOGIN_ADDRESS_FAILURES', 100),
+  /** API processes behind one round-robin balancer: each enforces 1/n of every rate limit (api/replica-share.ts) */
+  API_REPLICAS: positiveInt('API_REPLICAS', 1),
   /** opinions (民意直通车) one address may send to one village per hour */
   OPINION_SUBMISSIONS_PER_HOUR: positiveInt('OPINION_SUBMISSIONS_PER_HOUR', 60),
   /** express `trust proxy`: false, a number of hops, or addresses/subnets (loopback, 10.0.0.0/8, …) */
@@ -178,6 +180,8 @@ export interface Config {
     loginAddressFailures: number;
   };
   trustProxy: TrustProxy;
+  /** API processes behind one round-robin balancer; each enforces 1/n of every rate limit */
+  apiReplicas: number;
   opinionSubmissionsPerHour: number;
   temporal: {
     /** Set: use that cluster and start no dev server. Unset: the embedded dev server. */
@@ -236,6 +240,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
       loginAddressFailures: e.LOGIN_ADDRESS_FAILURES,
     },
     trustProxy: e.TRUST_PROXY,
+    apiReplicas: e.API_REPLICAS,
     opinionSubmissionsPerHour: e.OPINION_SUBMISSIONS_PER_HOUR,
     temporal: {
       address: e.TEMPORAL_ADDRESS,

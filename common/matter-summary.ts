@@ -1,6 +1,7 @@
 import { matterActionRoles, objectionActions, type MatterState } from './engine';
 import type { ProcedureGraph, Role } from './graph';
 import type { MatterView } from './matter';
+import { factsOf, type MatterFacts } from './matter-facts';
 import { activeStepViews } from './matter-view';
 
 /**
@@ -29,9 +30,14 @@ export type MatterSummary = Pick<
   | 'activeSteps'
   | 'objections'
   | 'notices'
-> & { v: typeof SUMMARY_VERSION };
+> & {
+  v: typeof SUMMARY_VERSION;
+  /** what the reports need of the record (absent in summaries of older code: read the full view) */
+  facts?: MatterFacts;
+};
 
-export function summaryOf(graph: ProcedureGraph, state: MatterState): MatterSummary {
+/** `withFacts`: the workflow's patch decides (a matter recorded before facts replays without them). */
+export function summaryOf(graph: ProcedureGraph, state: MatterState, withFacts = true): MatterSummary {
   return {
     v: SUMMARY_VERSION,
     matterId: state.matterId,
@@ -46,6 +52,7 @@ export function summaryOf(graph: ProcedureGraph, state: MatterState): MatterSumm
     activeSteps: activeStepViews(graph, state),
     objections: state.objections,
     notices: state.notices,
+    ...(withFacts ? { facts: factsOf({ ...state, procedure: state.procedureId }) } : {}),
   };
 }
 

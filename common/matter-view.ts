@@ -1,6 +1,6 @@
-import { actionsFor, recusalsAt, type MatterState } from './engine';
+import { actionsFor, objectionActions, recusalsAt, rulingTargets, type MatterState } from './engine';
 import type { ProcedureGraph } from './graph';
-import type { ActiveStepView, MatterView } from './matter';
+import type { ActiveStepView, MatterView, ObjectionView } from './matter';
 import { chainAll } from './record-chain';
 
 /** The active steps, in the words of the procedure: the view's and the read model's (common/matter-summary.ts). */
@@ -61,9 +61,22 @@ export function viewOf(graph: ProcedureGraph, state: MatterState): MatterView {
     completedSteps: state.completedSteps,
     takenFlows: state.takenFlows,
     meetings: state.meetings,
-    objections: state.objections,
+    objections: state.objections.map((o) => objectionView(graph, state, o)),
     notices: state.notices,
     // a state carried from older code has no links yet: they are computed the same way the engine would
     record: chainAll(state.record),
   };
+}
+
+/**
+ * An objection the town may still rule on carries the steps an upheld ruling may send the matter
+ * back to: the engine's own rule, so the form offers exactly what the validator accepts.
+ */
+function objectionView(
+  graph: ProcedureGraph,
+  state: MatterState,
+  objection: MatterState['objections'][number],
+): ObjectionView {
+  if (state.status === 'ended' || !objectionActions(objection).includes('rule-objection')) return objection;
+  return { ...objection, rulingTargets: rulingTargets(graph, state, objection) };
 }

@@ -104,6 +104,11 @@ export interface ActiveStepView {
   overdueSince?: string;
 }
 
+/** An objection as the view shows it: while the town may rule, the steps a ruling may go back to. */
+export interface ObjectionView extends Objection {
+  rulingTargets?: string[];
+}
+
 export interface MatterView {
   matterId: string;
   procedure: { id: string; version: string; name: { zh: string; en: string } };
@@ -122,7 +127,7 @@ export interface MatterView {
   completedSteps: string[];
   takenFlows: string[];
   meetings: MeetingRecord[];
-  objections: Objection[];
+  objections: ObjectionView[];
   notices: Notice[];
   /**
    * The record, every entry linked to the one before (common/record-chain.ts). A committed entry

@@ -1,11 +1,11 @@
 import { z } from 'zod';
-import type { MatterView } from './matter';
+import type { ReportMatter } from './matter-facts';
 import { publicOpinion, type OpinionState } from './opinion';
 import { redactText } from './redact';
 
 /**
  * 三务公开: each village's monthly notice, published on the 1st (Asia/Shanghai) for the month
- * before. Pure: composing a notice from matter views and opinions; months in China time.
+ * before. Pure: composing a notice from matters' facts and opinions; months in China time.
  */
 
 export const MONTHLY_NOTICES_WORKFLOW = 'monthlyNotices';
@@ -53,19 +53,6 @@ export function monthRange(month: string): { from: number; to: number } {
 /** An individual payee's name on the public board (common/redact.ts); organisations are public. */
 export function maskPayee(name: string, kind: string | undefined): string {
   return kind === 'individual' ? redactText(name, [name]) : name;
-}
-
-/**
- * Names of individuals a matter pays (the `payee` of an `individual` payee kind, at any step): masked
- * wherever they appear on the notice, with the phone and ID-number patterns of common/redact.ts.
- */
-export function individualNames(view: MatterView): string[] {
-  const names = new Set<string>();
-  for (const r of view.record) {
-    const payee = r.data?.payee;
-    if (r.data?.payeeKind === 'individual' && typeof payee === 'string' && payee.trim() !== '') names.add(payee.trim());
-  }
-  return [...names];
 }
 
 export interface NoticePayment {
@@ -118,18 +105,6 @@ export interface MonthlyNotice {
   opinions: NoticeOpinion[];
 }
 
-/** The latest data submitted at a step (the record keeps every submission). */
-export function submitted(view: MatterView, step: string): Record<string, unknown> | undefined {
-  let found: Record<string, unknown> | undefined;
-  for (const r of view.record) if (r.step === step && r.action === 'submit' && r.data) found = r.data;
-  return found;
-}
-
-export function closedAt(view: MatterView): string | undefined {
-  if (view.status !== 'ended') return undefined;
-  return [...view.record].reverse().find((r) => r.action === 'end')?.at;
-}
-
 function inRange(iso: string | undefined, range: { from: number; to: number }): boolean {
   if (iso === undefined) return false;
   const at = Date.parse(iso);
@@ -141,36 +116,33 @@ function dayInMonth(day: unknown, month: string): day is string {
   return typeof day === 'string' && day.slice(0, 7) === month;
 }
 
-function noticeMatter(view: MatterView): NoticeMatter {
-  const closed = closedAt(view);
+function noticeMatter(m: ReportMatter): NoticeMatter {
+  const { endedAt, individualNames } = m.facts;
   return {
-    matterId: view.matterId,
-    procedure: { id: view.procedure.id, name: view.procedure.name },
-    title: redactText(view.title, individualNames(view)),
-    startedAt: view.startedAt,
-    ...(closed ? { closedAt: closed } : {}),
-    ...(view.outcome !== undefined ? { outcome: view.outcome } : {}),
-    ...(view.amount !== undefined ? { amount: view.amount } : {}),
+    matterId: m.matterId,
+    procedure: { id: m.procedure.id, name: m.procedure.name },
+    title: redactText(m.title, individualNames),
+    startedAt: m.startedAt,
+    ...(endedAt ? { closedAt: endedAt } : {}),
+    ...(m.outcome !== undefined ? { outcome: m.outcome } : {}),
+    ...(m.amount !== undefined ? { amount: m.amount } : {}),
   };
 }
 
 /** Fund approvals that reached payment, paid (by their 支付日期) within the month. */
-export function paymentsOf(views: MatterView[], month: string): NoticePayment[] {
+export function paymentsOf(matters: ReportMatter[], month: string): NoticePayment[] {
   const payments: NoticePayment[] = [];
-  for (const view of views) {
-    if (view.procedure.id !== 'fund-approval' || view.status !== 'ended' || view.outcome !== 'completed') continue;
-    const payment = submitted(view, 'payment');
-    const application = submitted(view, 'apply');
-    if (!payment || !application || !dayInMonth(payment.paidOn, month)) continue;
-    const amount = typeof application.amount === 'number' ? application.amount : (view.amount ?? 0);
-    const kind = typeof application.payeeKind === 'string' ? application.payeeKind : 'individual';
+  for (const m of matters) {
+    const payment = m.facts.payment;
+    if (!payment || !dayInMonth(payment.paidOn, month)) continue;
+    const names = m.facts.individualNames;
     payments.push({
-      matterId: view.matterId,
-      title: redactText(view.title, individualNames(view)),
-      amount,
-      purpose: redactText(typeof application.purpose === 'string' ? application.purpose : '', individualNames(view)),
-      payee: maskPayee(typeof application.payee === 'string' ? application.payee : '', kind),
-      payeeKind: kind,
+      matterId: m.matterId,
+      title: redactText(m.title, names),
+      amount: payment.amount,
+      purpose: redactText(payment.purpose, names),
+      payee: maskPayee(payment.payee, payment.payeeKind),
+      payeeKind: payment.payeeKind,
       paidOn: payment.paidOn,
     });
   }
@@ -189,7 +161,7 @@ export function composeMonthlyNotice(input: {
   month: string;
   publishedAt: string;
   publishedBy: string;
-  matters: MatterView[];
+  matters: ReportMatter[];
   opinions: OpinionState[];
 }): MonthlyNotice {
   const range = monthRange(input.month);
@@ -230,7 +202,7 @@ export function composeMonthlyNotice(input: {
       .map(noticeMatter)
       .sort(byStart),
     mattersFinished: matters
-      .filter((m) => inRange(closedAt(m), range))
+      .filter((m) => inRange(m.facts.endedAt, range))
       .map(noticeMatter)
       .sort(byStart),
     opinions,

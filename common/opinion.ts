@@ -9,6 +9,9 @@ import { DurationSchema } from './graph';
 
 export const OPINION_WORKFLOW = 'opinion';
 
+/** Memo key of an opinion's state, published whenever it changes (the lists' read model). */
+export const OPINION_MEMO = 'opinion';
+
 /** Policy keys of the two time limits (procedures/policies/*.json). */
 export const OPINION_POLICY_KEYS = {
   acknowledge: 'opinions.acknowledgeDeadline',

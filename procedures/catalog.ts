@@ -1,28 +1,28 @@
-import { randomBytes } from 'node:crypto';
-import { mkdir, readdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
+import { canonicalJson } from '../common/canonical-json';
 import { chinaDate } from '../common/china-date';
-import { ProcedureGraphSchema, type Label, type ProcedureGraph } from '../common/graph';
+import type { Label, ProcedureGraph } from '../common/graph';
+import { PROCEDURE_ID, type ProcedureVersionStorePort, type PublishedProcedure } from '../common/procedure-versions';
 import { CompileError, compileProcedure, type CompileProblem } from './compiler';
-import { loadPolicyFile, policyValuesAt } from './policy';
+import { loadPolicyFile, parsePolicy, policyValuesAt, type PolicyFile, type PolicyValues } from './policy';
 
 /**
- * The procedure catalog: the BPMN files of a directory, compiled with the policy in force, and a
- * store of every version ever compiled. A matter pins its version for years while the files and
- * the policy move on, so `{storeDir}/<id>/<version>.bpmn|.json` is written once and never changed.
+ * The procedure catalog: the BPMN files of a directory, compiled with the policy in force, and
+ * every version ever compiled, kept in a store (common/procedure-versions.ts): a matter pins its
+ * version for years while the files and the policy move on.
  */
+
+export type { PublishedProcedure };
 
 export interface CatalogOptions {
   proceduresDir: string;
   policyFile: string;
-  storeDir: string;
+  /** where compiled versions are kept (stores/procedure-versions.ts) */
+  versions: ProcedureVersionStorePort;
   /** today's date (YYYY-MM-DD) for `list()`; the villages' calendar day by default */
   today?: () => string;
-}
-
-export interface PublishedProcedure {
-  bpmn: string;
-  graph: ProcedureGraph;
 }
 
 export interface CatalogEntry {
@@ -43,15 +43,13 @@ export interface Catalog {
   get(id: string, version: string): Promise<PublishedProcedure | undefined>;
 }
 
-const PROCEDURE_ID = /^[a-z][a-z0-9-]*$/;
-const VERSION = /^[0-9a-f]{16}$/;
-
 function isMissing(error: unknown): boolean {
   // Not instanceof Error: fs errors come from another realm under jest.
   return typeof error === 'object' && error !== null && 'code' in error && error.code === 'ENOENT';
 }
 
-async function readIfPresent(file: string): Promise<string | undefined> {
+/** The procedures' source files are read (never written) here; compiled versions go to the store. */
+async function sourceIfPresent(file: string): Promise<string | undefined> {
   try {
     return await readFile(file, 'utf8');
   } catch (error) {
@@ -60,7 +58,7 @@ async function readIfPresent(file: string): Promise<string | undefined> {
   }
 }
 
-async function listIfPresent(dir: string): Promise<string[]> {
+async function sourceFiles(dir: string): Promise<string[]> {
   try {
     return await readdir(dir);
   } catch (error) {
@@ -69,46 +67,79 @@ async function listIfPresent(dir: string): Promise<string[]> {
   }
 }
 
-/** Write-then-rename: a reader never sees half a file, and two writers of one version write the same bytes. */
-async function writeAtomically(file: string, content: string): Promise<void> {
-  const temporary = `${file}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
-  await writeFile(temporary, content, 'utf8');
-  await rename(temporary, file);
+/** How many compiled versions (and policy days) a catalog keeps in memory; they change rarely. */
+const CACHED = 256;
+
+function sha256(text: string): string {
+  return createHash('sha256').update(text).digest('hex');
 }
 
 export function createCatalog(options: CatalogOptions): Catalog {
-  const { proceduresDir, policyFile, storeDir } = options;
+  const { proceduresDir, policyFile, versions: store } = options;
   const today = options.today ?? (() => chinaDate());
 
-  const storedPath = (id: string, version: string, ext: 'bpmn' | 'json') =>
-    path.join(storeDir, id, `${version}.${ext}`);
-
-  async function store(procedure: PublishedProcedure): Promise<void> {
-    const { id, version } = procedure.graph;
-    if ((await readIfPresent(storedPath(id, version, 'json'))) !== undefined) return;
-    await mkdir(path.join(storeDir, id), { recursive: true });
-    // The graph last: get() serves a version only once both halves are there.
-    await writeAtomically(storedPath(id, version, 'bpmn'), procedure.bpmn);
-    await writeAtomically(storedPath(id, version, 'json'), `${JSON.stringify(procedure.graph, null, 2)}\n`);
+  // Each version is compiled once (~15 ms of parsing and checking), not at every start: keyed by
+  // the content that makes it (file name, BPMN text, policy values). A file that does not compile
+  // fails the same way every time, so its error is kept too.
+  const compiled = new Map<string, Promise<ProcedureGraph>>();
+  function compileOnce(file: string, bpmn: string, policy: { values: PolicyValues; key: string }) {
+    const key = `${sha256(`${file}\u0000${bpmn}`)}:${policy.key}`;
+    let graph = compiled.get(key);
+    if (!graph) {
+      if (compiled.size >= CACHED) compiled.clear();
+      graph = compileProcedure({ file, bpmn, policyValues: policy.values });
+      compiled.set(key, graph);
+    }
+    return graph;
   }
 
-  async function get(id: string, version: string): Promise<PublishedProcedure | undefined> {
-    if (!PROCEDURE_ID.test(id) || !VERSION.test(version)) return undefined;
-    const json = await readIfPresent(storedPath(id, version, 'json'));
-    const bpmn = await readIfPresent(storedPath(id, version, 'bpmn'));
-    if (json === undefined || bpmn === undefined) return undefined;
-    return { bpmn, graph: ProcedureGraphSchema.parse(JSON.parse(json)) };
+  // The policy file is read at every start, so an edit takes effect without a restart; it is parsed
+  // (~50 ms of schema checks) only when its text changed, and its values for a day computed once.
+  let policy: { text: string; file: PolicyFile; at: Map<string, { values: PolicyValues; key: string }> } | undefined;
+  async function policyAt(date: string, town?: string): Promise<{ values: PolicyValues; key: string }> {
+    const text = await readFile(policyFile, 'utf8').catch(() => undefined);
+    if (text === undefined) {
+      // unreadable: loadPolicyFile throws the error that names the file
+      const values = policyValuesAt(loadPolicyFile(policyFile), date, town);
+      return { values, key: sha256(canonicalJson(values)) };
+    }
+    if (policy?.text !== text) policy = { text, file: parsePolicy(policyFile, text), at: new Map() };
+    const day = `${date}\u0000${town ?? ''}`;
+    let found = policy.at.get(day);
+    if (!found) {
+      const values = policyValuesAt(policy.file, date, town);
+      found = { values, key: sha256(canonicalJson(values)) };
+      if (policy.at.size >= CACHED) policy.at.clear();
+      policy.at.set(day, found);
+    }
+    return found;
+  }
+
+  /** Versions kept (or being kept) by this catalog: a start does not ask the store again. */
+  const kept = new Map<string, Promise<void>>();
+
+  function keep(procedure: PublishedProcedure): Promise<void> {
+    const key = `${procedure.graph.id}/${procedure.graph.version}`;
+    let done = kept.get(key);
+    if (!done) {
+      // a failed write is tried again by the next start
+      done = store.put(procedure).catch((error: unknown) => {
+        kept.delete(key);
+        throw error;
+      });
+      kept.set(key, done);
+    }
+    return done;
   }
 
   async function current(id: string, date: string, town?: string): Promise<PublishedProcedure | undefined> {
     if (!PROCEDURE_ID.test(id)) return undefined;
     // Messages name the file as the district knows it, never a server path (list() shows them publicly).
     const file = `${id}.bpmn`;
-    const bpmn = await readIfPresent(path.join(proceduresDir, file));
+    const bpmn = await sourceIfPresent(path.join(proceduresDir, file));
     if (bpmn === undefined) return undefined;
-    // Read on every call: a new policy file takes effect without a restart, and the old versions stay stored.
-    const policyValues = policyValuesAt(loadPolicyFile(policyFile), date, town);
-    const graph = await compileProcedure({ file, bpmn, policyValues });
+    // The policy in force that day (a new policy file takes effect without a restart; old versions stay stored).
+    const graph = await compileOnce(file, bpmn, await policyAt(date, town));
     if (graph.id !== id) {
       throw new CompileError([
         {
@@ -121,26 +152,21 @@ export function createCatalog(options: CatalogOptions): Catalog {
       ]);
     }
     const published = { bpmn, graph };
-    await store(published);
+    await keep(published);
     return published;
   }
 
   async function storedVersions(id: string): Promise<{ versions: string[]; latest?: ProcedureGraph }> {
-    const dir = path.join(storeDir, id);
-    const names = (await listIfPresent(dir)).filter((n) => n.endsWith('.json') && VERSION.test(n.slice(0, -5)));
-    const dated = await Promise.all(
-      names.map(async (n) => ({ version: n.slice(0, -5), at: (await stat(path.join(dir, n))).mtimeMs })),
-    );
-    dated.sort((a, b) => a.at - b.at || a.version.localeCompare(b.version));
-    const newest = dated[dated.length - 1];
-    const latest = newest ? (await get(id, newest.version))?.graph : undefined;
-    return { versions: dated.map((d) => d.version), ...(latest ? { latest } : {}) };
+    const versions = await store.versions(id);
+    const newest = versions[versions.length - 1];
+    const latest = newest ? (await store.get(id, newest))?.graph : undefined;
+    return { versions, ...(latest ? { latest } : {}) };
   }
 
   async function list(): Promise<CatalogEntry[]> {
-    const files = (await listIfPresent(proceduresDir)).filter((n) => n.endsWith('.bpmn')).map((n) => n.slice(0, -5));
+    const files = (await sourceFiles(proceduresDir)).filter((n) => n.endsWith('.bpmn')).map((n) => n.slice(0, -5));
     // Procedures whose file is gone still have matters that started with them.
-    const stored = (await listIfPresent(storeDir)).filter((n) => PROCEDURE_ID.test(n));
+    const stored = await store.ids();
     const ids = [...new Set([...files, ...stored])].filter((id) => PROCEDURE_ID.test(id)).sort();
     const date = today();
     const entries: CatalogEntry[] = [];
@@ -166,5 +192,5 @@ export function createCatalog(options: CatalogOptions): Catalog {
     return entries;
   }
 
-  return { list, current, get };
+  return { list, current, get: (id, version) => store.get(id, version) };
 }

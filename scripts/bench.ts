@@ -11,6 +11,7 @@ import { createApp } from '../api/app';
 import { signSession, type SessionConfig } from '../api/auth/session';
 import { demoDirectory } from '../api/directory/demo';
 import { createCatalog } from '../procedures/catalog';
+import { createProcedureVersionStore } from '../stores/procedure-versions';
 import { createWorker } from '../worker/create-worker';
 import { startDevServer } from './dev-server';
 import { freePort } from './ports';
@@ -144,7 +145,7 @@ const uiDiagram: BenchSection = {
         catalog: createCatalog({
           proceduresDir: path.join(PROJECT_DIR, 'procedures'),
           policyFile: path.join(PROJECT_DIR, 'procedures', 'policies', 'luojiang.json'),
-          storeDir: path.join(dir, 'catalog'),
+          versions: createProcedureVersionStore(path.join(dir, 'catalog')),
         }),
         directory: { current: () => directory },
         session,

@@ -388,7 +388,14 @@ export async function main(): Promise<void> {
         command: process.execPath,
         args: [path.join(dist, 'api', 'main.js')],
         // HAProxy, on loopback, is the one proxy whose X-Forwarded-For is believed.
-        env: { ...appEnv, HOST: '127.0.0.1', PORT: String(apiPort), TRUST_PROXY: 'loopback' },
+        // HAProxy deals requests round robin: each API enforces its share of the rate limits.
+        env: {
+          ...appEnv,
+          HOST: '127.0.0.1',
+          PORT: String(apiPort),
+          TRUST_PROXY: 'loopback',
+          API_REPLICAS: String(apis),
+        },
         cwd: ROOT,
         stdio: logTo(`api-${i}`),
       });

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { DefaultLogger, bundleWorkflowCode } from '@temporalio/worker';
 import { startDevServer, type DevServer } from '../scripts/dev-server';
 import { freePort } from '../scripts/ports';
-import { ensureTemporalCli } from '../scripts/temporal-cli';
+import { ensureTemporalCli, ensureTemporalTestServer } from '../scripts/temporal-cli';
 import { workflowBundleOptions } from '../worker/create-worker';
 import { ensureChromium } from './helpers/chromium';
 import { TEST_ENV } from './helpers/test-env';
@@ -93,6 +93,8 @@ export default async function globalSetup(_globalConfig: unknown, projectConfig:
 
   process.env[TEST_ENV.address] = server.address;
   process.env[TEST_ENV.cli] = cli;
+  // Tests that wait for a workflow's own timers run on the time-skipping test server (test/helpers/time-skipping.ts).
+  process.env[TEST_ENV.testServer] = ensureTemporalTestServer({ env: process.env, projectDir, log });
   process.env[TEST_ENV.bundle] = await workflowBundle(dir);
   process.env[TEST_ENV.tmpDir] = dir;
 }

@@ -94,6 +94,11 @@ function rulesInForce(input: MatterInput): MatterRules | undefined {
  * only when they change; the final view is the result. Matters recorded before replay as they ran.
  */
 export const READ_MODEL_PATCH = 'read-model-summary';
+/**
+ * Patch id of the report facts in the summary (common/matter-facts.ts): the yearly report and the
+ * monthly notice read them from visibility instead of each matter's full view.
+ */
+export const REPORT_FACTS_PATCH = 'read-model-facts';
 
 /** Well below the server's 2,000 updates per run and its history limits. */
 const DEFAULT_LIMITS = { updatesPerRun: 500, historyEvents: 10_000 };
@@ -211,7 +216,7 @@ export async function matter(input: MatterInput): Promise<MatterResult> {
       upsertSearchAttributes(attributes());
       return;
     }
-    const summary = summaryOf(graph, state);
+    const summary = summaryOf(graph, state, patched(REPORT_FACTS_PATCH));
     const pairs = [...attributes(), { key: MatterSearchAttributes.waitingOn, value: waitingOn(summary) }];
     const attributesNow = JSON.stringify(pairs.map((p) => [p.key.name, p.value]));
     if (attributesNow !== publishedAttributes) {

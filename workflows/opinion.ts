@@ -3,9 +3,12 @@ import {
   allHandlersFinished,
   condition,
   getExternalWorkflowHandle,
+  patched,
   proxyActivities,
   setHandler,
+  upsertMemo,
   upsertSearchAttributes,
+  workflowInfo,
 } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import {
@@ -15,6 +18,7 @@ import {
   answerOpinionUpdate,
   opinionAnsweredSignal,
   opinionFiledSignal,
+  OPINION_MEMO,
   opinionQuery,
   opinionRefusal,
   type OpinionActor,
@@ -27,6 +31,13 @@ const { computeDueAt } = proxyActivities<Activities>({
   startToCloseTimeout: '30 seconds',
   retry: { maximumAttempts: 10 },
 });
+
+/**
+ * Patch id of the opinion's read model (issue 12): its state is published as the memo `opinion`
+ * (and its status attribute) whenever it changes, so lists and the task list read visibility, not
+ * every opinion. Opinions recorded before it replay as they ran.
+ */
+export const OPINION_READ_MODEL_PATCH = 'opinion-read-model';
 
 function iso(at: number): string {
   return new Date(at).toISOString();
@@ -72,6 +83,7 @@ export async function opinion(input: OpinionInput): Promise<OpinionState> {
         ...(request.note ? { note: request.note } : {}),
       };
       state.status = 'acknowledged';
+      publishChange();
       return state;
     },
     {
@@ -91,6 +103,7 @@ export async function opinion(input: OpinionInput): Promise<OpinionState> {
       state.acknowledged ??= by;
       state.answered = { ...by, answer: request.answer.trim() };
       state.status = 'answered';
+      publishChange();
       return state;
     },
     {
@@ -102,11 +115,37 @@ export async function opinion(input: OpinionInput): Promise<OpinionState> {
     },
   );
 
-  const publish = () =>
-    upsertSearchAttributes([
-      { key: OpinionSearchAttributes.village, value: state.village },
-      { key: OpinionSearchAttributes.status, value: state.status },
-    ]);
+  const attributes = () => [
+    { key: OpinionSearchAttributes.village, value: state.village },
+    { key: OpinionSearchAttributes.status, value: state.status },
+  ];
+  // What stands in visibility (from the start, then from this run): each is upserted only when it changed.
+  const startedWith = workflowInfo().typedSearchAttributes;
+  const attributesNow = () => JSON.stringify([state.village, state.status]);
+  let publishedAttributes = JSON.stringify([
+    startedWith.get(OpinionSearchAttributes.village),
+    startedWith.get(OpinionSearchAttributes.status),
+  ]);
+  let publishedState = '';
+  const publish = () => {
+    if (!patched(OPINION_READ_MODEL_PATCH)) {
+      upsertSearchAttributes(attributes());
+      return;
+    }
+    if (attributesNow() !== publishedAttributes) {
+      upsertSearchAttributes(attributes());
+      publishedAttributes = attributesNow();
+    }
+    const now = JSON.stringify(state);
+    if (now !== publishedState) {
+      upsertMemo({ [OPINION_MEMO]: state });
+      publishedState = now;
+    }
+  };
+  /** After an update: older code published nothing there (its history has no such command). */
+  const publishChange = () => {
+    if (patched(OPINION_READ_MODEL_PATCH)) publish();
+  };
   publish();
 
   // First, so that the matter holds its disclosure from the moment of submission.
@@ -124,6 +163,7 @@ export async function opinion(input: OpinionInput): Promise<OpinionState> {
   const answerDue = await computeDueAt({ from: submittedAt, duration: input.deadlines.answer });
   state.acknowledgeDueAt = iso(acknowledgeDue);
   state.answerDueAt = iso(answerDue);
+  publishChange();
 
   const limits: { deadline: 'acknowledge' | 'answer'; dueAt: number; met: () => boolean }[] = [
     { deadline: 'acknowledge', dueAt: acknowledgeDue, met: () => state.status !== 'submitted' },

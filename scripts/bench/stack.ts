@@ -12,6 +12,7 @@ import { signSession, type SessionConfig } from '../../api/auth/session';
 import { memoryDirectory, type Directory } from '../../common/directory';
 import type { Role } from '../../common/graph';
 import { createCatalog, type Catalog } from '../../procedures/catalog';
+import { createProcedureVersionStore } from '../../stores/procedure-versions';
 import { startDevServer, type DevServer } from '../dev-server';
 import { freePort } from '../ports';
 import { ensureTemporalCli } from '../temporal-cli';
@@ -169,7 +170,7 @@ export async function startStack(options: {
     const catalog = createCatalog({
       proceduresDir: path.join(PROJECT_DIR, 'procedures'),
       policyFile: path.join(PROJECT_DIR, 'procedures', 'policies', 'luojiang.json'),
-      storeDir: path.join(dir, 'catalog'),
+      versions: createProcedureVersionStore(path.join(dir, 'catalog')),
     });
     const app = createApp({
       temporal: { client, namespace: 'default', taskQueue },

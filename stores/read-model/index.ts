@@ -4,8 +4,9 @@ import { executionInfoFromRaw } from '@temporalio/client/lib/helpers';
 import { roleSatisfies } from '../../common/engine';
 import { ROLES, type Role } from '../../common/graph';
 import { MATTER_WORKFLOW, stateQuery, type MatterResult, type MatterView } from '../../common/matter';
+import { reportMatterOf, type MatterFacts, type ReportMatter } from '../../common/matter-facts';
 import { SUMMARY_MEMO, SUMMARY_VERSION, type MatterSummary } from '../../common/matter-summary';
-import { OPINION_WORKFLOW, opinionQuery, type OpinionState } from '../../common/opinion';
+import { OPINION_MEMO, OPINION_WORKFLOW, opinionQuery, type OpinionState } from '../../common/opinion';
 import { MatterSearchAttributes as A, OpinionSearchAttributes } from '../../common/search-attributes';
 import { CodedError, ErrorCode } from '../../common/errors';
 import { where } from '../../common/visibility-query';
@@ -44,6 +45,18 @@ export interface Summaries {
   unread: string[];
 }
 
+export interface Opinions {
+  opinions: OpinionState[];
+  /** opinions that could be read neither from visibility nor, in time, by a query */
+  unread: string[];
+}
+
+export interface ReportMatters {
+  matters: ReportMatter[];
+  /** matters that could be read neither from visibility nor, in time, from their full view */
+  unread: string[];
+}
+
 const RUNNING = where.eq('ExecutionStatus', 'Running');
 /** A continued-as-new run is the same matter; its newest run stands for it. */
 const LATEST_RUN = where.ne('ExecutionStatus', 'ContinuedAsNew');
@@ -74,11 +87,33 @@ export function rolesServed(held: readonly Role[]): Role[] {
   return ROLES.filter((required) => held.some((h) => roleSatisfies(h, required)));
 }
 
-function summaryOf(info: WorkflowExecutionInfo): MatterSummary | undefined {
+function summaryOf(info: Pick<WorkflowExecutionInfo, 'memo'>): MatterSummary | undefined {
   const summary = info.memo?.[SUMMARY_MEMO];
   if (typeof summary !== 'object' || summary === null) return undefined;
   return (summary as { v?: unknown }).v === SUMMARY_VERSION ? (summary as MatterSummary) : undefined;
 }
+
+function opinionOf(info: WorkflowExecutionInfo): OpinionState | undefined {
+  const state = info.memo?.[OPINION_MEMO];
+  return typeof state === 'object' && state !== null ? (state as OpinionState) : undefined;
+}
+
+function reportMatterOfSummary(summary: MatterSummary & { facts: MatterFacts }): ReportMatter {
+  return {
+    matterId: summary.matterId,
+    procedure: summary.procedure,
+    village: summary.village,
+    title: summary.title,
+    startedAt: summary.startedAt,
+    status: summary.status,
+    ...(summary.outcome !== undefined ? { outcome: summary.outcome } : {}),
+    ...(summary.amount !== undefined ? { amount: summary.amount } : {}),
+    objections: summary.objections,
+    facts: summary.facts,
+  };
+}
+
+const hasFacts = (s: MatterSummary | undefined): s is MatterSummary & { facts: MatterFacts } => s?.facts !== undefined;
 
 /**
  * A page cursor: the store's page token with a check bound to the query, so that a cursor of
@@ -180,23 +215,81 @@ export function createReadModel(client: Client) {
     }
   }
 
-  /** Full views of many matters (reports, the monthly notice): closed ones without replay. */
-  async function views(query: string, strict: boolean): Promise<MatterView[]> {
-    const rows = await all(query);
-    const out: MatterView[] = [];
+  /**
+   * Up to `strict ? all : deadline` of `rows` read one by one (`read`), a few at a time: only rows
+   * of matters and opinions that published no read model yet (older code) come here.
+   */
+  async function legacy<T>(
+    rows: MatterRow[],
+    read: (row: MatterRow) => Promise<T | undefined>,
+    strict: boolean,
+  ): Promise<{ read: T[]; unread: string[] }> {
+    const deadline = Date.now() + (strict ? 60_000 : LEGACY_DEADLINE_MS);
+    const out: T[] = [];
+    const unread: string[] = [];
     // A few at a time: enough to be quick, few enough not to crowd the server.
     for (let i = 0; i < rows.length; i += 8) {
-      const batch = await Promise.all(
-        rows.slice(i, i + 8).map((row) =>
-          view(row.id).catch((err: unknown) => {
-            if (strict) throw err;
-            return undefined;
-          }),
-        ),
+      await Promise.all(
+        rows.slice(i, i + 8).map(async (row) => {
+          const found = await client.connection
+            .withDeadline(deadline, () => read(row))
+            .catch((err: unknown) => {
+              if (strict && !(err instanceof WorkflowNotFoundError)) throw err;
+              return undefined;
+            });
+          if (found === undefined) unread.push(row.id);
+          else out.push(found);
+        }),
       );
-      out.push(...batch.filter((v): v is MatterView => v !== undefined));
     }
-    return out.sort((a, b) => a.matterId.localeCompare(b.matterId));
+    return { read: out, unread: unread.sort() };
+  }
+
+  /** A closed row's result (the final view, no replay), or a running one's query. */
+  async function legacyView(row: MatterRow): Promise<MatterView | undefined> {
+    const handle = client.workflow.getHandle(row.id, row.info.runId);
+    if (row.info.status.name !== 'RUNNING') {
+      const result = (await handle.result().catch(() => undefined)) as MatterResult | undefined;
+      if (result?.view) return result.view;
+    }
+    return handle.query(stateQuery);
+  }
+
+  /**
+   * What the reports need of many matters (yearly report, monthly notice): one visibility query,
+   * each row's summary with its facts; only matters of older code without them are read in full.
+   * `strict` (the notice, written once): a matter that cannot be read fails the whole (one that is
+   * gone, deleted after the retention period, is left out).
+   */
+  async function reportMatters(query: string, strict: boolean): Promise<ReportMatters> {
+    const rows = await all(query);
+    const matters = rows.flatMap((row) => (hasFacts(row.summary) ? [reportMatterOfSummary(row.summary)] : []));
+    const { read, unread } = await legacy(
+      rows.filter((row) => !hasFacts(row.summary)),
+      async (row) => {
+        const view = await legacyView(row);
+        return view ? reportMatterOf(view) : undefined;
+      },
+      strict,
+    );
+    return { matters: [...matters, ...read].sort((a, b) => a.matterId.localeCompare(b.matterId)), unread };
+  }
+
+  /**
+   * What a matter publishes of itself (its summary), read from its visibility record without a
+   * worker; a matter of older code that published none is read in full.
+   */
+  async function summary(
+    id: string,
+  ): Promise<Pick<MatterSummary, 'procedure' | 'village' | 'status' | 'outcome'> | undefined> {
+    try {
+      const published = summaryOf(await client.workflow.getHandle(id).describe());
+      if (published) return published;
+    } catch (err) {
+      if (err instanceof WorkflowNotFoundError) return undefined;
+      throw err;
+    }
+    return view(id);
   }
 
   const villageCache = new Map<string, string>();
@@ -222,20 +315,23 @@ export function createReadModel(client: Client) {
     return village;
   }
 
-  async function opinions(query: string, strict: boolean): Promise<OpinionState[]> {
+  /** Opinions from their published state; older ones without it from their result, or a query. */
+  async function opinions(query: string, strict: boolean): Promise<Opinions> {
     const rows = await all(query);
-    const deadline = Date.now() + (strict ? 60_000 : LEGACY_DEADLINE_MS);
-    const read = await Promise.all(
-      rows.map((row) =>
-        client.connection
-          .withDeadline(deadline, () => client.workflow.getHandle(row.id).query(opinionQuery))
-          .catch((err: unknown) => {
-            if (strict && !(err instanceof WorkflowNotFoundError)) throw err;
-            return undefined;
-          }),
-      ),
+    const published = rows.flatMap((row) => {
+      const state = opinionOf(row.info);
+      return state ? [state] : [];
+    });
+    const { read, unread } = await legacy(
+      rows.filter((row) => opinionOf(row.info) === undefined),
+      async (row) => {
+        const handle = client.workflow.getHandle(row.id, row.info.runId);
+        if (row.info.status.name === 'COMPLETED') return (await handle.result()) as OpinionState;
+        return handle.query(opinionQuery);
+      },
+      strict,
     );
-    return read.filter((o): o is OpinionState => o !== undefined);
+    return { opinions: [...published, ...read], unread };
   }
   const opinionsOf = (village: string, ...extra: string[]) =>
     where.and(OPINIONS, where.eq(OpinionSearchAttributes.village.name, village), ...extra);
@@ -247,13 +343,17 @@ export function createReadModel(client: Client) {
     /** Every matter the filters select, with its summary. */
     summaries: async (filters: string[]) => summaries(await all(where.and(MATTERS, LATEST_RUN, ...filters))),
     view,
+    summary,
     villageOf,
-    /** Matters of the village alive at some point of the period, in full (reports, notices). */
-    views: (village: string, period: Period, strict = false) =>
-      views(where.and(MATTERS, LATEST_RUN, matterFilters.village(village), matterFilters.alive(period)), strict),
-    /** Fund approvals of the village that completed (were paid) at or after `since`, in full. */
+    /** Matters of the village alive at some point of the period, as the reports read them. */
+    reportMatters: (village: string, period: Period, strict = false) =>
+      reportMatters(
+        where.and(MATTERS, LATEST_RUN, matterFilters.village(village), matterFilters.alive(period)),
+        strict,
+      ),
+    /** Fund approvals of the village that completed (were paid) at or after `since`. */
     paid: (village: string, since: number, strict = false) =>
-      views(
+      reportMatters(
         where.and(
           MATTERS,
           matterFilters.village(village),

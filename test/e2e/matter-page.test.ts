@@ -146,8 +146,9 @@ describe('the matter page', () => {
     expect(await item.textContent()).toContain('三组垃圾池一周没有清运。');
     await item.getByRole('button', { name: '受理' }).click();
     // acknowledging cannot be undone: the page asks first
-    await item.locator('[data-confirm="yes"]:visible').click();
-    await page.locator(`[data-opinion="${opinionId}"] button:has-text("受理")`).waitFor({ state: 'detached' });
+    await item.locator('[data-confirm="yes"]').click();
+    // recorded: the acknowledge form is gone (its button saying “正在提交…” is not enough)
+    await page.locator(`[data-opinion="${opinionId}"] form[data-action="acknowledge"]`).waitFor({ state: 'detached' });
     // an empty answer is refused next to its field, then a real one goes through
     await page.locator(`[data-opinion="${opinionId}"]`).getByRole('button', { name: '答复' }).click();
     await page.locator(`[data-opinion="${opinionId}"] [data-error-for="answer"]:not(:empty)`).waitFor();
@@ -157,7 +158,7 @@ describe('the matter page', () => {
       .fill('已联系清运公司，明天清运。');
     await page.screenshot({ path: path.join(ARTIFACTS, 'opinion-answer-360.png'), fullPage: true });
     await page.locator(`[data-opinion="${opinionId}"]`).getByRole('button', { name: '答复' }).click();
-    await page.locator(`[data-opinion="${opinionId}"] [data-confirm="yes"]:visible`).click();
+    await page.locator(`[data-opinion="${opinionId}"] [data-confirm="yes"]`).click();
     await page.locator(`[data-opinion="${opinionId}"]`).waitFor({ state: 'detached' });
 
     const resident = await ui.page({ width: 360, height: 780 });

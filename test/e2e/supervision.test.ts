@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import type { Locator, Page } from 'playwright-core';
-import { TEST_VILLAGES, testDirectory } from '../helpers/people';
+import type { Page } from 'playwright-core';
 import { ARTIFACTS, UiServer, signIn, waitForActive } from './ui-server';
+import { PRACTICE, actionForm, joinPracticeVillage, send, shoot } from './walk';
 
 /**
  * Supervision with substance: a fund approval walked end to end in the practice village (演练村)
@@ -14,33 +14,13 @@ import { ARTIFACTS, UiServer, signIn, waitForActive } from './ui-server';
 jest.setTimeout(240_000);
 
 const ui = new UiServer('e2e-supervision');
-const PRACTICE = 'yanlian';
 
 beforeAll(async () => {
   mkdirSync(ARTIFACTS, { recursive: true });
   await ui.setUp();
-  // the practice village joins the directory, flagged as such, with every test person in it
-  const directory = await testDirectory([...TEST_VILLAGES, PRACTICE]);
-  ui.harness.directory.directory = {
-    ...directory,
-    villages: directory.villages.map((v) =>
-      v.id === PRACTICE ? { ...v, name: { zh: '演练村', en: 'Practice Village' }, practice: true as const } : v,
-    ),
-  };
+  await joinPracticeVillage(ui);
 }, 240_000);
 afterAll(() => ui.tearDown());
-
-async function actionForm(page: Page, step: string, action: string): Promise<Locator> {
-  const details = page.locator(`details.action[data-step="${step}"][data-action="${action}"]`);
-  await details.waitFor();
-  if ((await details.getAttribute('open')) === null) await details.locator('summary').click();
-  return details.locator('form');
-}
-
-async function send(form: Locator, button: string): Promise<void> {
-  await form.getByRole('button', { name: button }).click();
-  await form.locator('[data-confirm="yes"]').click();
-}
 
 /** What the person must check, on the screen where they act. */
 async function seesApplication(page: Page, step: string): Promise<void> {
@@ -54,15 +34,6 @@ async function seesApplication(page: Page, step: string): Promise<void> {
   ])
     await check.locator(`dd[data-field="${field}"]:has-text("${text}")`).waitFor();
   await check.locator('dd[data-field="invoicesHash"] a[data-attachment]').waitFor();
-}
-
-async function shoot(page: Page, name: string, widths: number[] = [360, 1366]): Promise<void> {
-  for (const width of widths) {
-    await page.setViewportSize({ width, height: width === 360 ? 780 : 900 });
-    await page.waitForTimeout(300);
-    await page.screenshot({ path: path.join(ARTIFACTS, `${name}-${width}.png`), fullPage: true });
-  }
-  await page.setViewportSize({ width: 1280, height: 900 });
 }
 
 describe('supervision with substance', () => {

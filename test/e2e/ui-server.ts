@@ -13,8 +13,9 @@ import type { NoticeStorePort } from '../../common/monthly-notice';
 import type { CatalogPort } from '../../api/catalog-port';
 import { opinionDeadlinesFrom } from '../../common/opinion';
 import { createCatalog } from '../../procedures/catalog';
+import { createProcedureVersionStore } from '../../stores/procedure-versions';
 import { loadPolicyFile, policyValuesAt } from '../../procedures/policy';
-import { buildUi } from '../../scripts/build-assets';
+import { buildUi } from '../../scripts/build-ui';
 import { ensureChromium } from '../helpers/chromium';
 import { MatterHarness } from '../helpers/matter-harness';
 import { TEST_PASSWORD, TEST_SESSION, signedAs } from '../helpers/people';
@@ -23,22 +24,33 @@ export const ARTIFACTS = path.resolve(__dirname, '..', 'artifacts');
 
 const ROOT = path.resolve(__dirname, '..', '..');
 
+/** Policy values a browser walk sets for its own pace, e.g. a notice up long enough to be read. */
+export type PolicyOverrides = Record<string, { amount: number; unit: 'seconds' | 'minutes' | 'hours' }>;
+
 /**
- * The short test policy, but with the major decision's notices up for an hour: long enough for
+ * The short test policy (plus the walk's `overrides`), but with the major decision's notices up for an hour: long enough for
  * the board to show a current disclosure while the browser looks at it.
  */
-function longNoticeCatalog(dir: string): { catalog: CatalogPort; policyFile: string; cleanup: () => void } {
+function longNoticeCatalog(
+  dir: string,
+  overrides: PolicyOverrides,
+): { catalog: CatalogPort; policyFile: string; cleanup: () => void } {
   const policy = JSON.parse(readFileSync(path.join(ROOT, 'test', 'fixtures', 'policies', 'short.json'), 'utf8')) as {
     versions: { values: Record<string, unknown> }[];
   };
   for (const version of policy.versions) {
     version.values['majorDecision.resolutionDisclosure'] = { amount: 1, unit: 'hours' };
     version.values['majorDecision.resultDisclosure'] = { amount: 1, unit: 'hours' };
+    Object.assign(version.values, overrides);
   }
   const policyFile = path.join(dir, 'policy.json');
   writeFileSync(policyFile, JSON.stringify(policy));
   const storeDir = path.join(dir, 'store');
-  const catalog = createCatalog({ proceduresDir: path.join(ROOT, 'procedures'), policyFile, storeDir });
+  const catalog = createCatalog({
+    proceduresDir: path.join(ROOT, 'procedures'),
+    policyFile,
+    versions: createProcedureVersionStore(storeDir),
+  });
   return { catalog, policyFile, cleanup: () => rmSync(storeDir, { recursive: true, force: true }) };
 }
 
@@ -57,7 +69,10 @@ export class UiServer {
   private uiDir!: string;
   private cleanupCatalog: () => void = () => undefined;
 
-  constructor(name: string) {
+  constructor(
+    name: string,
+    private readonly overrides: PolicyOverrides = {},
+  ) {
     this.harness = new MatterHarness(name);
   }
 
@@ -66,7 +81,7 @@ export class UiServer {
     await Promise.all([buildUi(path.join(this.uiDir, 'ui')), this.harness.setUp()]);
     const { temporal, taskQueue, directory } = this.harness;
     this.notices = createNoticeStore(path.join(this.uiDir, 'notices'));
-    const long = longNoticeCatalog(this.uiDir);
+    const long = longNoticeCatalog(this.uiDir, this.overrides);
     this.cleanupCatalog = long.cleanup;
     // matters the harness started (short notices) keep their pinned versions servable here too
     const catalog: CatalogPort = {

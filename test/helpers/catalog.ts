@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { CatalogPort } from '../../api/catalog-port';
 import { createCatalog } from '../../procedures/catalog';
+import { createProcedureVersionStore } from '../../stores/procedure-versions';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 /** The district policy with durations of seconds, so windows and deadlines pass within a test. */
@@ -14,7 +15,7 @@ export function testCatalog(): { catalog: CatalogPort; cleanup: () => void } {
   const catalog = createCatalog({
     proceduresDir: path.join(ROOT, 'procedures'),
     policyFile: SHORT_POLICY_FILE,
-    storeDir,
+    versions: createProcedureVersionStore(storeDir),
   });
   return { catalog, cleanup: () => rmSync(storeDir, { recursive: true, force: true }) };
 }

@@ -10,10 +10,12 @@ import { opinionDeadlinesFrom, type OpinionDeadlines } from '../../common/opinio
 import { MatterSearchAttributes } from '../../common/search-attributes';
 import { createCatalog, type Catalog } from '../../procedures/catalog';
 import { loadPolicyFile, policyValuesAt } from '../../procedures/policy';
+import { createProcedureVersionStore } from '../../stores/procedure-versions';
 import { createWorker } from '../../worker/create-worker';
 import { meetingRecord } from './meeting';
 import { testEnv } from './test-env';
 import { uniqueName, type TestTemporal } from './temporal';
+import { pollPause } from './time-skipping';
 import { TEST_REGISTER, people } from './people';
 
 /**
@@ -47,7 +49,11 @@ export async function directWorld(
   Object.assign(first.values, options.policy ?? {});
   const policyFile = path.join(dir, 'policy.json');
   writeFileSync(policyFile, JSON.stringify(policy));
-  const catalog = createCatalog({ proceduresDir: path.join(ROOT, 'procedures'), policyFile, storeDir: dir });
+  const catalog = createCatalog({
+    proceduresDir: path.join(ROOT, 'procedures'),
+    policyFile,
+    versions: createProcedureVersionStore(dir),
+  });
   const taskQueue = uniqueName(name);
   const worker = await createWorker({
     connection: temporal.nativeConnection,
@@ -135,7 +141,7 @@ export class DirectMatters {
       const v = await this.view(id);
       if (done(v)) return v;
       if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}: ${JSON.stringify(v.activeSteps)}`);
-      await new Promise((resolve) => setTimeout(resolve, 200));
+      await pollPause(this.temporal);
     }
   }
 

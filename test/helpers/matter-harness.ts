@@ -4,7 +4,7 @@ import request from 'supertest';
 import { createApp } from '../../api/app';
 import type { CatalogPort } from '../../api/catalog-port';
 import type { Actor } from '../../common/engine';
-import type { MatterView } from '../../common/matter';
+import { stateQuery, type MatterView } from '../../common/matter';
 import { objectionDeadlinesFrom } from '../../common/objection-deadlines';
 import { loadPolicyFile, policyValuesAt } from '../../procedures/policy';
 import { SHORT_POLICY_FILE, testCatalog } from './catalog';
@@ -13,10 +13,16 @@ import { bearer, people, signedAs, TEST_SESSION, TestDirectory, testDirectory } 
 import { meetingRecord } from './meeting';
 import { testEnv } from './test-env';
 import { connectTestTemporal, createTestWorker, uniqueName, type TestTemporal } from './temporal';
+import { connectTimeSkipping, pass, pollPause } from './time-skipping';
 
 /**
- * Scenario tests of a procedure: the real app over the real dev server and a real worker, with
+ * Scenario tests of a procedure: the real app over a real Temporal server and a real worker, with
  * the short test policy. Call `setUp()` in beforeAll and `tearDown()` in afterAll.
+ *
+ * The server is the run's dev server, or with `{ clock: 'time-skipping' }` a time-skipping test
+ * server of the file's own (test/helpers/time-skipping.ts): files whose waits are a workflow's
+ * timers (notices, disclosure windows, deadlines) and that read no lists use it, so `waitFor` and
+ * `pass` move the server's clock instead of waiting it out.
  */
 
 export { HASH, meetingRecord } from './meeting';
@@ -34,13 +40,18 @@ export class MatterHarness {
   private worker!: Worker;
   private running!: Promise<void>;
   private cleanupCatalog!: () => void;
+  private skipping = false;
 
-  constructor(name: string) {
+  constructor(
+    name: string,
+    private readonly options: { clock?: 'real' | 'time-skipping' } = {},
+  ) {
     this.taskQueue = uniqueName(name);
   }
 
   async setUp(): Promise<void> {
-    this.temporal = await connectTestTemporal();
+    this.skipping = this.options.clock === 'time-skipping';
+    this.temporal = this.skipping ? await connectTimeSkipping() : await connectTestTemporal();
     const { catalog, cleanup } = testCatalog();
     this.catalog = catalog;
     this.cleanupCatalog = cleanup;
@@ -64,6 +75,11 @@ export class MatterHarness {
     await this.running;
     await this.temporal.close();
     this.cleanupCatalog();
+  }
+
+  /** Lets `ms` go by: on the time-skipping server at once (timers due by then fire), else in real time. */
+  pass(ms: number): Promise<void> {
+    return pass(this.temporal, ms);
   }
 
   remember(id: string): void {
@@ -95,8 +111,13 @@ export class MatterHarness {
     return res;
   }
 
-  /** The full view, as a district role reads it (the public's is redacted: see record-and-redaction tests). */
+  /**
+   * The full view, as a district role reads it (the public's is redacted: see record-and-redaction
+   * tests). The time-skipping server has no list queries, which `GET /api/matters/:id` makes for the
+   * matters linking to this one, so there the view is the workflow's own state query.
+   */
   async view(id: string): Promise<MatterView> {
+    if (this.skipping) return this.temporal.client.workflow.getHandle(id).query(stateQuery);
     const res = await request(this.app)
       .get(`/api/matters/${id}`)
       .set('Authorization', await bearer(people.auditor.userId));
@@ -110,7 +131,7 @@ export class MatterHarness {
       const v = await this.view(id);
       if (done(v)) return v;
       if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}: ${JSON.stringify(v.activeSteps)}`);
-      await new Promise((resolve) => setTimeout(resolve, 200));
+      await pollPause(this.temporal);
     }
   }
 

@@ -2,6 +2,7 @@
 export const TEST_ENV = {
   address: 'XWQL_TEST_TEMPORAL_ADDRESS',
   cli: 'XWQL_TEST_TEMPORAL_CLI',
+  testServer: 'XWQL_TEST_TEMPORAL_TEST_SERVER',
   bundle: 'XWQL_TEST_WORKFLOW_BUNDLE',
   tmpDir: 'XWQL_TEST_TMP_DIR',
 } as const;

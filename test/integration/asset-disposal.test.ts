@@ -4,13 +4,14 @@ import type { MatterView } from '../../common/matter';
 import { HASH, MatterHarness, meetingRecord as meeting, people } from '../helpers/matter-harness';
 
 /**
- * 集体资产资源处置 on the real dev server, through the HTTP API, branch by branch. The short test
- * policy makes both disclosures last 2 seconds; its money and land thresholds are those of the
- * district policy file (checked below), and the boundary tests read them from that file.
+ * 集体资产资源处置 through the HTTP API, branch by branch. The short test policy makes both
+ * disclosures last 2 seconds; its money and land thresholds are those of the district policy file
+ * (checked below), and the boundary tests read them from that file. The waits here are those
+ * disclosures and no test reads a list, so it runs on a time-skipping test server.
  */
 
 const { director, committee, supervisor, town } = people;
-const h = new MatterHarness('asset-disposal');
+const h = new MatterHarness('asset-disposal', { clock: 'time-skipping' });
 
 beforeAll(() => h.setUp());
 afterAll(() => h.tearDown());

@@ -103,6 +103,31 @@ test('given a worker that hangs (SIGSTOP), then /readyz says so within 10 s and 
   process.stdout.write(`hung worker: ready again ${ms} ms after SIGCONT\n`);
 }, 120_000);
 
+test('given two workers and one hangs (SIGSTOP), then /readyz stays 200: the other answers the probe', async () => {
+  const second = startWorkerProcess(taskQueue);
+  await second.started;
+  // no cache: every /readyz below asks the workers afresh
+  const api = createApp({
+    temporal: { client: temporal.client, namespace: temporal.namespace, taskQueue },
+    catalog,
+    directory: new TestDirectory(await testDirectory()),
+    session: TEST_SESSION,
+    logger: pino({ level: 'silent' }),
+    temporalDeadlineMs: DEADLINE_MS,
+    readinessTiming: { timeoutMs: 3000, cacheMs: 1 },
+  });
+  try {
+    await readyzUntil(api, 200, 30_000);
+    second.child.kill('SIGSTOP');
+    const statuses: number[] = [];
+    for (let i = 0; i < 6; i++) statuses.push((await request(api).get('/readyz')).status);
+    expect(statuses).toEqual([200, 200, 200, 200, 200, 200]);
+  } finally {
+    second.child.kill('SIGCONT');
+    await second.stop();
+  }
+}, 120_000);
+
 test('given no worker at all on the task queue, then a read answers 503 NO_WORKER or TEMPORAL_UNAVAILABLE by its deadline', async () => {
   const lonely = uniqueName('no-worker');
   const { opinionId } = await submitOpinion(temporal.client, lonely, {

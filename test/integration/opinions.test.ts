@@ -10,12 +10,14 @@ import {
 import { OPINIONS_PATCH, READ_MODEL_PATCH } from '../../workflows/matter';
 import { DirectMatters, directWorld, type DirectWorld } from '../helpers/direct-matters';
 import { recordHistory } from '../helpers/history-replay';
-import { connectTestTemporal, type TestTemporal } from '../helpers/temporal';
+import type { TestTemporal } from '../helpers/temporal';
+import { connectTimeSkipping, pass, pollPause } from '../helpers/time-skipping';
 import { testEnv } from '../helpers/test-env';
 
 /**
- * 民意直通车 on the real dev server: the short test policy gives 5 s to acknowledge and 10 s to
- * answer; the resolution's disclosure runs 6 s here so an opinion can be filed inside it.
+ * 民意直通车: the short test policy gives 5 s to acknowledge and 10 s to answer; the resolution's
+ * disclosure runs 6 s here so an opinion can be filed inside it. The waits are those limits and no
+ * test reads a list, so it runs on a time-skipping test server (test/helpers/time-skipping.ts).
  */
 
 const chair = { userId: 'qian-chair', role: 'supervisor-chair' } as const;
@@ -28,7 +30,7 @@ let matters: DirectMatters;
 const started = new Map<string, string>();
 
 beforeAll(async () => {
-  temporal = await connectTestTemporal();
+  temporal = await connectTimeSkipping();
   world = await directWorld(temporal, 'opinions', {
     policy: { 'majorDecision.resolutionDisclosure': { amount: 6, unit: 'seconds' } },
   });
@@ -60,7 +62,7 @@ async function waitForOpinion(id: string, what: string, done: (o: OpinionState) 
     const o = await readOpinion(temporal.client, id);
     if (done(o)) return o;
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}: ${JSON.stringify(o)}`);
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    await pollPause(temporal);
   }
 }
 
@@ -109,8 +111,6 @@ describe('opinions (民意直通车) on a real Temporal server', () => {
     const { opinionId } = await submit('escalated-to-the-town-when-not-acknowledged-in-time', {
       subject: '低保评议',
       publishAnswer: false,
-      // nothing is done before the limit here, so it need not be the policy's 5 s: 1 s waits less
-      deadlines: { ...world.deadlines, acknowledge: { amount: 1, unit: 'seconds' } },
     });
 
     const late = await waitForOpinion(opinionId, 'the escalation', (o) => o.escalations.length > 0, 20_000);
@@ -146,7 +146,7 @@ describe('opinions (民意直通车) on a real Temporal server', () => {
       (v) => v.notices[0]?.endsAt !== undefined,
       20_000,
     );
-    await new Promise((resolve) => setTimeout(resolve, 1500));
+    await pass(temporal, 1500);
     const stillHeld = await matters.view(matterId);
     expect(held.activeSteps.map((s) => s.id)).toEqual(['disclose-resolution']);
     expect(held.activeSteps[0]?.heldByOpinions).toBe(1);

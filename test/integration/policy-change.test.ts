@@ -7,6 +7,7 @@ import request from 'supertest';
 import { createApp } from '../../api/app';
 import type { MatterView } from '../../common/matter';
 import { createCatalog } from '../../procedures/catalog';
+import { createProcedureVersionStore } from '../../stores/procedure-versions';
 import { meetingRecord as meeting, people } from '../helpers/matter-harness';
 import { signedAs, TEST_SESSION, TestDirectory, testDirectory } from '../helpers/people';
 import { connectTestTemporal, createTestWorker, uniqueName, type TestTemporal } from '../helpers/temporal';
@@ -29,7 +30,7 @@ function appOn(day: string) {
   const catalog = createCatalog({
     proceduresDir: path.join(ROOT, 'procedures'),
     policyFile: path.join(ROOT, 'test', 'fixtures', 'policies', 'two-versions.json'),
-    storeDir,
+    versions: createProcedureVersionStore(storeDir),
   });
   return createApp({
     temporal: { client: temporal.client, namespace: temporal.namespace, taskQueue },

@@ -4,13 +4,14 @@ import { loadPolicyFile, policyValuesAt } from '../../procedures/policy';
 import { MatterHarness, meetingRecord as meeting, people } from '../helpers/matter-harness';
 
 /**
- * 村级工程项目招投标 on the real dev server, through the HTTP API, branch by branch. The short test
- * policy makes every notice and disclosure last 2 seconds and the contract deadline 4 seconds; its
- * money thresholds are those of the district policy file (checked below).
+ * 村级工程项目招投标 through the HTTP API, branch by branch. The short test policy makes every notice
+ * and disclosure last 2 seconds and the contract deadline 4 seconds; its money thresholds are those
+ * of the district policy file (checked below). Most waits here are those timers and no test reads a
+ * list, so it runs on a time-skipping test server: the windows pass without being waited out.
  */
 
 const { secretary, director, supervisor, town } = people;
-const h = new MatterHarness('project-bidding');
+const h = new MatterHarness('project-bidding', { clock: 'time-skipping' });
 
 /** The completed major decision of the village that large amounts rest on. */
 let decision: string;
@@ -282,7 +283,7 @@ describe('project bidding (村级工程项目招投标) on a real Temporal serve
     expect((await view(id)).status).toBe('suspended');
 
     // The 2-second window ends while the matter is suspended: the disclosure stays open.
-    await new Promise((resolve) => setTimeout(resolve, 3000));
+    await h.pass(3000);
     const held = await view(id);
     expect([held.status, active(held)]).toEqual(['suspended', ['candidate-disclosure']]);
 

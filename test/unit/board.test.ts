@@ -1,18 +1,11 @@
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import {
-  holdersOf,
-  median,
-  overdueItems,
-  stepDurations,
-  yearRange,
-  yearlyReport,
-  yearlyReportCsv,
-} from '../../common/accountability';
+import { holdersOf, median, overdueItems, yearRange, yearlyReport, yearlyReportCsv } from '../../common/accountability';
 import type { RecordEntry } from '../../common/engine';
 import { REDACTED } from '../../common/redact';
 import type { MatterView } from '../../common/matter';
+import { reportMatterOf, stepDurations } from '../../common/matter-facts';
 import {
   addMonths,
   composeMonthlyNotice,
@@ -113,7 +106,7 @@ describe('the monthly notice', () => {
       month: '2026-10',
       publishedAt: '2026-11-01T00:00:00.000Z',
       publishedBy: 'w',
-      matters: views,
+      matters: views.map(reportMatterOf),
       opinions: [],
     });
     expect(notice.payments.map((p) => [p.matterId, p.payee, p.amount])).toEqual([
@@ -131,7 +124,7 @@ describe('the monthly notice', () => {
       month: '2026-10',
       publishedAt: '2026-11-01T00:00:00.000Z',
       publishedBy: 'w',
-      matters: [payment('m-1', '2026-10-31', 1, '<script>', 'organisation')],
+      matters: [reportMatterOf(payment('m-1', '2026-10-31', 1, '<script>', 'organisation'))],
       opinions: [],
     });
     const html = noticeHtml(notice);
@@ -301,7 +294,7 @@ describe('accountability', () => {
         payment('m-1', '2026-10-02', 10, 'x', 'organisation'),
         { ...payment('m-2', '2026-10-02', 10, 'x', 'organisation'), outcome: 'rejected' },
         { ...payment('m-3', '2025-12-31', 10, 'x', 'organisation'), startedAt: '2025-12-31T15:59:00.000Z' },
-      ],
+      ].map(reportMatterOf),
       opinions: [
         opinion('o-1', '2026-05-01T00:00:00.000Z', '2026-05-02T00:00:00.000Z'),
         opinion('o-2', '2026-05-01T00:00:00.000Z', '2026-06-02T00:00:00.000Z'),

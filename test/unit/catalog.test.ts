@@ -12,6 +12,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { ProcedureGraphSchema } from '../../common/graph';
 import { createCatalog, type Catalog } from '../../procedures/catalog';
+import { createProcedureVersionStore } from '../../stores/procedure-versions';
+import * as compiler from '../../procedures/compiler';
 import { CompileError } from '../../procedures/compiler';
 import { loadPolicyFile, type PolicyFile } from '../../procedures/policy';
 
@@ -54,7 +56,12 @@ beforeEach(() => {
   mkdirSync(proceduresDir);
   writeFileSync(path.join(proceduresDir, 'all-features.bpmn'), ALL_FEATURES);
   writeFileSync(path.join(dir, 'policy.json'), JSON.stringify(policyFile()));
-  catalog = createCatalog({ proceduresDir, policyFile: path.join(dir, 'policy.json'), storeDir, today: () => DAY });
+  catalog = createCatalog({
+    proceduresDir,
+    policyFile: path.join(dir, 'policy.json'),
+    versions: createProcedureVersionStore(storeDir),
+    today: () => DAY,
+  });
 });
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -78,6 +85,27 @@ describe('catalog: current version', () => {
     expect(readdirSync(path.join(storeDir, 'all-features')).sort()).toEqual(
       [`${first?.graph.version}.bpmn`, `${first?.graph.version}.json`].sort(),
     );
+  });
+
+  test('given 50 starts of one version and a list, then it is compiled once; a new policy or file compiles once more', async () => {
+    const compile = jest.spyOn(compiler, 'compileProcedure');
+    try {
+      const starts = await Promise.all(Array.from({ length: 50 }, () => catalog.current('all-features', DAY)));
+      await catalog.list();
+      expect(new Set(starts.map((s) => s?.graph.version)).size).toBe(1);
+      expect(compile).toHaveBeenCalledTimes(1);
+
+      await catalog.current('all-features', '2025-01-01');
+      await catalog.current('all-features', '2025-06-01');
+      expect(compile).toHaveBeenCalledTimes(2);
+
+      writeFileSync(path.join(proceduresDir, 'all-features.bpmn'), ALL_FEATURES.replace('全部功能', '全部功能（二）'));
+      await catalog.current('all-features', '2025-06-01');
+      await catalog.current('all-features', '2025-06-01');
+      expect(compile).toHaveBeenCalledTimes(3);
+    } finally {
+      compile.mockRestore();
+    }
   });
 
   test('given a date after a policy change it uses, then a new version with the new value', async () => {
@@ -148,7 +176,7 @@ describe('catalog: list', () => {
     const later = createCatalog({
       proceduresDir,
       policyFile: path.join(dir, 'policy.json'),
-      storeDir,
+      versions: createProcedureVersionStore(storeDir),
       today: () => '2025-02-01',
     });
 
@@ -182,7 +210,7 @@ describe('catalog: list', () => {
     const shipped = createCatalog({
       proceduresDir: path.join(ROOT, 'procedures'),
       policyFile: path.join(ROOT, 'test', 'fixtures', 'policies', 'short.json'),
-      storeDir,
+      versions: createProcedureVersionStore(storeDir),
       today: () => DAY,
     });
 

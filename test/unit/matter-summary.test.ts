@@ -1,6 +1,7 @@
 import { withActingRole } from '../../common/acting-role';
 import { applyEvent, startMatter, type Actor, type MatterState } from '../../common/engine';
 import type { ProcedureGraph } from '../../common/graph';
+import { reportMatterOf } from '../../common/matter-facts';
 import { summaryOf, waitingOn } from '../../common/matter-summary';
 import { viewOf } from '../../common/matter-view';
 import { buildGraph } from '../helpers/graph-builder';
@@ -25,6 +26,15 @@ const graph: ProcedureGraph = buildGraph(
 function started(): MatterState {
   return startMatter(graph, { matterId: 'm-1', village: 'v-1', title: '修村道', initiator: secretary }, T0);
 }
+
+const deadlineEntry = {
+  seq: 0,
+  at: new Date(T0 + 5_000_000).toISOString(),
+  userId: 'system',
+  role: 'system' as const,
+  step: 'propose',
+  action: 'deadline-passed',
+};
 
 describe('the read model of a matter (its summary and who it waits on)', () => {
   test('given a new matter, then the summary is the view without the record, and it waits on the step roles', () => {
@@ -73,6 +83,37 @@ describe('the read model of a matter (its summary and who it waits on)', () => {
     expect(since < '2026-03-09').toBe(true);
     expect(summaryOf(graph, fired).activeSteps[0]?.overdueSince).toBe('2026-03-09T00:00:00.000Z');
     expect(summaryOf(graph, state).activeSteps[0]).not.toHaveProperty('overdueSince');
+  });
+
+  test('given a matter that passed a deadline and ended, then its summary carries the facts its full view gives the reports', () => {
+    let state = applyEvent(graph, started(), {
+      type: 'act',
+      at: T0 + 3_600_000,
+      actor: secretary,
+      step: 'propose',
+      action: 'submit',
+      data: {},
+    });
+    state = { ...state, record: [...state.record, { ...deadlineEntry, seq: state.seq + 1, step: 'review' }] };
+    state = applyEvent(graph, state, {
+      type: 'act',
+      at: T0 + 7_200_000,
+      actor: { userId: 'zhao', role: 'supervisor' },
+      step: 'review',
+      action: 'approve',
+      data: {},
+    });
+    expect(state.status).toBe('ended');
+    const facts = summaryOf(graph, state).facts;
+    expect(facts).toEqual(reportMatterOf(viewOf(graph, state)).facts);
+    expect(facts?.endedAt).toBe(new Date(T0 + 7_200_000).toISOString());
+    expect(facts?.deadlinesPassed).toEqual([{ step: 'review', at: deadlineEntry.at }]);
+    expect(facts?.stepTimes.map((t) => [t.step, t.ms])).toEqual([
+      ['propose', 3_600_000],
+      ['review', 3_600_000],
+    ]);
+    // a matter recorded before the facts patch publishes the summary it published then
+    expect(summaryOf(graph, state, false)).not.toHaveProperty('facts');
   });
 
   test('given the roles a user holds, then the workflow acts in the first one the step allows', () => {

@@ -7,8 +7,14 @@ const isDuration = (v: unknown): v is { amount: number; unit: string } =>
   typeof v === 'object' && v !== null && 'unit' in v && 'amount' in v;
 
 describe('the practice village (演练村) of the demo district', () => {
-  test('is in the demo directory, marked practice, in a town of its own, with a person in every village role', async () => {
-    const { directory, logins } = await demoDirectory();
+  // built once: each of its two dozen people costs a real scrypt hash of a password
+  let demo: Awaited<ReturnType<typeof demoDirectory>>;
+  beforeAll(async () => {
+    demo = await demoDirectory();
+  });
+
+  test('is in the demo directory, marked practice, in a town of its own, with a person in every village role', () => {
+    const { directory, logins } = demo;
     const practice = directory.villages.filter((v) => v.practice);
     expect(practice.map((v) => v.name.zh)).toEqual(['演练村']);
     const village = practice[0]!;
@@ -24,8 +30,8 @@ describe('the practice village (演练村) of the demo district', () => {
     expect(logins.some((l) => l.role === 'town-official' && l.where === village.town)).toBe(true);
   });
 
-  test('its town follows the district policy with every waiting period in minutes, thresholds and quorums unchanged', async () => {
-    const { directory } = await demoDirectory();
+  test('its town follows the district policy with every waiting period in minutes, thresholds and quorums unchanged', () => {
+    const { directory } = demo;
     const town = directory.villages.find((v) => v.practice)!.town;
     const policy = loadPolicyFile(POLICY);
     const district = policyValuesAt(policy, '2026-06-01');

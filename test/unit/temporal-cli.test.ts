@@ -1,7 +1,7 @@
 import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { TemporalCliError, findTemporalCli, localCliPath } from '../../scripts/temporal-cli';
+import { TemporalCliError, findTemporalCli, findTemporalTestServer, localCliPath } from '../../scripts/temporal-cli';
 
 describe('finding the Temporal CLI', () => {
   let dir: string;
@@ -45,5 +45,31 @@ describe('finding the Temporal CLI', () => {
     executable(local);
 
     expect(findTemporalCli({ env: { PATH: '' }, projectDir: dir })).toBe(local);
+  });
+});
+
+describe('finding the time-skipping test server', () => {
+  let dir: string;
+  beforeEach(() => {
+    dir = mkdtempSync(path.join(os.tmpdir(), 'xwql-test-server-'));
+  });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  test('given TEMPORAL_TEST_SERVER points nowhere, then a clear error names the variable', () => {
+    const missing = path.join(dir, 'missing');
+    expect(() => findTemporalTestServer({ env: { TEMPORAL_TEST_SERVER: missing }, projectDir: dir })).toThrow(
+      new TemporalCliError(`TEMPORAL_TEST_SERVER=${missing} is not an executable file`),
+    );
+  });
+
+  test('given nothing on PATH, then the one beside the CLI in the project-local virtualenv, else nothing', () => {
+    expect(findTemporalTestServer({ env: { PATH: '' }, projectDir: dir })).toBeUndefined();
+
+    const local = path.join(path.dirname(localCliPath(dir)), 'temporal-test-server');
+    mkdirSync(path.dirname(local), { recursive: true });
+    writeFileSync(local, '#!/bin/sh\n');
+    chmodSync(local, 0o755);
+
+    expect(findTemporalTestServer({ env: { PATH: '' }, projectDir: dir })).toBe(local);
   });
 });

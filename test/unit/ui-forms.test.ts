@@ -1,6 +1,6 @@
 import type { Step } from '../../common/graph';
 import { countdown, durationText, stepBadge } from '../../ui/src/logic/countdown';
-import { collect, fieldOfError, fieldsOfError, formFor } from '../../ui/src/logic/form-schema';
+import { STOP_CHOICE, collect, fieldOfError, fieldsOfError, formFor } from '../../ui/src/logic/form-schema';
 import { href, parseRoute } from '../../ui/src/logic/route';
 import { t } from '../../ui/src/i18n';
 
@@ -77,13 +77,14 @@ describe('UI: forms generated from the step definition', () => {
     );
   });
 
-  test('given a town ruling, then it chooses uphold or dismiss and, upheld, the step to go back to', () => {
+  test('given a town ruling, then it chooses uphold or dismiss and, upheld, the step to go back to or stopping', () => {
     const spec = formFor(null, 'rule-objection', [{ id: 'propose', name: { zh: '提议', en: 'Propose' } }]);
     expect(spec.fields.map((f) => [f.name, f.required, f.options?.map((o) => o.value)])).toEqual([
       ['ruling', true, ['uphold', 'dismiss']],
-      ['backTo', false, ['propose']],
+      ['backTo', false, ['propose', STOP_CHOICE]],
     ]);
-    expect(collect(spec, { ruling: 'uphold', backTo: '' }).data).toEqual({ ruling: 'uphold' });
+    expect(spec.comment).toBe('required');
+    expect(collect(spec, { ruling: 'uphold', backTo: '', comment: '属实' }).data).toEqual({ ruling: 'uphold' });
   });
 
   test('given an objection without a reason, then the form refuses it at the comment field', () => {

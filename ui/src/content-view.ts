@@ -10,8 +10,18 @@ export function attachmentUrl(hash: string): string {
 
 const REDACTED = /已隐去|redacted/;
 
+/**
+ * Which files this reader may open: all of them (members), or for the public only those a notice
+ * disclosed (common/disclosed-files.ts); the others are named, not linked, so no link leads to a refusal.
+ */
+export type FileAccess = (hash: string) => boolean;
+
 /** A value as a reader should see it: money as money, choices in words, files as links. */
-export function formatValue(lang: Lang, item: Pick<ContentItem, 'type' | 'value'>): Node | string {
+export function formatValue(
+  lang: Lang,
+  item: Pick<ContentItem, 'type' | 'value'>,
+  files: FileAccess = () => true,
+): Node | string {
   const { type, value } = item;
   if (typeof value === 'string' && REDACTED.test(value)) return h('span', { class: 'redacted' }, value);
   switch (type) {
@@ -24,6 +34,8 @@ export function formatValue(lang: Lang, item: Pick<ContentItem, 'type' | 'value'
     case 'meeting-body':
       return typeof value === 'string' ? bodyLabel(lang, value) : String(value);
     case 'hash':
+      if (typeof value === 'string' && /^[0-9a-f]{64}$/.test(value) && !files(value))
+        return h('span', { class: 'file-private', 'data-private-attachment': value }, t(lang, 'fileVillageOnly'));
       return typeof value === 'string' && /^[0-9a-f]{64}$/.test(value)
         ? h(
             'a',
@@ -45,19 +57,19 @@ export function byline(lang: Lang, name: string, role: string): string {
 }
 
 /** One step's content as a definition list. */
-export function contentList(lang: Lang, content: StepContent): HTMLElement {
+export function contentList(lang: Lang, content: StepContent, files?: FileAccess): HTMLElement {
   return h(
     'dl',
     { class: 'content-fields' },
     content.items.map((item) => [
       h('dt', null, label(lang, item.label)),
-      h('dd', { 'data-field': item.name }, formatValue(lang, item)),
+      h('dd', { 'data-field': item.name }, formatValue(lang, item, files)),
     ]),
   );
 }
 
 /** Each step's content, with who filled it in and when. */
-export function contentSection(lang: Lang, contents: StepContent[]): HTMLElement {
+export function contentSection(lang: Lang, contents: StepContent[], files?: FileAccess): HTMLElement {
   if (contents.length === 0) return h('p', { class: 'empty' }, t(lang, 'contentEmpty'));
   return h(
     'div',
@@ -68,7 +80,7 @@ export function contentSection(lang: Lang, contents: StepContent[]): HTMLElement
         { class: 'step-content', 'data-step': c.step },
         h('h3', null, label(lang, c.name)),
         h('p', { class: 'small' }, `${byline(lang, c.by, c.role)} · ${formatTime(lang, c.at)}`),
-        contentList(lang, c),
+        contentList(lang, c, files),
       ),
     ),
   );

@@ -309,6 +309,13 @@ export function renderForm(spec: FormSpec, options: FormOptions): HTMLFormElemen
   form.addEventListener('input', update);
   form.addEventListener('change', update);
 
+  /** A confirmation answered (or withdrawn) leaves nothing behind: no hidden button to find or press later. */
+  const closeConfirm = (): void => {
+    replaceChildren(confirmBar);
+    confirmBar.hidden = true;
+    submit.hidden = false;
+  };
+
   const showProblems = (problems: { field?: string; message: string }[], summary?: string): void => {
     for (const [name, el] of errors) {
       el.textContent = '';
@@ -372,8 +379,7 @@ export function renderForm(spec: FormSpec, options: FormOptions): HTMLFormElemen
               'data-confirm': 'no',
               onclick: () => {
                 pending = undefined;
-                confirmBar.hidden = true;
-                submit.hidden = false;
+                closeConfirm();
               },
             },
             t(lang, 'confirmBack'),
@@ -383,8 +389,7 @@ export function renderForm(spec: FormSpec, options: FormOptions): HTMLFormElemen
         return;
       }
       pending = undefined;
-      confirmBar.hidden = true;
-      submit.hidden = false;
+      closeConfirm();
       submit.disabled = true;
       submit.textContent = t(lang, 'sending');
       options

@@ -3,7 +3,7 @@ import type { PageContext } from './context';
 import { h, replaceChildren } from './dom';
 import { pickLang, t, type Lang } from './i18n';
 import { href, parseRoute } from './logic/route';
-import { matterPage } from './pages/matter';
+import { matterPage } from './pages/matter/page';
 import { loginPage, startPage, tasksPage } from './pages/member';
 import { opinionPage, trackPage } from './pages/opinion';
 import { errorBox } from './pages/common';

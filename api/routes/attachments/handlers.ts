@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { type AttachmentStorePort } from '../../../common/attachments';
+import { type AttachmentMeta, type AttachmentStorePort } from '../../../common/attachments';
 import type { DirectoryPort } from '../../../common/directory';
 import { ErrorCode } from '../../../common/errors';
 import { rolesIn, signedIn } from '../../auth/principal';
@@ -15,6 +15,8 @@ export interface AttachmentDeps {
   store?: AttachmentStorePort;
   /** largest file accepted, in bytes */
   maxBytes: number;
+  /** the files a matter's notices have made public (common/disclosed-files.ts); absent → none */
+  disclosedFiles?: (matterId: string) => Promise<Set<string>>;
 }
 
 function storeOf(deps: AttachmentDeps): AttachmentStorePort {
@@ -58,7 +60,17 @@ export async function upload(
   res.status(201).json({ hash: meta.hash, type: meta.type, size: meta.size });
 }
 
-/** A file is read by whoever may read the full record of a village it was uploaded for. */
+/** Whether a notice of a matter the file was uploaded for discloses it (the public may then read it). */
+async function isDisclosed(deps: AttachmentDeps, meta: AttachmentMeta): Promise<boolean> {
+  const matters = [...new Set(meta.uses.flatMap((u) => (u.matter ? [u.matter] : [])))];
+  for (const matter of matters) if ((await deps.disclosedFiles?.(matter))?.has(meta.hash)) return true;
+  return false;
+}
+
+/**
+ * A file is read by whoever may read the full record of a village it was uploaded for, and by
+ * everyone once a notice of its matter discloses it (一事一公开).
+ */
 export async function download(
   deps: AttachmentDeps,
   { params, res, principal }: RouteInput<z.infer<typeof AttachmentParamsSchema>, unknown, unknown>,
@@ -67,7 +79,8 @@ export async function download(
   const meta = await store.meta(params.hash);
   if (!meta) throw new ApiError(404, ErrorCode.NotFound, 'No such file / 没有这个文件');
   const directory = deps.directory.current();
-  if (!meta.uses.some((u) => rolesIn(directory, principal, u.village).length > 0)) {
+  const member = meta.uses.some((u) => rolesIn(directory, principal, u.village).length > 0);
+  if (!member && !(await isDisclosed(deps, meta))) {
     if (!principal) signedIn(principal);
     throw new ApiError(403, ErrorCode.OutOfScope, 'This file is for the village it belongs to / 该文件仅供本村查看');
   }

@@ -30,7 +30,7 @@ export function attachmentRoutes(deps: Omit<AttachmentDeps, 'maxBytes'> & { maxB
     defineRoute({
       method: 'get',
       path: '/attachments/:hash',
-      summary: 'A file, to whoever may read its village in full / 查看附件',
+      summary: 'A file, to whoever may read its village in full, or to anyone once a notice discloses it / 查看附件',
       tags: ['attachments'],
       auth: 'public',
       params: AttachmentParamsSchema,

@@ -246,7 +246,7 @@ async function verifiedLinks(
     );
   }
   for (const [index, id] of links.entries()) {
-    const linked = await deps.readModel.view(id);
+    const linked = await deps.readModel.summary(id);
     if (!linked) throw linkRefused(`linked matter ${id} does not exist`, index);
     if (linked.procedure.id !== rule.procedure)
       throw linkRefused(`linked matter ${id} is not a ${rule.procedure}`, index);

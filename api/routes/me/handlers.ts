@@ -109,20 +109,30 @@ export function opinionTasksIn(opinion: OpinionState, user: Principal, held: Rol
   return [];
 }
 
-async function myOpinionTasks(deps: MeDeps, user: Principal, villages: string[]): Promise<OpinionTask[]> {
+async function myOpinionTasks(
+  deps: MeDeps,
+  user: Principal,
+  villages: string[],
+): Promise<{ tasks: OpinionTask[]; unread: string[] }> {
   const directory = deps.directory.current();
   const now = deps.now();
   const lists = await Promise.all(
     villages
       .filter((v) => rolesIn(directory, user, v).some((r) => (OpinionActorRoleSchema.options as Role[]).includes(r)))
       .map(async (v) => {
-        const running = await deps.readModel.runningOpinions(v).catch(() => [] as OpinionState[]);
-        return running.flatMap((o) => opinionTasksIn(o, user, rolesIn(directory, user, v), now));
+        const running = await deps.readModel.runningOpinions(v);
+        return {
+          tasks: running.opinions.flatMap((o) => opinionTasksIn(o, user, rolesIn(directory, user, v), now)),
+          unread: running.unread,
+        };
       }),
   );
-  return lists
-    .flat()
-    .sort((a, b) => Number(b.overdue) - Number(a.overdue) || a.submittedAt.localeCompare(b.submittedAt));
+  return {
+    tasks: lists
+      .flatMap((l) => l.tasks)
+      .sort((a, b) => Number(b.overdue) - Number(a.overdue) || a.submittedAt.localeCompare(b.submittedAt)),
+    unread: lists.flatMap((l) => l.unread),
+  };
 }
 
 /**
@@ -162,11 +172,13 @@ export async function myTasks(
   );
   const from = query.cursor ?? 0;
   const to = from + query.limit;
+  const opinions = await myOpinionTasks(deps, user, villages);
+  unread = [...unread, ...opinions.unread];
   res.json({
     tasks: tasks.slice(from, to),
     total: tasks.length,
     ...(to < tasks.length ? { nextCursor: String(to) } : {}),
     ...(unread.length > 0 ? { unread } : {}),
-    opinions: await myOpinionTasks(deps, user, villages),
+    opinions: opinions.tasks,
   });
 }

@@ -168,10 +168,14 @@ export async function list(
   const directory = deps.directory.current();
   villageOf(directory, query.village, 'query.village');
   const full = canSeeFull(directory, principal, query.village);
-  const opinions = (await deps.readModel.opinions(query.village))
+  const { opinions: found, unread } = await deps.readModel.opinions(query.village);
+  const opinions = found
     .filter((o) => query.status === undefined || o.status === query.status)
     .sort((a, b) => b.submittedAt.localeCompare(a.submittedAt) || a.opinionId.localeCompare(b.opinionId));
-  res.json({ opinions: opinions.map((o) => fullView(o, full ? 'full' : 'public')) });
+  res.json({
+    opinions: opinions.map((o) => fullView(o, full ? 'full' : 'public')),
+    ...(unread.length > 0 ? { unread } : {}),
+  });
 }
 
 /** The role the signed-in user acts in on this opinion: the chair, or the town's official. */

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { ErrorCode } from '../../../common/errors';
 import { ApiError, toErrorResponse } from '../../errors';
 import { defineRoute, type RouteDef } from '../../route';
+import { UnreadSchema } from '../../../stores/read-model/schemas';
 import { acknowledge, answer, getOne, list, submit, track, type OpinionDeps } from './handlers';
 import {
   AcknowledgeBodySchema,
@@ -111,7 +112,10 @@ export function opinionRoutes(deps: OpinionDeps & { limits?: Partial<OpinionLimi
       auth: 'public',
       query: ListOpinionsQuerySchema,
       responses: {
-        200: { description: 'Newest first', schema: z.object({ opinions: z.array(FullOpinionSchema) }) },
+        200: {
+          description: 'Newest first',
+          schema: z.object({ opinions: z.array(FullOpinionSchema), unread: UnreadSchema }),
+        },
         404: { description: 'Unknown village' },
       },
       handle: (input) => list(deps, input),

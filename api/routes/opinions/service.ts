@@ -6,6 +6,7 @@ import {
   OPINION_WORKFLOW,
   acknowledgeOpinionUpdate,
   answerOpinionUpdate,
+  OPINION_MEMO,
   opinionQuery,
   type AcknowledgeRequest,
   type AnswerRequest,
@@ -106,10 +107,19 @@ function notFound(): ApiError {
   return new ApiError(404, ErrorCode.NotFound, 'No such opinion / 未找到该意见');
 }
 
-/** The full state (contact details included): callers decide what to show to whom. */
+/**
+ * The full state (contact details included): callers decide what to show to whom. Read from what
+ * the opinion published (describe: no worker, no replay); an answered opinion of older code from
+ * its result, a running one by its query.
+ */
 export async function readOpinion(client: Client, opinionId: string): Promise<OpinionState> {
   try {
-    return await client.workflow.getHandle(opinionId).query(opinionQuery);
+    const handle = client.workflow.getHandle(opinionId);
+    const described = await handle.describe();
+    const published = described.memo?.[OPINION_MEMO];
+    if (typeof published === 'object' && published !== null) return published as OpinionState;
+    if (described.status.name === 'COMPLETED') return (await handle.result()) as OpinionState;
+    return await handle.query(opinionQuery);
   } catch (err) {
     if (err instanceof WorkflowNotFoundError) throw notFound();
     throw err;

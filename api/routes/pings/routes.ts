@@ -11,10 +11,10 @@ import { PingIdParamsSchema, PingInputSchema } from './schemas';
 /** Pings a signed-in user may start per minute: a check by hand, not a way to fill Temporal with timers. */
 export const PINGS_PER_MINUTE = 10;
 
-function pingLimiter(): RequestHandler {
+function pingLimiter(perMinute: number): RequestHandler {
   return rateLimit({
     windowMs: 60_000,
-    limit: PINGS_PER_MINUTE,
+    limit: perMinute,
     standardHeaders: 'draft-8',
     legacyHeaders: false,
     // after authenticate(): per user; anonymous requests are refused 401 by the route anyway
@@ -41,7 +41,7 @@ function pingLimiter(): RequestHandler {
  * Starting one needs a log-in and is limited per user (it was open: 51 workflows/s of 24-hour
  * timers from anyone); /readyz runs its own probe ping without HTTP.
  */
-export function pingRoutes(deps: PingDeps): RouteDef[] {
+export function pingRoutes(deps: PingDeps & { perMinute?: number }): RouteDef[] {
   return [
     defineRoute({
       method: 'post',
@@ -51,7 +51,7 @@ export function pingRoutes(deps: PingDeps): RouteDef[] {
       auth: 'login',
       body: PingInputSchema,
       idempotent: true,
-      middleware: [pingLimiter()],
+      middleware: [pingLimiter(deps.perMinute ?? PINGS_PER_MINUTE)],
       responses: {
         202: { description: 'Started', schema: z.object({ id: z.string() }) },
         429: { description: 'Too many pings / 请求过于频繁' },

@@ -38,6 +38,7 @@ export async function overdue(deps: ReportDeps, { query, res }: Input<z.infer<ty
     deps.readModel.summaries([matterFilters.village(query.village), matterFilters.running()]),
     deps.readModel.runningOpinions(query.village),
   ]);
+  const unreadAll = [...unread, ...opinions.unread];
   const now = deps.now();
   res.json({
     village: query.village,
@@ -45,11 +46,11 @@ export async function overdue(deps: ReportDeps, { query, res }: Input<z.infer<ty
     items: overdueItems({
       village: query.village,
       matters: summaries,
-      opinions,
+      opinions: opinions.opinions,
       directory: deps.directory.current(),
       now: now.getTime(),
     }),
-    ...(unread.length > 0 ? { unread } : {}),
+    ...(unreadAll.length > 0 ? { unread: unreadAll } : {}),
   });
 }
 
@@ -58,10 +59,20 @@ async function report(deps: ReportDeps, query: z.infer<typeof YearlyQuerySchema>
   const year = query.year ?? Number(chinaDate(deps.now()).slice(0, 4));
   const period = yearRange(year);
   const [matters, opinions] = await Promise.all([
-    deps.readModel.views(query.village, period),
+    deps.readModel.reportMatters(query.village, period),
     deps.readModel.opinions(query.village, period),
   ]);
-  return yearlyReport({ village: query.village, year, matters, opinions, generatedAt: deps.now().toISOString() });
+  const unread = [...matters.unread, ...opinions.unread];
+  return {
+    ...yearlyReport({
+      village: query.village,
+      year,
+      matters: matters.matters,
+      opinions: opinions.opinions,
+      generatedAt: deps.now().toISOString(),
+    }),
+    ...(unread.length > 0 ? { unread } : {}),
+  };
 }
 
 export async function yearly(deps: ReportDeps, { query, res }: Input<z.infer<typeof YearlyQuerySchema>>) {
@@ -125,6 +136,11 @@ export function reportHtml(r: YearlyReport, name: string): string {
         },
       ],
     ),
+    ...(r.unread
+      ? [
+          `<p class="meta">未能读取、未计入 Not read, not counted（${r.unread.length}）：${escapeHtml(r.unread.join(', '))}</p>`,
+        ]
+      : []),
   ].join('\n');
   return printablePage(title, body);
 }

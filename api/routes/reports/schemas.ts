@@ -74,4 +74,5 @@ export const YearlyReportSchema = z.object({
     escalated: z.number(),
     onTimeRate: z.number().nullable(),
   }),
+  unread: UnreadSchema,
 });

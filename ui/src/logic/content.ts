@@ -1,4 +1,5 @@
 import type { Field, Label, ProcedureGraph } from '../../../common/graph';
+import { disclosedBy } from '../../../common/disclosed-files';
 import type { MatterView } from '../../../common/matter';
 
 /**
@@ -97,8 +98,7 @@ export function stepContents(view: Pick<MatterView, 'record'>, graph: ProcedureG
 
 /** What a notice published at `publishedAt` shows: the contents filled in before it went up. */
 export function disclosedContent(contents: StepContent[], publishedAt: string): StepContent[] {
-  const at = Date.parse(publishedAt);
-  return contents.filter((c) => Date.parse(c.at) <= at);
+  return contents.filter((c) => disclosedBy(c.at, publishedAt));
 }
 
 /** Whole days left until `endsAt` (rounded up; 0 when it has passed). */

@@ -169,17 +169,38 @@ export function formFor(
           },
           {
             name: 'backTo',
-            label: { zh: '异议成立时退回到（不选则终止事项）', en: 'If upheld, back to (none: stop the matter)' },
+            label: {
+              zh: '异议成立时：退回到哪一步，或终止事项',
+              en: 'If upheld: back to which step, or stop the matter',
+            },
             kind: 'select',
             required: false,
-            options: steps.map((s) => ({ value: s.id, label: s.name })),
+            options: [
+              ...steps.map((s) => ({ value: s.id, label: s.name })),
+              { value: STOP_CHOICE, label: { zh: '终止事项', en: 'Stop the matter' } },
+            ],
           },
         ],
-        comment: 'optional',
+        // the engine refuses a ruling without a reason: the form asks for one first
+        comment: 'required',
       };
     default:
       return { ...base, fields: [], comment: 'optional' };
   }
+}
+
+/** The ruling form's choice to stop the matter: a value no step id can take (BPMN ids are XML names). */
+export const STOP_CHOICE = '*stop';
+
+/**
+ * A ruling as the engine takes it: dismissed, it resumes the matter (no step, no stop); upheld, it
+ * goes back to the chosen step, or stops the matter, said so (common/engine/objections.ts).
+ */
+export function rulingData(data: Record<string, unknown>): Record<string, unknown> {
+  const { ruling, backTo } = data;
+  if (ruling !== 'uphold') return { ruling };
+  if (backTo === STOP_CHOICE) return { ruling, stop: true };
+  return backTo === undefined ? { ruling } : { ruling, backTo };
 }
 
 export interface FormProblem {

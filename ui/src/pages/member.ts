@@ -2,7 +2,7 @@ import { ApiFailure, getJson, newKey, postJson } from '../api';
 import type { PageContext } from '../context';
 import { h, replaceChildren } from '../dom';
 import { renderForm } from '../form-view';
-import { actionLabel, formatTime, label, roleLabel, t } from '../i18n';
+import { actionLabel, formatTime, label, roleLabel, t, type Lang } from '../i18n';
 import { stepBadge } from '../logic/countdown';
 import type { FormField, FormSpec } from '../logic/form-schema';
 import { href } from '../logic/route';
@@ -69,8 +69,7 @@ export async function tasksPage(ctx: PageContext, main: HTMLElement): Promise<vo
     v.roles.some((r) => r === 'supervisor-chair' || r === 'town-official'),
   );
   opinionsSection.hidden = !isChairOrTown;
-  // Redrawn only when what is waiting changes, so an answer being typed survives the polling.
-  let shownOpinions = '';
+  let shownOpinions = new Map<string, { key: string; item: HTMLElement }>();
   const places = await loadVillages().catch(() => undefined);
   const villageName = (id: string): string => {
     const v = places?.villages.find((x) => x.id === id);
@@ -121,23 +120,43 @@ export async function tasksPage(ctx: PageContext, main: HTMLElement): Promise<vo
             }),
           ),
     );
-    const signature = JSON.stringify(opinions.map((o) => [o.opinionId, o.status, o.actions, o.overdue]));
-    if (signature !== shownOpinions) {
-      shownOpinions = signature;
+    // An opinion keeps its element (and the answer being typed, or a confirmation asked) until
+    // what may be done on it changes; a time limit passing only changes its badge.
+    const items = opinions.map((o) => {
+      const key = JSON.stringify([o.status, o.actions, o.role]);
+      const old = shownOpinions.get(o.opinionId);
+      const item = old?.key === key ? old.item : opinionTask(ctx, o, villageName(o.village), () => void draw());
+      const flags = item.querySelector('.opinion-flags');
+      if (flags) replaceChildren(flags, opinionFlags(lang, o));
+      item.classList.toggle('overdue', o.overdue);
+      return { id: o.opinionId, key, item };
+    });
+    const same =
+      items.length === shownOpinions.size &&
+      items.every((i) => shownOpinions.get(i.id)?.item === i.item) &&
+      (items.length > 0 || opinionList.querySelector('.empty') !== null);
+    shownOpinions = new Map(items.map((i) => [i.id, i]));
+    if (!same)
       replaceChildren(
         opinionList,
-        opinions.length === 0
+        items.length === 0
           ? empty(t(lang, 'opinionsWaitingEmpty'))
           : h(
               'ul',
               { class: 'task-list' },
-              opinions.map((o) => opinionTask(ctx, o, villageName(o.village), () => void draw())),
+              items.map((i) => i.item),
             ),
       );
-    }
   };
   await draw();
   ctx.every(5000, draw);
+}
+
+/** An opinion past its time limit, or passed on to the town, says so. */
+function opinionFlags(lang: Lang, o: OpinionTask): HTMLElement | null {
+  return o.overdue || o.escalated
+    ? h('span', { class: 'step-badge step-badge--overdue inline' }, t(lang, o.escalated ? 'escalated' : 'overdue'))
+    : null;
 }
 
 /** One opinion for the chair (or the town): what the resident wrote, its time limit, acknowledge and answer. */
@@ -158,7 +177,7 @@ function opinionTask(ctx: PageContext, o: OpinionTask, village: string, changed:
   };
   return h(
     'li',
-    { 'data-opinion': o.opinionId, class: o.overdue ? 'overdue' : '' },
+    { 'data-opinion': o.opinionId },
     h('strong', null, o.subject),
     h('p', { class: 'opinion-text' }, o.text),
     h(
@@ -170,9 +189,7 @@ function opinionTask(ctx: PageContext, o: OpinionTask, village: string, changed:
         : '',
       ` · ${roleLabel(lang, o.role)}`,
     ),
-    o.overdue || o.escalated
-      ? h('span', { class: 'step-badge step-badge--overdue inline' }, t(lang, o.escalated ? 'escalated' : 'overdue'))
-      : null,
+    h('span', { class: 'opinion-flags' }),
     o.matterId ? h('p', null, matterTitleLink(lang, o.matterId)) : null,
     o.actions.includes('acknowledge')
       ? renderForm(
