@@ -5,6 +5,7 @@ import { disclosedFiles } from '../common/disclosed-files';
 import { redactMatterView } from '../common/redact';
 import type { NoticeStorePort } from '../common/monthly-notice';
 import type { OpinionDeadlines } from '../common/opinion';
+import type { ObjectionAnswerDeadlines } from '../common/objection-deadlines';
 import cookieParser from 'cookie-parser';
 import express, { type Express } from 'express';
 import helmet from 'helmet';
@@ -61,6 +62,8 @@ export interface AppDeps {
   notices?: NoticeStorePort;
   /** 民意直通车: the time limits in force on a day (policy file); absent → submissions answer 503 */
   opinionDeadlines?: (date: string, town?: string) => OpinionDeadlines;
+  /** 实施条例 Art. 54: objection answer times in force on a day (policy file); absent → objections have none */
+  objectionDeadlines?: (date: string, town?: string) => ObjectionAnswerDeadlines;
   /** rate and size limits of opinion submissions (defaults in routes/opinions/routes.ts) */
   opinionLimits?: Partial<OpinionLimits>;
   /** API processes behind one round-robin balancer (API_REPLICAS): each enforces its share of every rate limit */
@@ -105,6 +108,7 @@ export function apiRoutes(deps: AppDeps): RouteDef[] {
       directory,
       now,
       keySecret: deps.session.secret,
+      ...(deps.objectionDeadlines ? { objectionDeadlines: deps.objectionDeadlines } : {}),
     }),
     ...recordRoutes({ readModel, catalog: deps.catalog, directory, now }),
     ...pingRoutes({ client, taskQueue, perMinute: share(PINGS_PER_MINUTE) }),

@@ -4,6 +4,7 @@ import { Client, Connection } from '@temporalio/client';
 import pino from 'pino';
 import { ConfigError, parseConfig } from '../common/config';
 import { DirectoryError } from '../common/directory';
+import { objectionDeadlinesFrom } from '../common/objection-deadlines';
 import { opinionDeadlinesFrom } from '../common/opinion';
 import { createCatalog } from '../procedures/catalog';
 import { createProcedureVersionStore } from '../stores/procedure-versions';
@@ -58,6 +59,8 @@ async function main(): Promise<void> {
     // Read on every submission, like the catalog: a new policy file applies without a restart.
     opinionDeadlines: (date, town) =>
       opinionDeadlinesFrom(policyValuesAt(loadPolicyFile(path.resolve(config.policyFile)), date, town)),
+    objectionDeadlines: (date, town) =>
+      objectionDeadlinesFrom(policyValuesAt(loadPolicyFile(path.resolve(config.policyFile)), date, town)),
   });
 
   const server = app.listen(config.port, config.host);

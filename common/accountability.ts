@@ -38,7 +38,7 @@ export function holdersOf(directory: PeopleDirectory, village: string, role: Rol
 }
 
 export interface OverdueItem {
-  kind: 'step' | 'opinion';
+  kind: 'step' | 'opinion' | 'objection';
   village: string;
   /** matter id, or opinion id */
   id: string;
@@ -59,6 +59,8 @@ function overdueSince(step: MatterView['activeSteps'][number], now: number): str
   return step.overdueSince;
 }
 
+const OBJECTION_ANSWER = { zh: '答复异议', en: 'Answer the objection' } as const;
+
 const OPINION_STEPS = {
   acknowledge: { zh: '受理意见', en: 'Acknowledge the opinion' },
   answer: { zh: '答复意见', en: 'Answer the opinion' },
@@ -67,7 +69,7 @@ const OPINION_STEPS = {
 export function overdueItems(input: {
   village: string;
   /** running matters: their views, or the summaries of the read model (common/matter-summary.ts) */
-  matters: Pick<MatterView, 'matterId' | 'village' | 'status' | 'title' | 'procedure' | 'activeSteps'>[];
+  matters: Pick<MatterView, 'matterId' | 'village' | 'status' | 'title' | 'procedure' | 'activeSteps' | 'objections'>[];
   opinions: OpinionState[];
   directory: PeopleDirectory;
   now: number;
@@ -96,6 +98,22 @@ export function overdueItems(input: {
         overdueSince: since,
         // the recused (initiator, payee, …) may not act, so they do not answer for the delay
         roles: rolesOf(step.roles, step.recused),
+      });
+    }
+    // 实施条例 Art. 54: an objection left unanswered past its time; the committee still owes the answer, the town may rule
+    for (const objection of view.objections ?? []) {
+      if (objection.status !== 'open' || objection.overdueSince === undefined) continue;
+      items.push({
+        kind: 'objection',
+        village,
+        id: view.matterId,
+        title: view.title,
+        procedure: { id: view.procedure.id, name: view.procedure.name },
+        step: objection.step ?? objection.id,
+        stepName: OBJECTION_ANSWER,
+        since: objection.at,
+        overdueSince: objection.overdueSince,
+        roles: rolesOf(['committee', 'town-official']),
       });
     }
   }

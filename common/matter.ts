@@ -5,6 +5,7 @@ import { canonicalJson } from './canonical-json';
 import { sha256Hex, type ChainLinks, type LeafProof } from './record-chain';
 import { ROLES, RoleSchema, type ProcedureGraph, type Role, type StepKind } from './graph';
 import { RegisterSchema } from './meeting';
+import { ObjectionAnswerDeadlinesSchema } from './objection-deadlines';
 
 /** Contract of the `matter` workflow: input, the `act` update, the `state` and `engine-state` queries. */
 
@@ -50,6 +51,8 @@ export const ActRequestSchema = z.object({
   roles: z.array(RoleSchema).max(ROLES.length).optional(),
   /** meeting records: the village's register on the meeting's date, from the directory (never the client) */
   register: RegisterSchema.optional(),
+  /** raise-objection: the policy's answer times in force today (common/objection-deadlines.ts), from the API */
+  objectionDeadlines: ObjectionAnswerDeadlinesSchema.optional(),
 });
 export type ActRequest = z.infer<typeof ActRequestSchema>;
 

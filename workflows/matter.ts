@@ -65,6 +65,12 @@ export const CIVIL_CODE_DAYS_PATCH = 'civil-code-days';
 export const MEETING_REGISTER_PATCH = 'meeting-register';
 /** Patch id of town rulings bounded to steps the matter passed, with a reason (common/engine/objections.ts). */
 export const BOUNDED_RULINGS_PATCH = 'bounded-rulings';
+/** Patch id of later amounts held to the registered amount's tier and link (common/engine/tender-tiers.ts). */
+export const TENDER_TIERS_PATCH = 'tender-tiers';
+/** Patch id of numbers a route turns on being required, e.g. land's area (common/engine/route-inputs.ts). */
+export const ROUTE_INPUTS_PATCH = 'route-inputs';
+/** Patch id of the answer clock of objections raised in a step the policy names (common/engine/objection-clock.ts). */
+export const OBJECTION_DEADLINES_PATCH = 'objection-deadlines';
 
 /**
  * The rules this run of a matter follows (common/engine/types.ts MatterRules). Each is behind its
@@ -77,6 +83,9 @@ function rulesInForce(input: MatterInput): MatterRules | undefined {
   if (patched(CIVIL_CODE_DAYS_PATCH)) rules.civilCodeDays = true;
   if (patched(MEETING_REGISTER_PATCH)) rules.meetingRegister = true;
   if (patched(BOUNDED_RULINGS_PATCH)) rules.boundedRulings = true;
+  if (patched(TENDER_TIERS_PATCH)) rules.tenderTiers = true;
+  if (patched(ROUTE_INPUTS_PATCH)) rules.routeInputs = true;
+  if (patched(OBJECTION_DEADLINES_PATCH)) rules.objectionDeadlines = true;
   return Object.keys(rules).length > 0 ? rules : undefined;
 }
 

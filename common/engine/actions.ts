@@ -10,11 +10,13 @@ import {
   judgedCounts,
   linkProblem,
   meetingRegisterProblem,
-  MeetingRecordDataBase,
+  MeetingRecordData,
   splitMeetingData,
   validateStepData,
 } from './step-data';
+import { routeInputProblem } from './route-inputs';
 import { userTask } from './support';
+import { tenderTierProblem } from './tender-tiers';
 import { completeStep } from './tokens';
 import { ActionErrorCode, EngineError, type ActionProblem, type EngineEvent, type MatterState } from './types';
 
@@ -78,8 +80,14 @@ export function validateAction(
   const recusal = recusalOf(actor, recusalsAt(graph, state, stepId));
   if (recusal) return problem(ActionErrorCode.Recused, recusalMessage(actor, recusal, stepId));
   const dataProblem =
-    validateStepData(graph, task.step, action, event.data) ?? meetingRegisterProblem(state, task.step, event);
-  return dataProblem ?? linkProblem(graph, state, stepId, event.data);
+    validateStepData(graph, task.step, action, event.data) ??
+    meetingRegisterProblem(state, task.step, event) ??
+    (action === 'submit' || action === 'record'
+      ? routeInputProblem(graph, state, stepId, task.step, event.data)
+      : undefined);
+  return (
+    dataProblem ?? linkProblem(graph, state, stepId, event.data) ?? tenderTierProblem(graph, state, stepId, event.data)
+  );
 }
 
 export function applyAction(
@@ -120,7 +128,7 @@ export function applyAction(
     }
     case 'record': {
       const { own, rest } = splitMeetingData(task.step, data);
-      const meta = MeetingRecordDataBase.and(MeetingCountsSchema).parse(rest);
+      const meta = MeetingRecordData.parse(rest);
       const bodies = task.step.bodies ?? [];
       const body = (meta.body ?? bodies[0]) as MeetingBody;
       const rules = MeetingRulesSchema.parse(graph.policy.meetingRules);

@@ -20,6 +20,8 @@ export function applyEvent(graph: ProcedureGraph, current: MatterState, event: E
     case 'timer-scheduled': {
       const timer = state.timers.find((t) => t.id === event.timerId);
       if (timer) timer.dueAt = event.dueAt;
+      const objection = timer?.objection && state.objections.find((o) => o.id === timer.objection);
+      if (objection) objection.answerDueAt = new Date(event.dueAt).toISOString();
       break;
     }
     case 'timer-fired':

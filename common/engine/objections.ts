@@ -5,6 +5,7 @@ import { problem, zodDetails } from './problems';
 import { addRecord, recordedBy } from './record';
 import { roleSatisfies } from './roles';
 import { iso, userTask } from './support';
+import { startAnswerClock, stopAnswerClock } from './objection-clock';
 import { fireTimer } from './timer-fired';
 import { activate, deactivate, endMatter } from './tokens';
 import {
@@ -165,6 +166,7 @@ export function applyMatterAction(
     });
     state.status = 'suspended';
     addRecord(state, at, { ...base, decision: 'objected', reason, data: { objectionId: id } });
+    if (state.rules?.objectionDeadlines === true) startAnswerClock(state, state.objections.at(-1) as Objection, event);
     return;
   }
   const { objectionId } = ObjectionIdSchema.parse(event.data);
@@ -174,6 +176,7 @@ export function applyMatterAction(
     const { answer } = AnswerSchema.parse(event.data);
     objection.answer = answer;
     objection.status = 'answered';
+    stopAnswerClock(state, objectionId);
     addRecord(state, at, { ...base, data: { objectionId, answer } });
     return;
   }
@@ -186,6 +189,7 @@ export function applyMatterAction(
   }
   const ruling = RulingSchema.parse(event.data);
   objection.status = 'resolved';
+  stopAnswerClock(state, objectionId);
   addRecord(state, at, {
     ...base,
     decision: ruling.ruling,

@@ -14,11 +14,13 @@ import { ActionErrorCode, EngineError, type ActionProblem, type EngineEvent, typ
 
 /** What a step's action carries: its fields, a meeting record, a link when the amount needs one. */
 
-export const MeetingRecordDataBase = z.object({
+const MeetingRecordDataBase = z.object({
   date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'date must be YYYY-MM-DD'),
   minutesHash: z.string().regex(/^[0-9a-f]{64}$/, 'minutesHash must be the sha256 hex digest of the minutes file'),
   body: z.string().optional(),
 });
+/** A meeting record's own part: the record proper and its counts (built once, used on every record). */
+export const MeetingRecordData = MeetingRecordDataBase.and(MeetingCountsSchema);
 
 /** Above the procedure's threshold, the amount needs a linked decision (checked by the API at start). */
 export function linkProblem(
@@ -71,7 +73,7 @@ export function validateStepData(
   }
   if (action === 'record') {
     const { own, rest } = splitMeetingData(step, data);
-    const meta = MeetingRecordDataBase.and(MeetingCountsSchema).safeParse(rest);
+    const meta = MeetingRecordData.safeParse(rest);
     if (!meta.success) return invalid(meta.error);
     const bodies = step.bodies ?? [];
     const body = meta.data.body ?? (bodies.length === 1 ? bodies[0] : undefined);

@@ -1,5 +1,6 @@
 import type { ProcedureGraph } from '../graph';
 import { completeDisclosure } from './disclosure';
+import { answerOverdue } from './objection-clock';
 import { addRecord } from './record';
 import { iso, node } from './support';
 import { deactivate, leave, removeToken } from './tokens';
@@ -12,6 +13,12 @@ export function fireTimer(graph: ProcedureGraph, state: MatterState, timerId: st
     // A time limit is reported (overdue), never enforced: the step stays where it is.
     state.timers = state.timers.filter((t) => t.id !== timerId);
     addRecord(state, at, { userId: 'system', role: 'system', step: timer.node, action: 'deadline-passed' });
+    return;
+  }
+  if (timer.kind === 'objection-answer') {
+    // the clock runs while the objection suspends the matter: that is when it counts
+    state.timers = state.timers.filter((t) => t.id !== timerId);
+    answerOverdue(state, timer.objection ?? '', timer.node, at);
     return;
   }
   if (state.status === 'suspended') {

@@ -72,6 +72,12 @@ export interface MatterRules {
   meetingRegister?: boolean;
   /** town rulings: with a reason; uphold goes back only to a passed step (not past the objected one), or stops */
   boundedRulings?: boolean;
+  /** amounts committed after the link step (bid, contract, settlement) stay in its tier and link (招标投标法 Art. 4) */
+  tenderTiers?: boolean;
+  /** a number a route turns on (land's area) is required when the step's answers leave the route open */
+  routeInputs?: boolean;
+  /** an objection raised while a step the policy names is open is answered within its time (实施条例 Art. 54) */
+  objectionDeadlines?: boolean;
 }
 
 /** A party the matter names (a payee, bidder or counterparty), as recorded at a step. */
@@ -116,8 +122,10 @@ export interface ActiveStep {
 
 export interface Timer {
   id: string;
-  kind: 'catch' | 'boundary' | 'window' | 'deadline';
+  kind: 'catch' | 'boundary' | 'window' | 'deadline' | 'objection-answer';
   node: string;
+  /** objection-answer: the objection that must be answered by then */
+  objection?: string;
   duration: Duration;
   from: number;
   /** epoch ms; undefined until the workflow has computed it (working days need the calendar) */
@@ -133,6 +141,12 @@ export interface Objection {
   status: 'open' | 'answered' | 'resolved';
   answer?: string;
   resolution?: string;
+  /** the time the committee has to answer it (policy `objectionAnswer.<procedure>.<step>`), when one applies */
+  answerWithin?: Duration;
+  /** when that time ends, once the workflow has dated it */
+  answerDueAt?: string;
+  /** when it passed unanswered: the objection is overdue and the town is called on to rule */
+  overdueSince?: string;
 }
 
 export interface Notice {
@@ -215,6 +229,8 @@ export type EngineEvent =
       comment?: string;
       /** meeting records: the village's register in force on the meeting's date, from the directory (API) */
       register?: Register;
+      /** raise-objection: the policy's answer times in force today, `<procedure>.<step>` (camelCase) → duration (API) */
+      objectionDeadlines?: Record<string, Duration>;
     }
   | { type: 'timer-fired'; at: number; timerId: string }
   | { type: 'timer-scheduled'; at: number; timerId: string; dueAt: number }

@@ -5,7 +5,9 @@ import { createApp } from '../../api/app';
 import type { CatalogPort } from '../../api/catalog-port';
 import type { Actor } from '../../common/engine';
 import { stateQuery, type MatterView } from '../../common/matter';
-import { testCatalog } from './catalog';
+import { objectionDeadlinesFrom } from '../../common/objection-deadlines';
+import { loadPolicyFile, policyValuesAt } from '../../procedures/policy';
+import { SHORT_POLICY_FILE, testCatalog } from './catalog';
 import { recordHistory } from './history-replay';
 import { bearer, people, signedAs, TEST_SESSION, TestDirectory, testDirectory } from './people';
 import { meetingRecord } from './meeting';
@@ -59,6 +61,8 @@ export class MatterHarness {
       session: TEST_SESSION,
       temporal: { client: this.temporal.client, namespace: this.temporal.namespace, taskQueue: this.taskQueue },
       catalog,
+      objectionDeadlines: (date, town) =>
+        objectionDeadlinesFrom(policyValuesAt(loadPolicyFile(SHORT_POLICY_FILE), date, town)),
       // errors only: an unexpected 500 shows up in the test output
       logger: pino({ level: 'error' }),
     });

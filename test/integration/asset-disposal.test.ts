@@ -259,6 +259,21 @@ describe('collective asset disposal (集体资产资源处置) on a real Tempora
     expect(await venueOf(plan)).toBe(venue);
   });
 
+  test('given land without its area, then the plan is refused naming landMu; with it, land of the policy area goes to the town exchange', async () => {
+    const land: Plan = { ...lease, asset: '三组集体林地', kind: 'contracting', isLand: true };
+    const id = await startMatter(land.asset);
+    const noArea = await act(id, { step: 'propose-plan', action: 'submit', data: land, actor: director });
+    expect([noArea.status, noArea.body.error.code, noArea.body.error.details]).toEqual([
+      422,
+      'INVALID_DATA',
+      [{ field: 'data.landMu', message: expect.stringContaining('交易方式') }],
+    ]);
+    expect(noArea.body.error.message).toMatch(/landMu.*土地面积|土地面积.*landMu/s);
+    await ok(id, { step: 'propose-plan', action: 'submit', data: { ...land, landMu: LAND_MU }, actor: director });
+    await ok(id, { step: 'supervisor-review', action: 'approve', actor: supervisor });
+    expect(await throughPlanDisclosure(id)).toBe('town-exchange');
+  });
+
   test('given actions the rules refuse, then they are refused with the rule and nothing is recorded', async () => {
     const id = await startMatter();
     const wrongRole = await act(id, { step: 'propose-plan', action: 'submit', data: lease, actor: town });

@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { overdueItems } from '../../common/accountability';
 import { loadPolicyFile, policyValuesAt } from '../../procedures/policy';
 import { MatterHarness, meetingRecord as meeting, people } from '../helpers/matter-harness';
 
@@ -88,20 +89,21 @@ async function toEvaluation(): Promise<string> {
   return id;
 }
 
-async function signContract(id: string) {
+/** Signed at `contractAmount`: within the tier of the registered budget (招标投标法 Art. 4). */
+async function signContract(id: string, contractAmount: number) {
   await ok(id, {
     step: 'contract',
     action: 'submit',
-    data: { contractor: '兴隆建筑', contractAmount: 96000, signedOn: '2026-04-20' },
+    data: { contractor: '兴隆建筑', contractAmount, signedOn: '2026-04-20' },
     actor: director,
   });
 }
 
-async function accept(id: string) {
+async function accept(id: string, finalAmount: number) {
   await ok(id, {
     step: 'acceptance',
     action: 'submit',
-    data: { acceptedOn: '2026-09-30', conclusion: '合格', finalAmount: 95800 },
+    data: { acceptedOn: '2026-09-30', conclusion: '合格', finalAmount },
     actor: director,
   });
 }
@@ -148,8 +150,8 @@ describe('project bidding (村级工程项目招投标) on a real Temporal serve
     const id = await register('works', 8000, '村委会办公室维修');
     await directAward(id);
     expect(active(await view(id))).toEqual(['contract']);
-    await signContract(id);
-    await accept(id);
+    await signContract(id, 7800);
+    await accept(id, 7750);
     await ok(id, { step: 'acceptance-review', action: 'approve', actor: supervisor });
     expect(active(await view(id))).toEqual(['disclose-result']);
 
@@ -303,6 +305,55 @@ describe('project bidding (村级工程项目招投标) on a real Temporal serve
     expect(contracting.takenFlows.at(-1)).toBe('flow-award-approved');
   });
 
+  test('given an objection during the candidate disclosure left unanswered past its time (实施条例 Art. 54), then it is overdue, reported for the committee and the town, and the town rules', async () => {
+    const id = await toEvaluation();
+    await evaluate(id, 5);
+    await ok(id, {
+      step: 'candidate-disclosure',
+      action: 'raise-objection',
+      comment: '投标人德阳路桥提出：第一中标候选人业绩证明不实',
+      actor: supervisor,
+    });
+    const raised = await view(id);
+    expect(raised.status).toBe('suspended');
+    const within = short['objectionAnswer.projectBidding.candidateDisclosure'];
+    expect(raised.objections[0]?.answerWithin).toEqual(within);
+    expect(raised.objections[0]?.answerDueAt).toEqual(expect.any(String));
+
+    const overdue = await waitFor(
+      id,
+      'the objection to go overdue',
+      (v) => v.objections[0]?.overdueSince !== undefined,
+    );
+    expect(overdue.status).toBe('suspended');
+    expect(overdue.record.filter((r) => r.action === 'objection-overdue').map((r) => r.data)).toEqual([
+      { objectionId: 'objection-1', escalatedTo: 'town-official' },
+    ]);
+    // the overdue report and the task lists read visibility, which this (time-skipping) server lacks:
+    // test/unit/objection-deadline.test.ts checks them from this same view
+    expect(
+      overdueItems({
+        village: 'xinglong',
+        matters: [overdue],
+        opinions: [],
+        directory: { villages: [], users: [] },
+        now: Date.now(),
+      }),
+    ).toEqual([
+      expect.objectContaining({ kind: 'objection', id, stepName: { zh: '答复异议', en: 'Answer the objection' } }),
+    ]);
+
+    await ok(id, {
+      step: null,
+      action: 'rule-objection',
+      data: { objectionId: 'objection-1', ruling: 'dismiss' },
+      comment: '村委会逾期未答复；镇里核查业绩证明属实，异议不成立',
+      actor: town,
+    });
+    const resumed = await waitFor(id, 'award', isActive('award'));
+    expect(resumed.objections.map((o) => [o.status, o.resolution])).toEqual([['resolved', 'dismissed by the town']]);
+  });
+
   test('given the contract is not signed within the deadline, then the town follows it up while the contract step stays open, and the project still completes', async () => {
     const id = await register('works', 9000, '村小组活动室屋面维修');
     await directAward(id);
@@ -323,11 +374,11 @@ describe('project bidding (村级工程项目招投标) on a real Temporal serve
     expect(active(followedUp)).toEqual(['contract']);
     expect(followedUp.takenFlows).toContain('flow-escalation-end');
 
-    await signContract(id);
-    await accept(id);
+    await signContract(id, 8800);
+    await accept(id, 8800);
     await ok(id, { step: 'acceptance-review', action: 'object', comment: '路面厚度不足，需整改', actor: supervisor });
     expect(active(await view(id))).toEqual(['acceptance']);
-    await accept(id);
+    await accept(id, 8760);
     await ok(id, { step: 'acceptance-review', action: 'approve', actor: supervisor });
 
     const done = await waitFor(id, 'the end', (v) => v.status === 'ended');
@@ -352,6 +403,43 @@ describe('project bidding (村级工程项目招投标) on a real Temporal serve
     expect([above.status, above.body.error.code]).toEqual([422, 'LINK_REQUIRED']);
     expect(at.status).toBe(201);
     h.remember(at.body.id as string);
+  });
+
+  test('given a contract or a settlement above the tier of the registered budget, then it is refused: a tender may not be evaded (招标投标法 Art. 4)', async () => {
+    const id = await register('works', 9999.99, '村道边沟修补');
+    await directAward(id);
+    const contract = (contractAmount: number) =>
+      h.act(id, {
+        step: 'contract',
+        action: 'submit',
+        data: { contractor: '兴隆建筑', contractAmount, signedOn: '2026-04-20' },
+        actor: director,
+      });
+    const evaded = await contract(5_000_000);
+    expect([evaded.status, evaded.body.error.code]).toEqual([422, 'INVALID_DATA']);
+    expect(evaded.body.error.details).toEqual([
+      { field: 'data.contractAmount', message: expect.stringContaining('依法公开招标') },
+    ]);
+    expect(evaded.body.error.message).toMatch(/招标投标法第四条.*Art\. 4|Art\. 4.*招标投标法第四条/s);
+    expect((await contract(9999.99)).status).toBe(200);
+
+    const settle = (finalAmount: number) =>
+      h.act(id, {
+        step: 'acceptance',
+        action: 'submit',
+        data: { acceptedOn: '2026-09-30', conclusion: '合格', finalAmount },
+        actor: director,
+      });
+    const overrun = await settle(10_000);
+    expect([overrun.status, overrun.body.error.details[0].field]).toEqual([422, 'data.finalAmount']);
+    expect((await settle(9980)).status).toBe(200);
+
+    const v = await view(id);
+    expect(active(v)).toEqual(['acceptance-review']);
+    expect(v.record.filter((r) => r.step === 'contract' || r.step === 'acceptance').map((r) => r.data)).toEqual([
+      expect.objectContaining({ contractAmount: 9999.99 }),
+      expect.objectContaining({ finalAmount: 9980 }),
+    ]);
   });
 
   test('together these scenarios take every sequence flow of project-bidding.bpmn', async () => {

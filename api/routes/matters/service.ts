@@ -25,6 +25,7 @@ import { rolesIn, type Principal } from '../../auth/principal';
 import type { CatalogPort } from '../../catalog-port';
 import { registerOn, type Directory, type DirectoryPort } from '../../../common/directory';
 import type { Register } from '../../../common/meeting';
+import type { ObjectionAnswerDeadlines } from '../../../common/objection-deadlines';
 import { ApiError, workflowRefusal } from '../../errors';
 import { keyReused, scopedKey } from '../../idempotency';
 import { redactText } from '../../../common/redact';
@@ -47,6 +48,8 @@ export interface MatterDeps {
   now: () => Date;
   /** the server's secret: ids derived from an Idempotency-Key are keyed with it and the caller */
   keySecret: Uint8Array;
+  /** 实施条例 Art. 54: the policy's objection answer times in force on a day, in a town; absent → none */
+  objectionDeadlines?: (date: string, town?: string) => ObjectionAnswerDeadlines;
 }
 
 /** An Idempotency-Key and the caller it belongs to (api/idempotency.ts). */
@@ -298,6 +301,18 @@ function registerFor(
   return register ? { register } : {};
 }
 
+/** An objection carries the answer times the policy sets today: the workflow starts its clock with them. */
+function objectionDeadlinesFor(
+  deps: MatterDeps,
+  village: string,
+  body: z.infer<typeof ActionBodySchema>,
+): { objectionDeadlines?: ObjectionAnswerDeadlines } {
+  if (body.action !== 'raise-objection' || !deps.objectionDeadlines) return {};
+  const town = deps.directory.current().villages.find((v) => v.id === village)?.town;
+  const deadlines = deps.objectionDeadlines(chinaDate(deps.now()), town);
+  return Object.keys(deadlines).length > 0 ? { objectionDeadlines: deadlines } : {};
+}
+
 export async function actOn(
   deps: MatterDeps,
   id: string,
@@ -321,6 +336,7 @@ export async function actOn(
     ...(body.role === undefined ? { roles: held } : {}),
     // A meeting is judged against the village's register on its date, not the recorder's numbers.
     ...registerFor(deps.directory.current(), village, body),
+    ...objectionDeadlinesFor(deps, village, body),
   };
   // The update id is derived from the caller's key: the same request sent twice is applied once,
   // and another caller's same key is another update.

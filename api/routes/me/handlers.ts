@@ -51,6 +51,11 @@ export function tasksIn(view: Omit<MatterSummary, 'v'>, user: Principal, held: R
     });
   }
   for (const objection of view.objections) {
+    // 实施条例 Art. 54: an open objection with an answer time is due then, for whoever may act on it
+    const due = objection.status === 'open' ? objection.answerDueAt : undefined;
+    const overdue =
+      objection.status === 'open' &&
+      (objection.overdueSince !== undefined || (due !== undefined && new Date(due).getTime() < now.getTime()));
     // the engine's own rule of who acts on an objection when (common/engine/objections.ts)
     for (const action of objectionActions(objection)) {
       const role = held.find((h) => (matterActionRoles[action] ?? []).some((r) => roleSatisfies(h, r)));
@@ -63,7 +68,8 @@ export function tasksIn(view: Omit<MatterSummary, 'v'>, user: Principal, held: R
           kind: 'objection',
           phase: objection.status,
         },
-        overdue: false,
+        ...(due !== undefined ? { deadline: due } : {}),
+        overdue,
         actions: [action],
         role,
       });

@@ -17,7 +17,7 @@ export const OverdueSchema = z.object({
   generatedAt: z.string(),
   items: z.array(
     z.object({
-      kind: z.enum(['step', 'opinion']),
+      kind: z.enum(['step', 'opinion', 'objection']),
       village: z.string(),
       id: z.string(),
       title: z.string(),
