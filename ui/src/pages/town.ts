@@ -8,7 +8,8 @@ import { empty, errorBox, loadVillages, section } from './common';
 
 /** GET /api/reports/overdue (common/accountability.ts OverdueItem) */
 interface Overdue {
-  kind: 'step' | 'opinion';
+  /** an objection's `id` is its matter's */
+  kind: 'step' | 'objection' | 'opinion';
   village: string;
   id: string;
   title: string;
@@ -94,7 +95,7 @@ export async function townPage(ctx: PageContext, main: HTMLElement, id: string):
                 h(
                   'li',
                   { 'data-village': o.village, 'data-kind': o.kind },
-                  o.kind === 'step'
+                  o.kind !== 'opinion'
                     ? h('a', { href: href({ page: 'matter', id: o.id }) }, o.title)
                     : h('strong', null, o.title),
                   ` · ${label(lang, o.stepName)} · ${villageName(o.village)}`,
