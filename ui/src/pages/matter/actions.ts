@@ -10,16 +10,7 @@ import { formFor } from '../../logic/form-schema';
 import { rulesOf } from '../../logic/quorum';
 import { href } from '../../logic/route';
 import type { MatterPageView, ProcedureGraph, Task } from '../../types';
-import { objectionForms } from './objections';
-
-/** Sends one action on the matter (a step, or the whole matter when `step` is null), then reloads it. */
-export type Send = (
-  step: string | null,
-  action: string,
-  role: string | undefined,
-  data: Record<string, unknown>,
-  comment: string | undefined,
-) => Promise<void>;
+import { objectionForms, type Send } from './objections';
 
 /** The forms of the actions the signed-in person may take now (tasks say which; objections by role). */
 export function actionForms(

@@ -4,7 +4,15 @@ import { formatTime, t, wordLabel, type Lang } from '../../i18n';
 import { formFor, rulingData } from '../../logic/form-schema';
 import type { MatterPageView, ProcedureGraph, Role } from '../../types';
 import { section, stepName } from '../common';
-import type { Send } from './actions';
+
+/** Sends one action on the matter (a step, or the whole matter when `step` is null), then reloads it. */
+export type Send = (
+  step: string | null,
+  action: string,
+  role: string | undefined,
+  data: Record<string, unknown>,
+  comment: string | undefined,
+) => Promise<void>;
 
 /** Objections to the whole matter: what was raised and answered, and the forms of whoever acts on them now. */
 
