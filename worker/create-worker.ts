@@ -40,7 +40,7 @@ export const WORKER_BASE_BYTES = 320 * MiB;
  * modules and of zod (the SDK's reusable context gives each workflow its own module cache; only
  * worker/workflow-preload.ts is shared), its state and graph, the SDK's bookkeeping.
  */
-export const BYTES_PER_CACHED_MATTER = 2 * MiB;
+export const BYTES_PER_CACHED_MATTER = 2.5 * MiB;
 
 /**
  * The workflow cache sized to a memory budget, not to the number of open matters: a matter waiting for
