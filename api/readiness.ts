@@ -50,11 +50,12 @@ function messageOf(err: unknown): string {
  * (SIGSTOP) worker's polls stay waiting at the server until something is handed to them: with one
  * probe, /readyz said "not ready" whenever the probe landed there, although another worker served
  * every request (and a balancer that asks each API would have taken them all out of rotation). A
- * worker keeps two polls on the task queue by default (its other eight are on its sticky queue), so
- * of three probes at least one reaches a worker that is not that stopped one; when every worker is
- * stopped, none answers.
+ * worker keeps two polls on the task queue by default (its other eight are on its sticky queue), yet
+ * with three probes the first check after the stop still failed once in a CI run (the cause is not
+ * pinned down; the server's task queue partitions forward polls and queries between them). Six leave
+ * four probes beyond the two a stopped worker can swallow; when every worker is stopped, none answers.
  */
-const PROBES = 3;
+const PROBES = 6;
 
 async function workerAnswers(deps: ReadinessDeps, deadline: () => number): Promise<void> {
   const { client } = deps;
