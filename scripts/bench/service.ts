@@ -83,11 +83,18 @@ async function bareMatter(stack: Stack): Promise<number[]> {
   return times;
 }
 
+/** CPU ms by process: the Temporal dev server, this process (the API and the bench's clients), the worker. */
+interface CpuSplit {
+  server: number;
+  api: number;
+  worker: number;
+}
+
 interface Round {
   updates: number;
   seconds: number;
   latencies: number[];
-  cpuMs: number;
+  cpu: CpuSplit;
   load: number;
 }
 
@@ -95,9 +102,9 @@ async function round(
   clients: number,
   perClient: number,
   one: (client: number) => Promise<number[]>,
-  cpu: () => number,
-) {
-  const cpu0 = cpu();
+  cpu: () => Promise<CpuSplit>,
+): Promise<Round> {
+  const cpu0 = await cpu();
   const t0 = performance.now();
   const latencies: number[] = [];
   await Promise.all(
@@ -106,17 +113,27 @@ async function round(
     }),
   );
   const seconds = (performance.now() - t0) / 1000;
-  return { updates: latencies.length, seconds, latencies, cpuMs: cpu() - cpu0, load: load() } satisfies Round;
+  const cpu1 = await cpu();
+  return {
+    updates: latencies.length,
+    seconds,
+    latencies,
+    cpu: { server: cpu1.server - cpu0.server, api: cpu1.api - cpu0.api, worker: cpu1.worker - cpu0.worker },
+    load: load(),
+  };
 }
 
 export async function actionsSection(options: { runs: number }): Promise<Row[]> {
   const stack = await startStack({ villages: 32, bare: true });
   try {
-    const cpu = () => {
+    const cpu = async (): Promise<CpuSplit> => {
       const self = process.cpuUsage();
-      return processCpuMs(stack.server.pid) + (self.user + self.system) / 1000;
+      return {
+        server: processCpuMs(stack.server.pid),
+        api: (self.user + self.system) / 1000,
+        worker: (await stack.workerUsage()).cpuMs,
+      };
     };
-    const workerCpu = async () => (await stack.workerUsage()).cpuMs;
     // warm both paths (catalog compile, bundle modules, connections)
     await serviceMatter(stack, villageId(0));
     await bareMatter(stack);
@@ -127,28 +144,27 @@ export async function actionsSection(options: { runs: number }): Promise<Row[]> 
       const bare: Round[] = [];
       // interleaved: service, bare, service, bare … so both meet the same machine
       for (let r = 0; r < Math.max(2, Math.min(options.runs, 3)); r++) {
-        const w0 = await workerCpu();
-        const s = await round(clients, perClient, (c) => serviceMatter(stack, villageId(c)), cpu);
-        s.cpuMs += (await workerCpu()) - w0;
-        service.push(s);
-        const w1 = await workerCpu();
-        const b = await round(clients, perClient, () => bareMatter(stack), cpu);
-        b.cpuMs += (await workerCpu()) - w1;
-        bare.push(b);
+        service.push(await round(clients, perClient, (c) => serviceMatter(stack, villageId(c)), cpu));
+        bare.push(await round(clients, perClient, () => bareMatter(stack), cpu));
       }
-      const sum = (rs: Round[]) => ({
-        perSecond: rs.reduce((n, r) => n + r.updates, 0) / rs.reduce((n, r) => n + r.seconds, 0),
-        p50: percentile(
-          rs.flatMap((r) => r.latencies),
-          50,
-        ),
-        p99: percentile(
-          rs.flatMap((r) => r.latencies),
-          99,
-        ),
-        cpuPerAction: rs.reduce((n, r) => n + r.cpuMs, 0) / rs.reduce((n, r) => n + r.updates, 0),
-        load: Math.max(...rs.map((r) => r.load)),
-      });
+      const sum = (rs: Round[]) => {
+        const updates = rs.reduce((n, r) => n + r.updates, 0);
+        const per = (p: keyof CpuSplit) => rs.reduce((n, r) => n + r.cpu[p], 0) / updates;
+        return {
+          perSecond: updates / rs.reduce((n, r) => n + r.seconds, 0),
+          p50: percentile(
+            rs.flatMap((r) => r.latencies),
+            50,
+          ),
+          p99: percentile(
+            rs.flatMap((r) => r.latencies),
+            99,
+          ),
+          cpuPerAction: per('server') + per('api') + per('worker'),
+          cpuSplit: { server: per('server'), api: per('api'), worker: per('worker') },
+          load: Math.max(...rs.map((r) => r.load)),
+        };
+      };
       const s = sum(service);
       const b = sum(bare);
       const note = (x: ReturnType<typeof sum>) =>
@@ -162,6 +178,12 @@ export async function actionsSection(options: { runs: number }): Promise<Row[]> 
           unit: '×',
           note: `action p99 ${round2(s.p99 / b.p99)}× raw; CPU ${round2(s.cpuPerAction / b.cpuPerAction)}× raw`,
         },
+        ...(['server', 'api', 'worker'] as const).map((p) => ({
+          name: `${clients} clients: CPU per action, ${CPU_PROCESS[p]}`,
+          value: round1(s.cpuSplit[p]),
+          unit: 'ms',
+          note: `bare workflow ${round1(b.cpuSplit[p])} ms (${round2(s.cpuSplit[p] / b.cpuSplit[p])}×), load ${Math.max(s.load, b.load)}`,
+        })),
       );
     }
     return rows;
@@ -169,6 +191,12 @@ export async function actionsSection(options: { runs: number }): Promise<Row[]> 
     await stack.stop();
   }
 }
+
+const CPU_PROCESS: Record<keyof CpuSplit, string> = {
+  server: 'Temporal dev server',
+  api: 'API process (with the bench clients)',
+  worker: 'worker',
+};
 
 const round1 = (n: number) => Math.round(n * 10) / 10;
 const round2 = (n: number) => Math.round(n * 100) / 100;
