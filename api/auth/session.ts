@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { randomUUID, webcrypto } from 'node:crypto';
 import { SignJWT, errors, jwtVerify } from 'jose';
 
 /** Sessions are HS256 JWTs signed with SESSION_SECRET: `sub` is the user id, `exp` ends them. */
@@ -43,9 +43,23 @@ export async function signSession(
 export type SessionCheck =
   { ok: true; userId: string; jti: string | undefined; expiresAt: Date } | { ok: false; reason: 'expired' | 'invalid' };
 
+/**
+ * The secret as a verifying key, imported once per secret: given the raw bytes, jose imports them
+ * again for every request it verifies.
+ */
+const verifyingKeys = new WeakMap<Uint8Array, Promise<webcrypto.CryptoKey>>();
+function verifyingKey(secret: Uint8Array): Promise<webcrypto.CryptoKey> {
+  let key = verifyingKeys.get(secret);
+  if (!key) {
+    key = webcrypto.subtle.importKey('raw', secret, { name: 'HMAC', hash: 'SHA-256' }, false, ['verify']);
+    verifyingKeys.set(secret, key);
+  }
+  return key;
+}
+
 export async function verifySession(secret: Uint8Array, token: string): Promise<SessionCheck> {
   try {
-    const { payload } = await jwtVerify(token, secret, { issuer: ISSUER, algorithms: ['HS256'] });
+    const { payload } = await jwtVerify(token, await verifyingKey(secret), { issuer: ISSUER, algorithms: ['HS256'] });
     if (!payload.sub || payload.exp === undefined) return { ok: false, reason: 'invalid' };
     return { ok: true, userId: payload.sub, jti: payload.jti, expiresAt: new Date(payload.exp * 1000) };
   } catch (err) {
