@@ -6,6 +6,8 @@ import pino from 'pino';
 import { ConfigError, parseConfig } from '../common/config';
 import { loadDirectory } from '../stores/directory';
 import { createNoticeStore } from '../stores/notices';
+import { openProjection, projectionFile } from '../stores/read-model';
+import { adoptFromVisibility } from '../stores/read-model/adopt';
 import { createWorker } from './create-worker';
 import { temporalLoggerFrom } from './logger';
 import { ensureMonthlyNoticeSchedule } from './schedules';
@@ -33,7 +35,12 @@ async function main(): Promise<void> {
   } catch (err) {
     logger.error({ err }, 'could not create the monthly notice schedule / 未能创建三务公开定时任务');
   }
+  const projection = openProjection(projectionFile(config.dataDir));
+  // Matters written before the projection existed come in once from visibility; lists wait for nothing.
+  const adopted = await adoptFromVisibility(client, projection);
+  if (adopted) logger.info(adopted, 'matters adopted into the projection from visibility');
   const worker = await createWorker({
+    projection,
     connection,
     namespace: config.temporal.namespace,
     taskQueue: config.temporal.taskQueue,
@@ -59,6 +66,7 @@ async function main(): Promise<void> {
   await worker.run();
   await connection.close();
   await clientConnection.close();
+  projection.close();
   logger.info('worker stopped');
 }
 
