@@ -36,9 +36,6 @@ async function main(): Promise<void> {
     logger.error({ err }, 'could not create the monthly notice schedule / 未能创建三务公开定时任务');
   }
   const projection = openProjection(projectionFile(config.dataDir));
-  // Matters written before the projection existed come in once from visibility; lists wait for nothing.
-  const adopted = await adoptFromVisibility(client, projection);
-  if (adopted) logger.info(adopted, 'matters adopted into the projection from visibility');
   const worker = await createWorker({
     projection,
     connection,
@@ -63,6 +60,12 @@ async function main(): Promise<void> {
   process.on('disconnect', stop);
   process.channel?.unref();
   logger.info({ address, taskQueue: config.temporal.taskQueue }, 'worker polling');
+  // Matters written before the projection existed (or all, into a new or lost file) come in once from
+  // what they published to visibility, while the worker already runs: a row a matter writes meanwhile stays.
+  adoptFromVisibility(client, projection).then(
+    (adopted) => adopted && logger.info(adopted, 'matters adopted into the projection from visibility'),
+    (err: unknown) => logger.error({ err }, 'could not fill the projection from visibility / 未能从可见性补全读模型'),
+  );
   await worker.run();
   await connection.close();
   await clientConnection.close();

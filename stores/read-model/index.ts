@@ -23,7 +23,7 @@ export { openProjection, projectionFile } from './projection';
 
 export interface Summaries {
   summaries: MatterSummary[];
-  /** matters that could be read neither from visibility nor, in time, by a query */
+  /** matters of older code without a published summary that did not answer a query in time */
   unread: string[];
 }
 
@@ -35,7 +35,7 @@ export interface Opinions {
 
 export interface ReportMatters {
   matters: ReportMatter[];
-  /** matters that could be read neither from visibility nor, in time, from their full view */
+  /** matters of older code without report facts whose full view could not be read in time */
   unread: string[];
 }
 

@@ -222,10 +222,11 @@ const ORDER = 'ORDER BY m.ended, m.sort_at DESC, m.id';
 export function openProjection(file: string) {
   if (file !== ':memory:') mkdirSync(path.dirname(file), { recursive: true });
   const db = new Database(file);
-  // Readers (the API) and the writer (the worker's activity) are separate processes on one file.
+  // Readers (the API) and the writer (the worker) are separate processes on one file, and start together:
+  // wait for a lock first, then switch to WAL (which itself takes one).
+  db.pragma('busy_timeout = 5000');
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = NORMAL');
-  db.pragma('busy_timeout = 5000');
   db.exec(SCHEMA);
 
   const statements = new Map<string, Database.Statement>();
