@@ -2,7 +2,7 @@ import type { Client } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import type { PingResult } from '../common/ping';
 import type { Duration } from '../common/graph';
-import { createReadModel } from '../stores/read-model';
+import { createReadModel, type MatterProjection } from '../stores/read-model';
 import {
   composeMonthlyNotice,
   monthRange,
@@ -23,6 +23,8 @@ export interface ActivityDeps {
   villages?: () => VillageInfo[];
   /** Where monthly notices are kept (stores/notices.ts under DATA_DIR). */
   notices?: NoticeStorePort;
+  /** The matter projection every list reads (stores/read-model/projection.ts, under DATA_DIR). */
+  projection?: MatterProjection;
 }
 
 export function createActivities(deps: ActivityDeps) {
@@ -45,13 +47,13 @@ export function createActivities(deps: ActivityDeps) {
     },
     /** 三务公开: composes and keeps a village's notice for a month, unless one already stands. */
     async publishMonthlyNotice(input: PublishNoticeInput): Promise<PublishNoticeResult> {
-      const { client, notices } = deps;
-      if (!client || !notices)
+      const { client, notices, projection } = deps;
+      if (!client || !notices || !projection)
         throw ApplicationFailure.nonRetryable('the worker was started without a notice store', 'NO_NOTICE_STORE');
       const existing = await notices.get(input.village, input.month);
       if (existing) return { created: false, notice: existing };
       // Strict: a notice is written once, so a matter that cannot be read now fails the attempt.
-      const board = createReadModel(client);
+      const board = createReadModel(client, projection);
       const period = monthRange(input.month);
       // Payments count by their payment date, which may precede the month the matter closed in.
       const [alive, paid, opinions] = await Promise.all([

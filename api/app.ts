@@ -20,7 +20,7 @@ import type { CatalogPort } from './catalog-port';
 import type { DirectoryPort } from '../common/directory';
 import { temporalDeadline } from './deadline';
 import { errorHandler, notFoundHandler } from './errors';
-import { createReadModel } from '../stores/read-model';
+import { createReadModel, type MatterProjection } from '../stores/read-model';
 import { cachedReadiness, checkReadiness, type Readiness } from './readiness';
 import { replicaShare } from './replica-share';
 import { mountRoutes, type RouteDef } from './route';
@@ -68,6 +68,8 @@ export interface AppDeps {
   opinionLimits?: Partial<OpinionLimits>;
   /** API processes behind one round-robin balancer (API_REPLICAS): each enforces its share of every rate limit */
   replicas?: number;
+  /** the matter rows every list reads, written by the matters themselves (stores/read-model/projection.ts) */
+  projection: MatterProjection;
   /** minutes, invoices, photos (stores/attachments.ts); absent → uploads answer 503 */
   attachments?: AttachmentStorePort;
 }
@@ -80,7 +82,7 @@ export function apiRoutes(deps: AppDeps): RouteDef[] {
   const now = deps.now ?? (() => new Date());
   const { client, taskQueue } = deps.temporal;
   const { directory } = deps;
-  const readModel = createReadModel(client);
+  const readModel = createReadModel(client, deps.projection);
   const share = (limit: number) => replicaShare(limit, deps.replicas);
   const opinionLimits = { ...DEFAULT_OPINION_LIMITS, ...deps.opinionLimits };
   return [

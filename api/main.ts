@@ -12,6 +12,7 @@ import { loadPolicyFile, policyValuesAt } from '../procedures/policy';
 import { fileDirectory } from '../stores/directory';
 import { createFileAttachmentStore } from '../stores/attachments';
 import { createNoticeStore } from '../stores/notices';
+import { openProjection, projectionFile } from '../stores/read-model';
 import { createApp } from './app';
 import { fileRevocations } from './auth/revocation';
 import { sessionSecret } from './auth/secret';
@@ -55,6 +56,7 @@ async function main(): Promise<void> {
     uiDir: existsSync(UI_DIR) ? UI_DIR : undefined,
     // Shared with the worker, which writes them (one DATA_DIR, or one volume in docker-compose).
     notices: createNoticeStore(path.resolve(config.dataDir, 'notices')),
+    projection: openProjection(projectionFile(config.dataDir)),
     attachments: createFileAttachmentStore(path.resolve(config.dataDir, 'attachments')),
     // Read on every submission, like the catalog: a new policy file applies without a restart.
     opinionDeadlines: (date, town) =>

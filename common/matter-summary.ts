@@ -1,3 +1,4 @@
+import type { Sinks } from '@temporalio/workflow';
 import { matterActionRoles, objectionActions, type MatterState } from './engine';
 import type { ProcedureGraph, Role } from './graph';
 import type { MatterView } from './matter';
@@ -35,6 +36,26 @@ export type MatterSummary = Pick<
   /** what the reports need of the record (absent in summaries of older code: read the full view) */
   facts?: MatterFacts;
 };
+
+/** The row a matter writes of itself in the projection every list reads (stores/read-model/projection.ts). */
+export interface ProjectedMatter {
+  summary: MatterSummary;
+  /** the roles that may act now (`waitingOn`) */
+  waitingOn: readonly Role[];
+  /** matters this one links to */
+  links: readonly string[];
+  /** epoch ms the matter ended (workflow time), for an ended one */
+  closedAt?: number;
+}
+
+/**
+ * How a matter writes its row: a sink, called by the worker once the matter's task is done and before
+ * its completion (and so the answer to the action) goes to the server. A sink adds nothing to the
+ * history and is not called while a history replays, so the matter's course and replay stay as they were.
+ */
+export interface ProjectionSinks extends Sinks {
+  projection: { put(row: ProjectedMatter): void };
+}
 
 /** `withFacts`: the workflow's patch decides (a matter recorded before facts replays without them). */
 export function summaryOf(graph: ProcedureGraph, state: MatterState, withFacts = true): MatterSummary {

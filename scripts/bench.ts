@@ -14,6 +14,7 @@ import { createCatalog } from '../procedures/catalog';
 import { compileWithWarnings } from '../procedures/compiler';
 import { loadPolicyFile, policyValuesAt } from '../procedures/policy';
 import { createProcedureVersionStore } from '../stores/procedure-versions';
+import { openProjection } from '../stores/read-model';
 import { createWorker } from '../worker/create-worker';
 import { startDevServer } from './dev-server';
 import { freePort } from './ports';
@@ -123,7 +124,9 @@ const uiDiagram: BenchSection = {
       const client = new Client({ connection, namespace: 'default' });
       const taskQueue = 'bench';
       const bundle = path.join(DIST_DIR, 'workflow-bundle.js');
+      const projection = openProjection(path.join(dir, 'read-model.sqlite'));
       const worker = await createWorker({
+        projection,
         connection: native,
         namespace: 'default',
         taskQueue,
@@ -153,6 +156,7 @@ const uiDiagram: BenchSection = {
         directory: { current: () => directory },
         session,
         logger: pino({ level: 'silent' }),
+        projection,
         uiDir: UI_DIR,
       });
       const http = await new Promise<Server>((resolve) => {

@@ -1,5 +1,7 @@
-import { Worker, type NativeConnection, type WorkflowBundleOption } from '@temporalio/worker';
+import { Worker, type InjectedSinks, type NativeConnection, type WorkflowBundleOption } from '@temporalio/worker';
+import type { ProjectionSinks } from '../common/matter-summary';
 import { createActivities, type ActivityDeps } from '../activities';
+import type { MatterProjection } from '../stores/read-model';
 
 export interface CreateWorkerOptions {
   connection: NativeConnection;
@@ -8,6 +10,8 @@ export interface CreateWorkerOptions {
   /** Bundled once (at build time, or once per test run) and reused by every worker. */
   workflowBundle?: WorkflowBundleOption;
   activityDeps?: Partial<ActivityDeps>;
+  /** The matter projection the matters write their rows to, and the API reads (stores/read-model/projection.ts). */
+  projection: MatterProjection;
   /** How many matters stay in memory between their tasks; default: what fits `memoryBytes` (`cachedWorkflowsFor`). */
   maxCachedWorkflows?: number;
   /** The worker process's resident memory budget (`WORKER_MEMORY_MIB`); default `DEFAULT_WORKER_MEMORY_BYTES`. */
@@ -55,8 +59,21 @@ export function cachedWorkflowsFor(
   return Math.max(10, Math.floor((memoryBytes - baseBytes) / bytesPerMatter));
 }
 
+/**
+ * Where matters write their rows (common/matter-summary.ts `ProjectionSinks`). Not called while a
+ * history replays: a row is written when the matter changes, live. A replay worker (the tests' guard)
+ * passes no projection: it has the sink, and writes nothing.
+ */
+export function projectionSinks(projection?: MatterProjection): InjectedSinks<ProjectionSinks> {
+  return { projection: { put: { fn: (_info, row) => projection?.put(row), callDuringReplay: false } } };
+}
+
 export async function createWorker(options: CreateWorkerOptions): Promise<Worker> {
-  const activities = createActivities({ now: () => new Date(), ...options.activityDeps });
+  const activities = createActivities({
+    now: () => new Date(),
+    ...options.activityDeps,
+    projection: options.projection,
+  });
   // Resolved only when bundling here: a worker given a built bundle may run where the sources are not.
   const bundling = () => {
     const bundle = workflowBundleOptions();
@@ -64,6 +81,7 @@ export async function createWorker(options: CreateWorkerOptions): Promise<Worker
   };
   return Worker.create({
     connection: options.connection,
+    sinks: projectionSinks(options.projection),
     namespace: options.namespace,
     taskQueue: options.taskQueue,
     activities,

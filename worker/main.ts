@@ -6,6 +6,8 @@ import pino from 'pino';
 import { ConfigError, parseConfig } from '../common/config';
 import { loadDirectory } from '../stores/directory';
 import { createNoticeStore } from '../stores/notices';
+import { openProjection, projectionFile } from '../stores/read-model';
+import { adoptFromVisibility } from '../stores/read-model/adopt';
 import { createWorker } from './create-worker';
 import { temporalLoggerFrom } from './logger';
 import { ensureMonthlyNoticeSchedule } from './schedules';
@@ -33,7 +35,9 @@ async function main(): Promise<void> {
   } catch (err) {
     logger.error({ err }, 'could not create the monthly notice schedule / 未能创建三务公开定时任务');
   }
+  const projection = openProjection(projectionFile(config.dataDir));
   const worker = await createWorker({
+    projection,
     connection,
     namespace: config.temporal.namespace,
     taskQueue: config.temporal.taskQueue,
@@ -56,9 +60,16 @@ async function main(): Promise<void> {
   process.on('disconnect', stop);
   process.channel?.unref();
   logger.info({ address, taskQueue: config.temporal.taskQueue }, 'worker polling');
+  // Matters written before the projection existed (or all, into a new or lost file) come in once from
+  // what they published to visibility, while the worker already runs: a row a matter writes meanwhile stays.
+  adoptFromVisibility(client, projection).then(
+    (adopted) => adopted && logger.info(adopted, 'matters adopted into the projection from visibility'),
+    (err: unknown) => logger.error({ err }, 'could not fill the projection from visibility / 未能从可见性补全读模型'),
+  );
   await worker.run();
   await connection.close();
   await clientConnection.close();
+  projection.close();
   logger.info('worker stopped');
 }
 

@@ -6,6 +6,7 @@ import {
   currentUpdateInfo,
   patched,
   proxyActivities,
+  proxySinks,
   setHandler,
   upsertMemo,
   upsertSearchAttributes,
@@ -37,7 +38,7 @@ import {
   type MatterInput,
   type MatterResult,
 } from '../common/matter';
-import { SUMMARY_MEMO, summaryOf, waitingOn } from '../common/matter-summary';
+import { SUMMARY_MEMO, summaryOf, waitingOn, type MatterSummary, type ProjectionSinks } from '../common/matter-summary';
 import { viewOf } from '../common/matter-view';
 import { opinionAnsweredSignal, opinionFiledSignal } from '../common/opinion';
 import { MatterSearchAttributes } from '../common/search-attributes';
@@ -46,6 +47,8 @@ const { computeDueAt, runServiceAction, recentPayments } = proxyActivities<Activ
   startToCloseTimeout: '30 seconds',
   retry: { maximumAttempts: 10 },
 });
+
+const { projection } = proxySinks<ProjectionSinks>();
 
 /** How many update ids (with their results) a matter remembers across continue-as-new. */
 const REMEMBERED_UPDATES = 1000;
@@ -211,26 +214,49 @@ export async function matter(input: MatterInput): Promise<MatterResult> {
   // What was last published in this run (continue-as-new carries memo and attributes over; the new run publishes once).
   let publishedAttributes = '';
   let publishedSummary = '';
+  let projected = '';
+  // The summary of the state as it is now, computed once per state (applyEvent returns a new state).
+  let last: { state: MatterState; withFacts: boolean; summary: MatterSummary; json: string } | undefined;
+  const summaryNow = (withFacts: boolean) => {
+    if (last?.state !== state || last.withFacts !== withFacts) {
+      const summary = summaryOf(graph, state, withFacts);
+      last = { state, withFacts, summary, json: JSON.stringify(summary) };
+    }
+    return last;
+  };
+  // The row every list reads: written through a sink (no command, so every matter writes it, with its
+  // facts, and replay is untouched), whenever the summary or the links change.
+  const project = () => {
+    const { summary, json } = summaryNow(true);
+    const links = state.links ?? [];
+    const now = `${json}${JSON.stringify(links)}`;
+    if (now === projected) return;
+    projected = now;
+    const closedAt = state.status === 'ended' ? { closedAt: Date.now() } : {};
+    projection.put({ summary, waitingOn: waitingOn(summary), links, ...closedAt });
+  };
   const publish = () => {
+    project();
     if (!patched(READ_MODEL_PATCH)) {
       upsertSearchAttributes(attributes());
       return;
     }
-    const summary = summaryOf(graph, state, patched(REPORT_FACTS_PATCH));
+    const { summary, json: summaryJson } = summaryNow(patched(REPORT_FACTS_PATCH));
     const pairs = [...attributes(), { key: MatterSearchAttributes.waitingOn, value: waitingOn(summary) }];
     const attributesNow = JSON.stringify(pairs.map((p) => [p.key.name, p.value]));
     if (attributesNow !== publishedAttributes) {
       upsertSearchAttributes(pairs);
       publishedAttributes = attributesNow;
     }
-    const summaryNow = JSON.stringify(summary);
-    if (summaryNow !== publishedSummary) {
+    if (summaryJson !== publishedSummary) {
       upsertMemo({ [SUMMARY_MEMO]: summary });
-      publishedSummary = summaryNow;
+      publishedSummary = summaryJson;
     }
   };
 
   while (state.status !== 'ended') {
+    // before anything is awaited: the row shows an action by the time the action is answered
+    project();
     for (const timer of timersToSchedule(state)) {
       const dueAt = await computeDueAt({ from: timer.from, duration: timer.duration });
       state = applyEvent(graph, state, { type: 'timer-scheduled', at: Date.now(), timerId: timer.id, dueAt });

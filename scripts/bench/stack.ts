@@ -7,6 +7,7 @@ import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import pino from 'pino';
 import { createNoticeStore } from '../../stores/notices';
+import { openProjection } from '../../stores/read-model';
 import { createApp } from '../../api/app';
 import { signSession, type SessionConfig } from '../../api/auth/session';
 import { memoryDirectory, type Directory } from '../../common/directory';
@@ -124,12 +125,14 @@ export async function startStack(options: {
     const taskQueue = 'bench';
     const bareTaskQueue = 'bench-bare';
     const bundle = path.join(DIST_DIR, 'workflow-bundle.js');
+    const projectionFile = path.join(dir, 'read-model.sqlite');
     if (!existsSync(bundle)) throw new Error(`${bundle} is missing: run npm run build first`);
     const args: WorkerProcessArgs = {
       address: server.address,
       taskQueue,
       ...(options.bare ? { bareTaskQueue } : {}),
       bundle,
+      projectionFile,
       ...(options.maxCachedWorkflows ? { maxCachedWorkflows: options.maxCachedWorkflows } : {}),
     };
     const child: ChildProcess = fork(path.join(__dirname, 'worker-process.js'), [JSON.stringify(args)], {
@@ -179,6 +182,7 @@ export async function startStack(options: {
       session,
       logger: pino({ level: 'silent' }),
       notices: createNoticeStore(path.join(dir, 'notices')),
+      projection: openProjection(projectionFile),
     });
     const http = await new Promise<Server>((resolve) => {
       const s = app.listen(0, '127.0.0.1', () => resolve(s));
@@ -228,7 +232,11 @@ export async function startStack(options: {
         return JSON.parse(res.text) as unknown;
       };
     };
-    const dbBytes = () => [dbFile, `${dbFile}-wal`].reduce((sum, f) => sum + (existsSync(f) ? statSync(f).size : 0), 0);
+    const dbBytes = () =>
+      [dbFile, `${dbFile}-wal`, projectionFile, `${projectionFile}-wal`].reduce(
+        (sum, f) => sum + (existsSync(f) ? statSync(f).size : 0),
+        0,
+      );
     return { base, client, catalog, taskQueue, bareTaskQueue, server, dbFile, as, workerUsage, dbBytes, stop };
   } catch (err) {
     await stop();

@@ -1,6 +1,7 @@
 import { DefaultLogger, NativeConnection, Runtime, Worker, bundleWorkflowCode } from '@temporalio/worker';
 import { Client, Connection } from '@temporalio/client';
 import { createWorker } from '../../worker/create-worker';
+import { openProjection } from '../../stores/read-model';
 
 /**
  * The bench's worker, in its own process so that its memory is measured alone: the project's worker
@@ -20,6 +21,8 @@ export interface WorkerProcessArgs {
   /** absent: no bare worker in this process */
   bareTaskQueue?: string;
   bundle: string;
+  /** the matter projection the API reads */
+  projectionFile: string;
   maxCachedWorkflows?: number;
 }
 
@@ -35,6 +38,7 @@ async function main(): Promise<void> {
     taskQueue: args.taskQueue,
     workflowBundle: { codePath: args.bundle },
     activityDeps: { client },
+    projection: openProjection(args.projectionFile),
     ...(args.maxCachedWorkflows ? { maxCachedWorkflows: args.maxCachedWorkflows } : {}),
   });
   const bare = args.bareTaskQueue

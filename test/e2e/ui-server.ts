@@ -19,6 +19,7 @@ import { buildUi } from '../../scripts/build-ui';
 import { ensureChromium } from '../helpers/chromium';
 import { MatterHarness } from '../helpers/matter-harness';
 import { TEST_PASSWORD, TEST_SESSION, signedAs } from '../helpers/people';
+import { testProjection } from '../helpers/temporal';
 
 export const ARTIFACTS = path.resolve(__dirname, '..', 'artifacts');
 
@@ -93,6 +94,7 @@ export class UiServer {
       directory,
       session: TEST_SESSION,
       temporal: { client: temporal.client, namespace: temporal.namespace, taskQueue },
+      projection: testProjection(taskQueue),
       catalog,
       logger: pino({ level: 'error' }),
       uiDir: path.join(this.uiDir, 'ui'),

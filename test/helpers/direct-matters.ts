@@ -14,7 +14,8 @@ import { createProcedureVersionStore } from '../../stores/procedure-versions';
 import { createWorker } from '../../worker/create-worker';
 import { meetingRecord } from './meeting';
 import { testEnv } from './test-env';
-import { uniqueName, type TestTemporal } from './temporal';
+import type { MatterProjection } from '../../stores/read-model';
+import { testProjection, uniqueName, type TestTemporal } from './temporal';
 import { pollPause } from './time-skipping';
 import { TEST_REGISTER, people } from './people';
 
@@ -30,6 +31,8 @@ const SHORT_POLICY = path.join(ROOT, 'test', 'fixtures', 'policies', 'short.json
 export interface DirectWorld {
   catalog: Catalog;
   taskQueue: string;
+  /** the rows this world's matters write and its API reads */
+  projection: MatterProjection;
   deadlines: OpinionDeadlines;
   worker: Worker;
   cleanup(): Promise<void>;
@@ -55,7 +58,9 @@ export async function directWorld(
     versions: createProcedureVersionStore(dir),
   });
   const taskQueue = uniqueName(name);
+  const projection = testProjection(taskQueue);
   const worker = await createWorker({
+    projection,
     connection: temporal.nativeConnection,
     namespace: temporal.namespace,
     taskQueue,
@@ -67,6 +72,7 @@ export async function directWorld(
   return {
     catalog,
     taskQueue,
+    projection,
     deadlines,
     worker,
     running,

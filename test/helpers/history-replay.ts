@@ -14,7 +14,7 @@ import type { WorkflowHandle } from '@temporalio/client';
 import type { temporal } from '@temporalio/proto';
 import { DefaultLogger, Worker, bundleWorkflowCode, type InjectedSinks } from '@temporalio/worker';
 import type { MatterInput } from '../../common/matter';
-import { workflowBundleOptions } from '../../worker/create-worker';
+import { projectionSinks, workflowBundleOptions } from '../../worker/create-worker';
 import type { ReplaySinks } from './replay-interceptors';
 import { STATE_QUERY } from './state-queries';
 
@@ -55,6 +55,7 @@ export async function replayAll(histories: Map<string, unknown>): Promise<Map<st
   // Values made in the workflow's sandbox have its prototypes: copied here into plain host objects.
   const host = (value: unknown): unknown => (value === undefined ? undefined : JSON.parse(JSON.stringify(value)));
   const sinks: InjectedSinks<ReplaySinks> = {
+    ...projectionSinks(),
     replayed: {
       state: { fn: (info, state) => void (at(info.workflowId).state = host(state)), callDuringReplay: true },
       result: { fn: (info, result) => void (at(info.workflowId).result = host(result)), callDuringReplay: true },

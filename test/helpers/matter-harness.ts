@@ -12,8 +12,9 @@ import { recordHistory } from './history-replay';
 import { bearer, people, signedAs, TEST_SESSION, TestDirectory, testDirectory } from './people';
 import { meetingRecord } from './meeting';
 import { testEnv } from './test-env';
-import { connectTestTemporal, createTestWorker, uniqueName, type TestTemporal } from './temporal';
+import { connectTestTemporal, createTestWorker, testProjection, uniqueName, type TestTemporal } from './temporal';
 import { connectTimeSkipping, pass, pollPause } from './time-skipping';
+import { projectionSinks } from '../../worker/create-worker';
 
 /**
  * Scenario tests of a procedure: the real app over a real Temporal server and a real worker, with
@@ -60,6 +61,7 @@ export class MatterHarness {
       directory: this.directory,
       session: TEST_SESSION,
       temporal: { client: this.temporal.client, namespace: this.temporal.namespace, taskQueue: this.taskQueue },
+      projection: testProjection(this.taskQueue),
       catalog,
       objectionDeadlines: (date, town) =>
         objectionDeadlinesFrom(policyValuesAt(loadPolicyFile(SHORT_POLICY_FILE), date, town)),
@@ -156,7 +158,7 @@ export class MatterHarness {
     );
     let count = 0;
     for await (const result of Worker.runReplayHistories(
-      { workflowBundle: { codePath: testEnv('bundle') } },
+      { workflowBundle: { codePath: testEnv('bundle') }, sinks: projectionSinks() },
       histories,
     )) {
       expect(result.error).toBeUndefined();

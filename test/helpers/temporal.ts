@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto';
+import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime, type Worker } from '@temporalio/worker';
 import { createWorker } from '../../worker/create-worker';
+import { openProjection, type MatterProjection } from '../../stores/read-model';
 import { testEnv } from './test-env';
 
 export function uniqueName(prefix: string): string {
@@ -35,8 +37,24 @@ export async function connectTestTemporal(): Promise<TestTemporal> {
   };
 }
 
+const projections = new Map<string, MatterProjection>();
+
+/**
+ * The projection a test's worker writes and its API reads: one file per task queue in the run's
+ * directory, so that a worker in another process (test/helpers/worker-process.ts) finds it too.
+ */
+export function testProjection(taskQueue: string): MatterProjection {
+  let projection = projections.get(taskQueue);
+  if (!projection) {
+    projection = openProjection(path.join(testEnv('tmpDir'), 'projections', `${taskQueue}.sqlite`));
+    projections.set(taskQueue, projection);
+  }
+  return projection;
+}
+
 export function createTestWorker(temporal: TestTemporal, taskQueue: string): Promise<Worker> {
   return createWorker({
+    projection: testProjection(taskQueue),
     connection: temporal.nativeConnection,
     namespace: temporal.namespace,
     taskQueue,

@@ -1,6 +1,7 @@
 import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
 import { createWorker } from '../../worker/create-worker';
+import { testProjection } from './temporal';
 
 /**
  * A worker in a process of its own (test/helpers/worker-process.ts starts it), so a test can stop
@@ -17,6 +18,8 @@ async function main(): Promise<void> {
     taskQueue,
     workflowBundle: { codePath: bundle },
     activityDeps: { client },
+    // the file the test's API reads (the run's directory comes through the environment)
+    projection: testProjection(taskQueue),
   });
   const running = worker.run();
   process.stdout.write('worker running\n');

@@ -7,18 +7,20 @@ import { createApp, type AppDeps } from '../../api/app';
 import { fileRevocations } from '../../api/auth/revocation';
 import { testCatalog } from '../helpers/catalog';
 import { TEST_PASSWORD, TEST_SESSION, TestDirectory, bearer, people, testDirectory } from '../helpers/people';
-import { connectTestTemporal, uniqueName, type TestTemporal } from '../helpers/temporal';
+import { connectTestTemporal, uniqueName, type TestTemporal, testProjection } from '../helpers/temporal';
 
 /** What an outside abuse run found, refused: cross-site writes, cached personal answers, source maps. */
 
 let temporal: TestTemporal;
+const abuseQueue = uniqueName('abuse');
 let directory: TestDirectory;
 const { catalog, cleanup } = testCatalog();
 const uiDir = mkdtempSync(path.join(os.tmpdir(), 'xwql-ui-'));
 
 function app(over: Partial<AppDeps> = {}) {
   return createApp({
-    temporal: { client: temporal.client, namespace: temporal.namespace, taskQueue: uniqueName('abuse') },
+    temporal: { client: temporal.client, namespace: temporal.namespace, taskQueue: abuseQueue },
+    projection: testProjection(abuseQueue),
     catalog,
     directory,
     session: TEST_SESSION,

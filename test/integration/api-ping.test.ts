@@ -7,7 +7,13 @@ import { customSearchAttributes } from '../../common/search-attributes';
 import { testCatalog } from '../helpers/catalog';
 import { PINGS_PER_MINUTE } from '../../api/routes/pings/routes';
 import { TEST_SESSION, TestDirectory, bearer, people, testDirectory } from '../helpers/people';
-import { connectTestTemporal, createTestWorker, uniqueName, type TestTemporal } from '../helpers/temporal';
+import {
+  connectTestTemporal,
+  createTestWorker,
+  uniqueName,
+  type TestTemporal,
+  testProjection,
+} from '../helpers/temporal';
 
 /** Through the HTTP API into a real workflow on the real dev server, and back. */
 
@@ -21,6 +27,7 @@ const { catalog, cleanup } = testCatalog();
 function appFor(queue: string) {
   return createApp({
     temporal: { client: temporal.client, namespace: temporal.namespace, taskQueue: queue },
+    projection: testProjection(queue),
     catalog,
     directory,
     session: TEST_SESSION,

@@ -9,7 +9,7 @@ import { createApp } from '../../api/app';
 import { createFileAttachmentStore } from '../../stores/attachments';
 import { testCatalog } from '../helpers/catalog';
 import { TEST_SESSION, TestDirectory, bearer, people, testDirectory } from '../helpers/people';
-import { connectTestTemporal, type TestTemporal } from '../helpers/temporal';
+import { connectTestTemporal, type TestTemporal, testProjection } from '../helpers/temporal';
 
 /** Uploads over HTTP into the file store: the server hashes, sniffs, limits and decides who reads. */
 
@@ -28,6 +28,7 @@ beforeAll(async () => {
   temporal = await connectTestTemporal();
   app = createApp({
     temporal: { client: temporal.client, namespace: temporal.namespace, taskQueue: 'attachments-unused' },
+    projection: testProjection('attachments-unused'),
     catalog,
     directory: new TestDirectory(await testDirectory(['xinglong', 'dongfeng'])),
     session: TEST_SESSION,

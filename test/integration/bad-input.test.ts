@@ -74,6 +74,7 @@ beforeAll(async () => {
   const directory = new TestDirectory(await testDirectory([village]));
   const deps = {
     temporal: { client: temporal.client, namespace: temporal.namespace, taskQueue: world.taskQueue },
+    projection: world.projection,
     catalog: world.catalog,
     directory,
     // limits out of the way, so the requests reach the parsers (the limits have their own tests)

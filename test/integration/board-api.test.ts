@@ -31,6 +31,7 @@ let app: Express;
 function appWith(over: Partial<AppDeps> = {}): Express {
   return createApp({
     temporal: { client: temporal.client, namespace: temporal.namespace, taskQueue: world.taskQueue },
+    projection: world.projection,
     catalog: world.catalog,
     directory,
     session: TEST_SESSION,

@@ -4,7 +4,7 @@ import { createApp } from '../../api/app';
 import { submitOpinion } from '../../api/routes/opinions/service';
 import { testCatalog } from '../helpers/catalog';
 import { TEST_SESSION, TestDirectory, bearer, testDirectory } from '../helpers/people';
-import { connectTestTemporal, uniqueName, type TestTemporal } from '../helpers/temporal';
+import { connectTestTemporal, uniqueName, type TestTemporal, testProjection } from '../helpers/temporal';
 import { startWorkerProcess, type WorkerProcess } from '../helpers/worker-process';
 
 /**
@@ -24,6 +24,7 @@ const { catalog, cleanup } = testCatalog();
 function app(directory: TestDirectory) {
   return createApp({
     temporal: { client: temporal.client, namespace: temporal.namespace, taskQueue },
+    projection: testProjection(taskQueue),
     catalog,
     directory,
     session: TEST_SESSION,
@@ -114,6 +115,7 @@ test('given two workers and one hangs (SIGSTOP), then /readyz stays 200: the oth
   // no cache: every /readyz below asks the workers afresh
   const api = createApp({
     temporal: { client: temporal.client, namespace: temporal.namespace, taskQueue },
+    projection: testProjection(taskQueue),
     catalog,
     directory: new TestDirectory(await testDirectory()),
     session: TEST_SESSION,
@@ -145,6 +147,7 @@ test('given no worker at all on the task queue, then a read answers 503 NO_WORKE
   });
   const api = createApp({
     temporal: { client: temporal.client, namespace: temporal.namespace, taskQueue: lonely },
+    projection: testProjection(lonely),
     catalog,
     directory: new TestDirectory(await testDirectory()),
     session: TEST_SESSION,

@@ -5,7 +5,7 @@ import request from 'supertest';
 import { createApp } from '../../api/app';
 import { TEST_SESSION, bearer } from '../helpers/people';
 import { MatterHarness, meetingRecord, people } from '../helpers/matter-harness';
-import { uniqueName } from '../helpers/temporal';
+import { uniqueName, testProjection } from '../helpers/temporal';
 
 /**
  * Idempotency-Key (IETF httpapi idempotency-key draft) over the real stack: a key is the caller's,
@@ -109,6 +109,7 @@ describe('an opinion key never gives away a resident', () => {
       directory: h.directory,
       session: TEST_SESSION,
       temporal: { client: h.temporal.client, namespace: h.temporal.namespace, taskQueue: h.taskQueue },
+      projection: testProjection(h.taskQueue),
       catalog: h.catalog,
       logger: pino({ level: 'error' }),
       opinionDeadlines: () => ({

@@ -18,6 +18,7 @@ import { DirectMatters, actors, directWorld, type DirectWorld } from '../helpers
 import { recordHistory } from '../helpers/history-replay';
 import { connectTestTemporal, uniqueName, type TestTemporal } from '../helpers/temporal';
 import { testEnv } from '../helpers/test-env';
+import { projectionSinks } from '../../worker/create-worker';
 
 /**
  * 三务公开 on the real dev server: the Schedule (01:00 on the 1st, Asia/Shanghai) backfilled over
@@ -245,7 +246,7 @@ describe('monthly notices (三务公开) on a real Temporal server', () => {
     );
     let count = 0;
     for await (const result of Worker.runReplayHistories(
-      { workflowBundle: { codePath: testEnv('bundle') } },
+      { workflowBundle: { codePath: testEnv('bundle') }, sinks: projectionSinks() },
       histories,
     )) {
       expect(result.error).toBeUndefined();

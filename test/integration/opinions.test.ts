@@ -13,6 +13,7 @@ import { recordHistory } from '../helpers/history-replay';
 import type { TestTemporal } from '../helpers/temporal';
 import { connectTimeSkipping, pass, pollPause } from '../helpers/time-skipping';
 import { testEnv } from '../helpers/test-env';
+import { projectionSinks } from '../../worker/create-worker';
 
 /**
  * 民意直通车: the short test policy gives 5 s to acknowledge and 10 s to answer; the resolution's
@@ -182,7 +183,7 @@ describe('opinions (民意直通车) on a real Temporal server', () => {
     );
     let count = 0;
     for await (const result of Worker.runReplayHistories(
-      { workflowBundle: { codePath: testEnv('bundle') } },
+      { workflowBundle: { codePath: testEnv('bundle') }, sinks: projectionSinks() },
       histories,
     )) {
       expect(result.error).toBeUndefined();

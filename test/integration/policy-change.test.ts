@@ -10,7 +10,13 @@ import { createCatalog } from '../../procedures/catalog';
 import { createProcedureVersionStore } from '../../stores/procedure-versions';
 import { meetingRecord as meeting, people } from '../helpers/matter-harness';
 import { signedAs, TEST_SESSION, TestDirectory, testDirectory } from '../helpers/people';
-import { connectTestTemporal, createTestWorker, uniqueName, type TestTemporal } from '../helpers/temporal';
+import {
+  connectTestTemporal,
+  createTestWorker,
+  uniqueName,
+  type TestTemporal,
+  testProjection,
+} from '../helpers/temporal';
 
 /**
  * A policy change takes effect for matters started on or after its date; a matter started
@@ -34,6 +40,7 @@ function appOn(day: string) {
   });
   return createApp({
     temporal: { client: temporal.client, namespace: temporal.namespace, taskQueue },
+    projection: testProjection(taskQueue),
     catalog,
     directory,
     session: TEST_SESSION,

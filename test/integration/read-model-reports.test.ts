@@ -82,6 +82,7 @@ beforeAll(async () => {
   matters = new DirectMatters(temporal, world);
   app = createApp({
     temporal: { client: temporal.client, namespace: temporal.namespace, taskQueue: world.taskQueue },
+    projection: world.projection,
     catalog: world.catalog,
     directory: new TestDirectory(await testDirectory([village])),
     session: TEST_SESSION,
@@ -197,7 +198,12 @@ describe('reports and opinion lists with the worker stopped (no workflow is aske
 
   test('given the month, then the monthly notice lists exactly its 3 payments, 9 matters and 4 opinions, as full views do', async () => {
     const month = monthOf(Date.now());
-    const activities = createActivities({ now: () => new Date(), client: temporal.client, notices });
+    const activities = createActivities({
+      now: () => new Date(),
+      client: temporal.client,
+      notices,
+      projection: world.projection,
+    });
     const input = { village, month, publishedBy: 'read-model-reports' };
     const { created, notice } = await activities.publishMonthlyNotice(input);
     expect(created).toBe(true);

@@ -4,6 +4,7 @@ import type { Express } from 'express';
 import pino from 'pino';
 import request from 'supertest';
 import { createApp } from '../../api/app';
+import { openProjection } from '../../stores/read-model';
 import { memoryDirectory } from '../../common/directory';
 import { testCatalog } from '../helpers/catalog';
 import { TEST_SESSION, testDirectory } from '../helpers/people';
@@ -23,6 +24,7 @@ beforeAll(async () => {
     // The request deadline wraps every /api request in the client's call context; those two
     // methods are all the docs routes meet of a client.
     temporal: { client: passThroughClient, namespace: 'default', taskQueue: 'none' },
+    projection: openProjection(':memory:'),
     catalog,
     directory: memoryDirectory(await testDirectory()),
     session: TEST_SESSION,

@@ -2,6 +2,7 @@ import type { Client } from '@temporalio/client';
 import pino from 'pino';
 import request from 'supertest';
 import { createApp } from '../../api/app';
+import { openProjection } from '../../stores/read-model';
 import { replicaShare } from '../../api/replica-share';
 import { memoryDirectory } from '../../common/directory';
 import { testCatalog } from '../helpers/catalog';
@@ -24,6 +25,7 @@ afterAll(cleanup);
 async function api(replicas: number) {
   return createApp({
     temporal: { client: passThroughClient, namespace: 'default', taskQueue: 'none' },
+    projection: openProjection(':memory:'),
     catalog,
     directory: memoryDirectory(await testDirectory()),
     session: TEST_SESSION,

@@ -30,7 +30,7 @@ import { ApiError, workflowRefusal } from '../../errors';
 import { keyReused, scopedKey } from '../../idempotency';
 import { redactText } from '../../../common/redact';
 import { readableView } from './public-view';
-import { matterFilters, type MatterRow, type ReadModel } from '../../../stores/read-model';
+import type { MatterRow, ReadModel } from '../../../stores/read-model';
 import type {
   ActionBodySchema,
   ListMattersQuerySchema,
@@ -165,6 +165,7 @@ export async function createMatter(
   // The key is the caller's: another user's same key is another matter (api/idempotency.ts).
   const matterId = `matter-${idempotency ? scopedKey(deps.keySecret, 'matter', idempotency.scope, idempotency.key) : randomUUID()}`;
   const request = sha256Hex(canonicalJson({ ...body, role }));
+  const startedAt = deps.now();
   const input: MatterInput = {
     graph: procedure.graph,
     matterId,
@@ -184,7 +185,7 @@ export async function createMatter(
       workflowIdReusePolicy: 'REJECT_DUPLICATE',
       // Lists show the title without asking every matter for its state; `request` says which
       // request the key stood for.
-      memo: { title: body.title, startedAt: deps.now().toISOString(), request },
+      memo: { title: body.title, startedAt: startedAt.toISOString(), request },
       typedSearchAttributes: [
         { key: MatterSearchAttributes.village, value: village.id },
         { key: MatterSearchAttributes.procedure, value: procedure.graph.id },
@@ -195,6 +196,16 @@ export async function createMatter(
   } catch (err) {
     if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
   }
+  deps.readModel.started({
+    id: matterId,
+    village: village.id,
+    procedure: procedure.graph.id,
+    status: 'running',
+    title: body.title,
+    activeSteps: [],
+    links,
+    startedAt: startedAt.getTime(),
+  });
   if (idempotency !== undefined) {
     // A resent start finds the matter its key started; a start with other content is refused.
     const found = await deps.client.workflow.getHandle(matterId).describe();
@@ -265,10 +276,7 @@ async function verifiedLinks(
 
 /** A matter as this reader may see it, with the matters that link to it (the projects and payments resting on a decision). */
 export async function readMatter(deps: MatterDeps, id: string, principal: Principal | undefined) {
-  const [full, linkedFrom] = await Promise.all([
-    stateOf(deps.readModel, id),
-    deps.readModel.ids([matterFilters.linksTo(id)]),
-  ]);
+  const [full, linkedFrom] = await Promise.all([stateOf(deps.readModel, id), deps.readModel.ids({ linksTo: id })]);
   const { view, access } = await readableView(deps, full, principal);
   return { ...view, access, linkedFrom };
 }
@@ -366,8 +374,6 @@ export async function actOn(
   }
 }
 
-const STATUS_PREFIX = /^(running|suspended|ended)(?::(.*))?$/;
-
 /**
  * Public list of matters from the read model, a page at a time in the visibility store's own order
  * (running first, newest first; then closed, latest closed first): SQLite visibility cannot sort,
@@ -377,35 +383,31 @@ export async function listPage(
   deps: MatterDeps,
   query: z.infer<typeof ListMattersQuerySchema>,
 ): Promise<{ matters: MatterSummary[]; nextCursor?: string }> {
-  const filters = [
-    ...(query.village ? [matterFilters.village(query.village)] : []),
-    ...(query.procedure ? [matterFilters.procedure(query.procedure)] : []),
-    ...(query.status ? [matterFilters.status(query.status)] : []),
-  ];
-  const page = await deps.readModel.page(filters, query.limit, query.cursor);
+  const page = await deps.readModel.page(
+    {
+      ...(query.village ? { villages: [query.village] } : {}),
+      ...(query.procedure ? { procedure: query.procedure } : {}),
+      ...(query.status ? { status: query.status } : {}),
+    },
+    query.limit,
+    query.cursor,
+  );
   return { matters: page.items.map(listItem), ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}) };
 }
 
-/** A row of the list: the published summary, or (older matters) the search attributes and the memo's title. */
-export function listItem({ id, info, summary }: MatterRow): MatterSummary {
-  const attrs = info.typedSearchAttributes;
-  const statusMatch = STATUS_PREFIX.exec(attrs.get(MatterSearchAttributes.status) ?? '');
-  const status = summary?.status ?? ((statusMatch?.[1] ?? 'running') as MatterSummary['status']);
-  const outcome = summary ? summary.outcome : statusMatch?.[2] || undefined;
-  const title = summary?.title ?? info.memo?.title;
-  const startedAt = summary?.startedAt ?? info.memo?.startedAt;
-  const amount = summary ? summary.amount : attrs.get(MatterSearchAttributes.amount);
+/** A row of the list, from the projection's columns (the same for a matter of older code without a summary). */
+export function listItem(row: MatterRow): MatterSummary {
   return {
-    id,
-    village: summary?.village ?? attrs.get(MatterSearchAttributes.village) ?? '',
-    procedure: { id: summary?.procedure.id ?? attrs.get(MatterSearchAttributes.procedure) ?? '' },
+    id: row.id,
+    village: row.village,
+    procedure: { id: row.procedure },
     // The list is public: a title may carry a phone or ID number; the matter page shows members the rest.
-    title: typeof title === 'string' ? redactText(title) : '',
-    status,
-    ...(outcome ? { outcome } : {}),
-    activeSteps: summary ? summary.activeSteps.map((s) => s.id) : (attrs.get(MatterSearchAttributes.activeSteps) ?? []),
-    ...(amount !== undefined ? { amount } : {}),
-    startedAt: typeof startedAt === 'string' ? startedAt : info.startTime.toISOString(),
-    ...(info.closeTime ? { closedAt: info.closeTime.toISOString() } : {}),
+    title: redactText(row.title),
+    status: row.status,
+    ...(row.outcome ? { outcome: row.outcome } : {}),
+    activeSteps: row.activeSteps,
+    ...(row.amount !== undefined ? { amount: row.amount } : {}),
+    startedAt: row.startedAt,
+    ...(row.closedAt ? { closedAt: row.closedAt } : {}),
   };
 }

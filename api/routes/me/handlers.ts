@@ -5,7 +5,7 @@ import { objectionActions, type MatterSummary } from '../../../common/matter-sum
 import { OpinionActorRoleSchema, opinionRefusal, type OpinionState } from '../../../common/opinion';
 import { rolesIn, signedIn, villagesOf, type Principal } from '../../auth/principal';
 import type { DirectoryPort } from '../../../common/directory';
-import { matterFilters, rolesServed, type ReadModel } from '../../../stores/read-model';
+import { rolesServed, type ReadModel } from '../../../stores/read-model';
 import type { RouteInput } from '../../route';
 import type { MyTasksQuerySchema, OpinionTask, Task } from './schemas';
 
@@ -151,11 +151,7 @@ export async function myTasks(
   let unread: string[] = [];
   if (villages.length > 0) {
     const held = [...new Set(villages.flatMap((v) => rolesIn(directory, user, v)))];
-    const found = await deps.readModel.summaries([
-      matterFilters.villages(villages),
-      matterFilters.running(),
-      matterFilters.waitingOn(rolesServed(held)),
-    ]);
+    const found = await deps.readModel.summaries({ villages, status: 'open', waitingOn: rolesServed(held) });
     unread = found.unread;
     const now = deps.now();
     for (const summary of found.summaries) {

@@ -5,7 +5,7 @@ import type { MonthlyNotice, NoticeStorePort } from '../../../common/monthly-not
 import type { DirectoryPort } from '../../../common/directory';
 import { ApiError } from '../../errors';
 import { escapeHtml, printablePage, qrFigure, siteOrigin, table, yuan } from '../../html';
-import { matterFilters, type ReadModel } from '../../../stores/read-model';
+import type { ReadModel } from '../../../stores/read-model';
 import type { RouteInput } from '../../route';
 import type { NoticeParamsSchema, NoticesQuerySchema } from './schemas';
 
@@ -36,11 +36,8 @@ export async function board(deps: NoticeDeps, { query, res }: Input<unknown, z.i
   knownVillage(deps, query.village, 'query.village');
   const months = await store(deps).months(query.village);
   const now = deps.now().getTime();
-  // The summaries of the village's running matters carry their notices: one visibility query.
-  const { summaries, unread } = await deps.readModel.summaries([
-    matterFilters.village(query.village),
-    matterFilters.running(),
-  ]);
+  // The summaries of the village's running matters carry their notices: one projection read.
+  const { summaries, unread } = await deps.readModel.summaries({ villages: [query.village], status: 'open' });
   const disclosures = summaries
     .flatMap((m) =>
       // while a notice is up its end comes from the step's window (common/notice-windows.ts)

@@ -11,7 +11,7 @@ import { ErrorCode } from '../../../common/errors';
 import type { DirectoryPort } from '../../../common/directory';
 import { ApiError } from '../../errors';
 import { escapeHtml, printablePage, table } from '../../html';
-import { matterFilters, type ReadModel } from '../../../stores/read-model';
+import type { ReadModel } from '../../../stores/read-model';
 import type { RouteInput } from '../../route';
 import type { OverdueQuerySchema, YearlyQuerySchema } from './schemas';
 
@@ -35,7 +35,7 @@ function villageName(deps: ReportDeps, village: string): string {
 export async function overdue(deps: ReportDeps, { query, res }: Input<z.infer<typeof OverdueQuerySchema>>) {
   villageName(deps, query.village);
   const [{ summaries, unread }, opinions] = await Promise.all([
-    deps.readModel.summaries([matterFilters.village(query.village), matterFilters.running()]),
+    deps.readModel.summaries({ villages: [query.village], status: 'open' }),
     deps.readModel.runningOpinions(query.village),
   ]);
   const unreadAll = [...unread, ...opinions.unread];
