@@ -27,6 +27,8 @@ import { actionsSection, scaleSection } from './bench/service';
  * rows; the script prints one table per section, then everything as JSON on the last line.
  * Add a section by appending to SECTIONS. `npm run bench -- --only=ui-bundle --runs=9`;
  * `--only=actions` (this service beside a bare workflow), `--only=scale --open=1000,5000`.
+ * Where the time goes: `BENCH_CPU_PROF=<dir>` writes the worker's CPU profiles (one per thread),
+ * `node --cpu-prof dist/scripts/bench.js …` the API's (it runs in the bench's process).
  */
 
 export interface BenchRow {

@@ -136,7 +136,12 @@ export async function startStack(options: {
       ...(options.maxCachedWorkflows ? { maxCachedWorkflows: options.maxCachedWorkflows } : {}),
     };
     const child: ChildProcess = fork(path.join(__dirname, 'worker-process.js'), [JSON.stringify(args)], {
-      execArgv: ['--expose-gc'],
+      // BENCH_CPU_PROF=<dir>: the worker writes a V8 CPU profile per thread (the workflows run in
+      // their own thread) when it stops; `node --cpu-prof` on the bench itself profiles the API.
+      execArgv: [
+        '--expose-gc',
+        ...(process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : []),
+      ],
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });
     const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
