@@ -304,7 +304,7 @@ export async function scaleSection(options: { open: number[]; villages?: number 
           name: `${open} open: database`,
           value: Math.round(stack.dbBytes() / 2 ** 20),
           unit: 'MiB',
-          note: `temporal.db + WAL, load ${load()}`,
+          note: `temporal.db and read-model.sqlite, with their WAL, load ${load()}`,
         },
       );
       seeded = open;
