@@ -1,5 +1,5 @@
-import { Worker, type InjectedSinks, type NativeConnection, type WorkflowBundleOption } from '@temporalio/worker';
-import type { ProjectionSinks } from '../common/matter-summary';
+import { Runtime, Worker, type NativeConnection, type WorkflowBundleOption } from '@temporalio/worker';
+import { projectionSinks } from './projection-sink';
 import { createActivities, type ActivityDeps } from '../activities';
 import type { MatterProjection } from '../stores/read-model';
 
@@ -59,15 +59,6 @@ export function cachedWorkflowsFor(
   return Math.max(10, Math.floor((memoryBytes - baseBytes) / bytesPerMatter));
 }
 
-/**
- * Where matters write their rows (common/matter-summary.ts `ProjectionSinks`). Not called while a
- * history replays: a row is written when the matter changes, live. A replay worker (the tests' guard)
- * passes no projection: it has the sink, and writes nothing.
- */
-export function projectionSinks(projection?: MatterProjection): InjectedSinks<ProjectionSinks> {
-  return { projection: { put: { fn: (_info, row) => projection?.put(row), callDuringReplay: false } } };
-}
-
 export async function createWorker(options: CreateWorkerOptions): Promise<Worker> {
   const activities = createActivities({
     now: () => new Date(),
@@ -81,7 +72,12 @@ export async function createWorker(options: CreateWorkerOptions): Promise<Worker
   };
   return Worker.create({
     connection: options.connection,
-    sinks: projectionSinks(options.projection),
+    sinks: projectionSinks(options.projection, (err, matterId) => {
+      Runtime.instance().logger.warn('projection row not written, will retry / 读模型写入失败，稍后重试', {
+        matterId,
+        error: err instanceof Error ? err.message : String(err),
+      });
+    }),
     namespace: options.namespace,
     taskQueue: options.taskQueue,
     activities,

@@ -14,7 +14,8 @@ import type { WorkflowHandle } from '@temporalio/client';
 import type { temporal } from '@temporalio/proto';
 import { DefaultLogger, Worker, bundleWorkflowCode, type InjectedSinks } from '@temporalio/worker';
 import type { MatterInput } from '../../common/matter';
-import { projectionSinks, workflowBundleOptions } from '../../worker/create-worker';
+import { workflowBundleOptions } from '../../worker/create-worker';
+import { projectionSinks } from '../../worker/projection-sink';
 import type { ReplaySinks } from './replay-interceptors';
 import { STATE_QUERY } from './state-queries';
 

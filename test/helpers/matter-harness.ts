@@ -14,7 +14,7 @@ import { meetingRecord } from './meeting';
 import { testEnv } from './test-env';
 import { connectTestTemporal, createTestWorker, testProjection, uniqueName, type TestTemporal } from './temporal';
 import { connectTimeSkipping, pass, pollPause } from './time-skipping';
-import { projectionSinks } from '../../worker/create-worker';
+import { projectionSinks } from '../../worker/projection-sink';
 
 /**
  * Scenario tests of a procedure: the real app over a real Temporal server and a real worker, with

@@ -18,7 +18,7 @@ import { DirectMatters, actors, directWorld, type DirectWorld } from '../helpers
 import { recordHistory } from '../helpers/history-replay';
 import { connectTestTemporal, uniqueName, type TestTemporal } from '../helpers/temporal';
 import { testEnv } from '../helpers/test-env';
-import { projectionSinks } from '../../worker/create-worker';
+import { projectionSinks } from '../../worker/projection-sink';
 
 /**
  * 三务公开 on the real dev server: the Schedule (01:00 on the 1st, Asia/Shanghai) backfilled over

@@ -13,7 +13,7 @@ import { recordHistory } from '../helpers/history-replay';
 import type { TestTemporal } from '../helpers/temporal';
 import { connectTimeSkipping, pass, pollPause } from '../helpers/time-skipping';
 import { testEnv } from '../helpers/test-env';
-import { projectionSinks } from '../../worker/create-worker';
+import { projectionSinks } from '../../worker/projection-sink';
 
 /**
  * 民意直通车: the short test policy gives 5 s to acknowledge and 10 s to answer; the resolution's
