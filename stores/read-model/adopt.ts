@@ -62,12 +62,21 @@ export function projectedFromVisibility(info: WorkflowExecutionInfo): ProjectedM
 export async function adoptFromVisibility(
   client: Client,
   projection: MatterProjection,
-  now = () => new Date(),
+  options: {
+    /** a further visibility filter: the matters of one task queue (a test's own, on a shared server) */
+    only?: string;
+    now?: () => Date;
+  } = {},
 ): Promise<{ adopted: number; seen: number } | undefined> {
   if (projection.meta(ADOPTED_KEY) !== undefined) return undefined;
+  const now = options.now ?? (() => new Date());
   const rows = await visibilityRows(
     client,
-    where.and(where.eq('WorkflowType', MATTER_WORKFLOW), where.ne('ExecutionStatus', 'ContinuedAsNew')),
+    where.and(
+      where.eq('WorkflowType', MATTER_WORKFLOW),
+      where.ne('ExecutionStatus', 'ContinuedAsNew'),
+      ...(options.only ? [options.only] : []),
+    ),
   );
   let adopted = 0;
   for (const info of rows) if (projection.adopt(projectedFromVisibility(info))) adopted += 1;

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
-import { Client, Connection } from '@temporalio/client';
+import { InterceptingCall, type Interceptor } from '@grpc/grpc-js';
+import { Client, Connection, defaultGrpcRetryOptions, makeGrpcRetryInterceptor } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime, type Worker } from '@temporalio/worker';
 import { createWorker } from '../../worker/create-worker';
 import { openProjection, type MatterProjection } from '../../stores/read-model';
@@ -18,12 +19,46 @@ export interface TestTemporal {
   close(): Promise<void>;
 }
 
+/**
+ * Counts a connection's calls still under way, retries included. The client retries a failed call on
+ * a timer that closing the connection does not clear; a retry that fires after the close throws
+ * "Channel has been shut down" outside any promise, and jest blames whichever test runs then (another
+ * file's). So a test's connection closes once its calls have settled.
+ */
+export function callsUnderWay(): { interceptor: Interceptor; settled(capMs: number): Promise<void> } {
+  let open = 0;
+  const interceptor: Interceptor = (options, nextCall) =>
+    new InterceptingCall(nextCall(options), {
+      start(metadata, listener, next) {
+        open += 1;
+        let done = false;
+        next(metadata, {
+          onReceiveStatus(status, nextStatus) {
+            if (!done) open -= 1;
+            done = true;
+            nextStatus(status);
+          },
+        });
+      },
+    });
+  return {
+    interceptor,
+    async settled(capMs) {
+      const end = Date.now() + capMs;
+      while (open > 0 && Date.now() < end) await new Promise((resolve) => setTimeout(resolve, 50));
+    },
+  };
+}
+
 /** Connections to the run's real dev server (see test/global-setup.ts). */
 export async function connectTestTemporal(): Promise<TestTemporal> {
   // Worker state changes at INFO would drown the test report.
   Runtime.install({ logger: new DefaultLogger('WARN') });
   const address = testEnv('address');
-  const connection = await Connection.connect({ address });
+  const calls = callsUnderWay();
+  // the counter outside the client's own retries: a call counts until its last try has answered
+  const interceptors = [calls.interceptor, makeGrpcRetryInterceptor(defaultGrpcRetryOptions())];
+  const connection = await Connection.connect({ address, interceptors });
   const nativeConnection = await NativeConnection.connect({ address });
   return {
     client: new Client({ connection, namespace: 'default' }),
@@ -31,6 +66,7 @@ export async function connectTestTemporal(): Promise<TestTemporal> {
     nativeConnection,
     namespace: 'default',
     async close() {
+      await calls.settled(20_000);
       await connection.close();
       await nativeConnection.close();
     },
