@@ -244,7 +244,11 @@ export function createReadModel(client: Client, projection: MatterProjection) {
      * its own row (a matter that wrote one keeps it).
      */
     started: (matter: LegacyMatter) => {
-      projection.adopt(matter);
+      try {
+        projection.adopt(matter);
+      } catch {
+        // The matter is started: its first task writes its row a moment later. A start never fails for this.
+      }
     },
     view,
     summary,

@@ -333,12 +333,16 @@ export function openProjection(file: string) {
      */
     adopt(matter: ProjectedMatter | LegacyMatter): boolean {
       const row = 'summary' in matter ? fromSummary(matter) : storedOf(matter, undefined);
-      return db.transaction(() => {
-        if (exists.get(row.id)) return false;
-        const waiting = row.ended ? [] : 'summary' in matter ? matter.waitingOn : [UNKNOWN_ROLE];
-        write(row, waiting, matter.links);
-        return true;
-      })();
+      // IMMEDIATE: the write lock first (waiting up to the busy timeout). A deferred transaction that
+      // reads, then writes, fails at once with SQLITE_BUSY when another process wrote in between.
+      return db
+        .transaction(() => {
+          if (exists.get(row.id)) return false;
+          const waiting = row.ended ? [] : 'summary' in matter ? matter.waitingOn : [UNKNOWN_ROLE];
+          write(row, waiting, matter.links);
+          return true;
+        })
+        .immediate();
     },
     get(id: string): MatterRow | undefined {
       const stored = byId.get(id) as Stored | undefined;
